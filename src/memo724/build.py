@@ -1,0 +1,316 @@
+"""Building the tidy tables from the curated records and the memo.
+
+Records -> rows (one function per concern), quotes -> evidence spans, then a stable order.
+Nothing is validated here beyond what only the records can tell (file and line of a mistake);
+the tables are then checked by validate.py like any copy of the package.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from .contract import Contract, TableSchema, singular
+from .edtf import EDTFError, bounds
+from .errors import DatasetError, Problem
+from .memo import Structure, read_memo, read_structure
+from .paths import Layout
+from .quotes import QuoteError, locate
+from .records import Record, load_yaml, read_records
+
+# Lists inside a record that become rows of a link table: record key -> link table.
+CHILD_LISTS: dict[str, dict[str, str]] = {
+    "events": {"participants": "event_participants"},
+    "risks": {"actors": "risk_actors"},
+}
+
+# Fields the build computes; a curator who writes them gets an error.
+DERIVED: dict[str, set[str]] = {
+    "actors": {"names_as_written"},
+    "events": {"plover_event_type", "plover_quad_class"},
+    "documents": {"title", "date_as_printed", "path", "media_type", "sha256", "code_points"},
+}
+
+NAME_SEPARATOR = " | "
+
+
+@dataclass
+class Tables:
+    """Rows of every table as CSV text, and where each row came from."""
+
+    rows: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    origins: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, table: str, row: dict[str, str], origin: str) -> None:
+        self.rows.setdefault(table, []).append(row)
+        self.origins.setdefault(table, []).append(origin)
+
+
+def cell(value: Any) -> str:
+    """A YAML scalar as Table Schema text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def date_groups(schema: TableSchema) -> list[str]:
+    """Prefixes of the date groups in a table: date_edtf -> 'date'."""
+    return [n[: -len("_edtf")] for n in schema.field_names if n.endswith("_edtf")]
+
+
+def verbatim_fields(schema: TableSchema) -> list[str]:
+    """Fields whose description promises the memo's own words."""
+    return [f["name"] for f in schema.fields if "verbatim" in f.get("description", "")]
+
+
+def _date_cells(
+    schema: TableSchema, prefix: str, group: Any, where: str
+) -> tuple[dict[str, str], list[Problem]]:
+    keys = {"edtf", "text"} if f"{prefix}_text" in schema.field_names else {"edtf"}
+    group = group or {}
+    if not isinstance(group, CommentedMap) or set(group) - keys:
+        return {}, [Problem(where, "date-group", f"{prefix} takes only {sorted(keys)}")]
+    edtf = cell(group.get("edtf"))
+    try:
+        b = bounds(edtf)
+    except EDTFError as exc:
+        return {}, [Problem(where, "edtf", str(exc), field=f"{prefix}_edtf", value=edtf)]
+    cells = {
+        f"{prefix}_edtf": edtf,
+        f"{prefix}_start": b.start.isoformat() if b.start else "",
+        f"{prefix}_end": b.end.isoformat() if b.end else "",
+        f"{prefix}_precision": b.precision,
+    }
+    if "text" in keys:
+        cells[f"{prefix}_text"] = cell(group.get("text"))
+    return cells, []
+
+
+class Builder:
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.contract = Contract(layout.schemas)
+        self.structure: Structure = read_structure(layout.curation, layout.memo)
+        self.text = read_memo(layout.memo)
+        self.codebook = load_yaml(layout.curation / "codebook.yaml", "curation/codebook.yaml")
+        self.tables = Tables()
+        self.problems: list[Problem] = []
+
+    # -- records -> rows -------------------------------------------------------------------
+
+    def record_row(self, record: Record) -> dict[str, str] | None:
+        schema = self.contract[record.table]
+        pk = schema.primary_key[0]
+        groups = date_groups(schema)
+        children = CHILD_LISTS.get(record.table, {})
+        derived = DERIVED.get(record.table, set()) | {
+            f"{g}_{s}" for g in groups for s in ("start", "end", "precision")
+        }
+        allowed = (
+            {"id", "evidence", *groups, *children}
+            | set(schema.field_names) - derived - {pk} - {f"{g}_{s}" for g in groups for s in ("text", "edtf")}
+        )
+        row = dict.fromkeys(schema.field_names, "")
+        row[pk] = record.id
+        for key, value in record.data.items():
+            where = record.where(key)
+            if key not in allowed:
+                hint = " (computed by the build)" if key in derived else ""
+                self.problems.append(
+                    Problem(where, "unknown-key", f"{record.table} records have no {key!r}{hint}")
+                )
+            elif key in groups:
+                cells, problems = _date_cells(schema, key, value, where)
+                row.update(cells)
+                self.problems += problems
+            elif key in children or key in ("id", "evidence"):
+                continue
+            elif isinstance(value, (CommentedMap, CommentedSeq)):
+                self.problems.append(Problem(where, "scalar", f"{key} takes one value", field=key))
+            else:
+                row[key] = cell(value)
+        for g in groups:
+            if g not in record.data:
+                row[f"{g}_precision"] = "unknown"
+        return row
+
+    def child_rows(self, record: Record) -> None:
+        for key, table in CHILD_LISTS.get(record.table, {}).items():
+            items = record.data.get(key) or []
+            schema = self.contract[table]
+            parent_key = schema.primary_key[0]
+            for i, item in enumerate(items):
+                where = f"{record.file}:{items.lc.item(i)[0] + 1}"
+                expected = set(schema.field_names) - {parent_key}
+                if not isinstance(item, CommentedMap) or set(item) != expected:
+                    self.problems.append(
+                        Problem(where, "child-shape", f"each of {key} needs exactly {sorted(expected)}")
+                    )
+                    continue
+                row = {parent_key: record.id} | {k: cell(item[k]) for k in expected}
+                self.tables.add(table, {n: row[n] for n in schema.field_names}, where)
+
+    def evidence_rows(self, record: Record) -> list[tuple[str, int]]:
+        """Locate each quote; return the exact text and start of each span found."""
+        items = record.data.get("evidence")
+        if not isinstance(items, CommentedSeq) or not items:
+            self.problems.append(
+                Problem(record.where(), "evidence-required", f"{record.table} {record.id!r} has no evidence")
+            )
+            return []
+        subject = self.contract.evidence_subjects[record.table]
+        schema = self.contract["evidence"]
+        found = []
+        for n, item in enumerate(items, start=1):
+            where = f"{record.file}:{items.lc.item(n - 1)[0] + 1}"
+            if isinstance(item, str):
+                item = CommentedMap(quote=item)
+            if not isinstance(item, CommentedMap) or set(item) - {"quote", "context", "cites"}:
+                self.problems.append(
+                    Problem(where, "evidence-shape", "evidence takes a quote, or quote/context/cites")
+                )
+                continue
+            try:
+                span = locate(self.text, cell(item.get("quote")), item.get("context"))
+            except QuoteError as exc:
+                self.problems.append(Problem(where, "quote", f"{record.table} {record.id!r}: {exc}"))
+                continue
+            passage = self.structure.passage_at(span.start)
+            row = dict.fromkeys(schema.field_names, "")
+            row |= {
+                "evidence_id": f"{singular(record.table)}.{record.id}.{n}",
+                "document_id": self.structure.document_id,
+                "passage_id": passage.passage_id if passage else "",
+                "start": str(span.start),
+                "end": str(span.end),
+                "exact": span.exact,
+                "prefix": span.prefix,
+                "suffix": span.suffix,
+                subject: record.id,
+                "cites_source_id": cell(item.get("cites")),
+            }
+            self.tables.add("evidence", row, where)
+            found.append((span.exact, span.start))
+        return found
+
+    def check_verbatim(self, record: Record, row: dict[str, str], starts: list[int]) -> None:
+        """Verbatim fields must be words of a passage that holds one of the record's spans."""
+        texts = [p.text for p in map(self.structure.passage_at, starts) if p is not None]
+        for name in verbatim_fields(self.contract[record.table]):
+            value = row.get(name, "")
+            if value and texts and not any(value in t for t in texts):
+                key = name if name in record.data else name.rsplit("_", 1)[0]
+                self.problems.append(
+                    Problem(
+                        record.where(key),
+                        "verbatim",
+                        "must be the memo's words, in a passage the record's evidence quotes",
+                        field=name,
+                        value=value,
+                    )
+                )
+
+    def derive(self, table: str, row: dict[str, str], exacts: list[str]) -> None:
+        if table == "actors":
+            row["names_as_written"] = NAME_SEPARATOR.join(dict.fromkeys(exacts))
+        elif table == "events":
+            crosswalk = self.codebook["plover"]
+            plover = crosswalk["event_type"].get(row["event_type"])
+            row["plover_event_type"] = plover or ""
+            row["plover_quad_class"] = crosswalk["quad_class"][plover] if plover else ""
+        elif table == "documents":
+            by_kind = {p.kind: p.text for p in self.structure.passages}
+            row |= {
+                "title": by_kind["title"],
+                "date_as_printed": by_kind["date"],
+                "path": f"data/{self.layout.memo.name}",
+                "media_type": "text/plain; charset=utf-8",
+                "sha256": self.structure.sha256,
+                "code_points": str(len(self.text)),
+            }
+            printed = f"{row['series']} No. {row['number']}"
+            if printed != by_kind["series"]:
+                self.problems.append(
+                    Problem("curation/records", "series-line", f"{printed!r} is not the series line {by_kind['series']!r}")
+                )
+
+    # -- whole build -----------------------------------------------------------------------
+
+    def passages(self) -> None:
+        schema = self.contract["passages"]
+        for p in self.structure.passages:
+            row = {
+                "passage_id": p.passage_id,
+                "document_id": self.structure.document_id,
+                "ordinal": str(p.ordinal),
+                "kind": p.kind,
+                "section": p.section,
+                "continues_passage_id": p.continues or "",
+                "start": str(p.start),
+                "end": str(p.end),
+                "text": p.text,
+            }
+            self.tables.add("passages", {n: row[n] for n in schema.field_names}, "curation/structure.yaml")
+
+    def run(self) -> Tables:
+        self.passages()
+        record_tables = ["documents", *self.contract.record_tables]
+        records = read_records(self.layout.curation, record_tables)
+        seen: dict[tuple[str, str], str] = {}
+        for record in records:
+            key = (record.table, record.id)
+            if key in seen:
+                self.problems.append(
+                    Problem(record.where("id"), "duplicate-id", f"{record.table} id {record.id!r} is already used at {seen[key]}")
+                )
+                continue
+            seen[key] = record.where("id")
+            row = self.record_row(record)
+            if row is None:
+                continue
+            spans = [] if record.table == "documents" else self.evidence_rows(record)
+            self.derive(record.table, row, [exact for exact, _ in spans])
+            self.check_verbatim(record, row, [start for _, start in spans])
+            self.child_rows(record)
+            self.tables.add(record.table, row, record.where())
+        if self.problems:
+            raise DatasetError(self.problems)
+        for table in self.contract.tables:
+            self.tables.rows.setdefault(table, [])
+            self.tables.origins.setdefault(table, [])
+        sort_tables(self.tables, self.contract)
+        return self.tables
+
+
+def natural_key(value: str) -> list[Any]:
+    """Sort 'x.10' after 'x.9' so evidence numbering reads in order."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", value)]
+
+
+def sort_tables(tables: Tables, contract: Contract) -> None:
+    """A stable row order for every table: passages in reading order, the rest by primary key."""
+    for name, schema in contract.tables.items():
+        rows, origins = tables.rows[name], tables.origins[name]
+        if name == "passages":
+            def key(i: int) -> Any:
+                return int(rows[i]["ordinal"])
+        else:
+            def key(i: int) -> Any:
+                return [natural_key(rows[i][k]) for k in schema.primary_key]
+        order = sorted(range(len(rows)), key=key)
+        tables.rows[name] = [rows[i] for i in order]
+        tables.origins[name] = [origins[i] for i in order]
+
+
+def build_tables(layout: Layout) -> Tables:
+    return Builder(layout).run()
+
+
+def curation_exists(root: Path) -> bool:
+    return (root / "curation" / "structure.yaml").is_file()

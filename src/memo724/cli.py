@@ -1,0 +1,77 @@
+"""The command line: build the tables, validate a copy of the package."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import DatasetError, Problem
+from .package import build_copy, generated_files, stale_files
+from .paths import REPO, Layout
+from .validate import validate_package
+
+
+def _report(problems: list[Problem], label: str) -> int:
+    for p in problems:
+        print(p, file=sys.stderr)
+    print(f"{label}: {len(problems)} problem(s)", file=sys.stderr)
+    return 1
+
+
+def cmd_build(layout: Layout) -> int:
+    """Build into a scratch copy, validate it, and only then replace the generated files."""
+    with tempfile.TemporaryDirectory(prefix=".build-", dir=layout.root) as tmp:
+        scratch = Layout(Path(tmp))
+        build_copy(layout, scratch)
+        problems = validate_package(scratch)
+        if problems:
+            return _report(problems, "build refused, nothing written")
+        layout.data.mkdir(exist_ok=True)
+        for rel in generated_files():
+            os.replace(scratch.root / rel, layout.root / rel)
+    print(f"built {len(generated_files()) - 1} tables and datapackage.json from curation/")
+    return 0
+
+
+def cmd_validate(layout: Layout) -> int:
+    problems = validate_package(layout)
+    if (layout.root / "curation" / "structure.yaml").is_file():
+        for rel, line in stale_files(layout):
+            at = "" if line is None else f" (first difference at line {line})"
+            problems.append(
+                Problem(rel, "generated", f"differs from a fresh build of curation/{at}: edit the records and run the build, never the generated files")
+            )
+    if problems:
+        return _report(problems, f"invalid package at {layout.root}")
+    print(f"valid: {layout.root} (Frictionless, Pandera and provenance checks)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="memo724", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build data/ and datapackage.json from curation/")
+    b.add_argument("--root", type=Path, default=REPO.root, help="source checkout (default: this one)")
+    v = sub.add_parser("validate", help="validate a copy of the package (default: this one)")
+    v.add_argument("path", nargs="?", type=Path, default=REPO.root, help="folder or datapackage.json")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            return cmd_build(Layout(args.root.resolve()))
+        root = args.path.resolve()
+        return cmd_validate(Layout(root.parent if root.is_file() else root))
+    except DatasetError as exc:
+        return _report(exc.problems, "stopped")
+    except Exception as exc:  # noqa: BLE001 - the user gets one line, not a traceback
+        if os.environ.get("MEMO724_DEBUG"):
+            raise
+        print(f"error: {type(exc).__name__}: {exc} (set MEMO724_DEBUG=1 for a traceback)", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""The Table Schemas in schemas/: the one statement of every table's fields and keys.
+
+Everything else (Pandera checks, column order, evidence links, Parquet types) is read from here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+# Reading order of the tables: the document and its structure, then the content, then evidence.
+TABLES: tuple[str, ...] = (
+    "documents",
+    "passages",
+    "actors",
+    "events",
+    "event_participants",
+    "positions",
+    "risks",
+    "risk_actors",
+    "sources",
+    "assessments",
+    "relations",
+    "evidence",
+)
+
+# Tables that locate spans in the memo, not records that need evidence of their own.
+STRUCTURE_TABLES = ("documents", "passages")
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    field: str
+    resource: str
+    ref_field: str
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    descriptor: dict[str, Any]
+
+    @property
+    def fields(self) -> list[dict[str, Any]]:
+        return list(self.descriptor["fields"])
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f["name"] for f in self.fields]
+
+    def field(self, name: str) -> dict[str, Any]:
+        for f in self.fields:
+            if f["name"] == name:
+                return f
+        raise KeyError(f"{self.name} has no field {name}")
+
+    @property
+    def primary_key(self) -> list[str]:
+        pk = self.descriptor.get("primaryKey", [])
+        return [pk] if isinstance(pk, str) else list(pk)
+
+    @cached_property
+    def foreign_keys(self) -> list[ForeignKey]:
+        keys = []
+        for fk in self.descriptor.get("foreignKeys", []):
+            fields = fk["fields"]
+            ref = fk["reference"]
+            ref_fields = ref["fields"]
+            fields = [fields] if isinstance(fields, str) else fields
+            ref_fields = [ref_fields] if isinstance(ref_fields, str) else ref_fields
+            if len(fields) != 1 or len(ref_fields) != 1:
+                # Every key in this package is one column; say so loudly if that ever changes.
+                raise ValueError(f"{self.name}: composite foreign keys are not supported")
+            keys.append(ForeignKey(fields[0], ref.get("resource") or self.name, ref_fields[0]))
+        return keys
+
+    def enum(self, field: str) -> list[str]:
+        return list(self.field(field).get("constraints", {}).get("enum", []))
+
+
+class Contract:
+    """All Table Schemas of one copy of the package."""
+
+    def __init__(self, schema_dir: Path) -> None:
+        self.schema_dir = schema_dir
+        self.tables: dict[str, TableSchema] = {}
+        for name in TABLES:
+            path = schema_dir / f"{name}.json"
+            self.tables[name] = TableSchema(name, json.loads(path.read_text(encoding="utf-8")))
+
+    def __getitem__(self, name: str) -> TableSchema:
+        return self.tables[name]
+
+    @cached_property
+    def evidence_subjects(self) -> dict[str, str]:
+        """Content table -> its column in evidence (the exclusive arc of record links).
+
+        A subject column is a foreign key named exactly as the key it references
+        (actor_id -> actors.actor_id); cites_source_id and the structure keys are not subjects.
+        """
+        subjects = {}
+        for fk in self["evidence"].foreign_keys:
+            if fk.field == fk.ref_field and fk.resource not in STRUCTURE_TABLES:
+                subjects[fk.resource] = fk.field
+        return subjects
+
+    @property
+    def record_tables(self) -> list[str]:
+        return list(self.evidence_subjects)
+
+
+def singular(table: str) -> str:
+    """Record kind as used in evidence ids: events -> event."""
+    return table[:-1] if table.endswith("s") else table
