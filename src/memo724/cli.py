@@ -22,7 +22,7 @@ def _report(problems: list[Problem], label: str) -> int:
     return 1
 
 
-def cmd_build(layout: Layout) -> int:
+def cmd_build(layout: Layout, check_only: bool = False) -> int:
     """Build into a scratch copy, validate it, and only then replace the generated files."""
     with tempfile.TemporaryDirectory(prefix=".build-", dir=layout.root) as tmp:
         scratch = Layout(Path(tmp))
@@ -30,6 +30,9 @@ def cmd_build(layout: Layout) -> int:
         problems = validate_package(scratch)
         if problems:
             return _report(problems, "build refused, nothing written")
+        if check_only:
+            print("check passed: the records build into a valid package (nothing written)")
+            return 0
         layout.data.mkdir(exist_ok=True)
         for rel in generated_files():
             os.replace(scratch.root / rel, layout.root / rel)
@@ -56,12 +59,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build data/ and datapackage.json from curation/")
     b.add_argument("--root", type=Path, default=REPO.root, help="source checkout (default: this one)")
+    b.add_argument("--check", action="store_true", help="build and validate only; write nothing")
     v = sub.add_parser("validate", help="validate a copy of the package (default: this one)")
     v.add_argument("path", nargs="?", type=Path, default=REPO.root, help="folder or datapackage.json")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
-            return cmd_build(Layout(args.root.resolve()))
+            return cmd_build(Layout(args.root.resolve()), check_only=args.check)
         root = args.path.resolve()
         return cmd_validate(Layout(root.parent if root.is_file() else root))
     except DatasetError as exc:
