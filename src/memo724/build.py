@@ -112,10 +112,9 @@ class Builder:
         derived = DERIVED.get(record.table, set()) | {
             f"{g}_{s}" for g in groups for s in ("start", "end", "precision")
         }
-        allowed = (
-            {"id", "evidence", *groups, *children}
-            | set(schema.field_names) - derived - {pk} - {f"{g}_{s}" for g in groups for s in ("text", "edtf")}
-        )
+        allowed = {"id", "evidence", *groups, *children} | set(schema.field_names) - derived - {
+            pk
+        } - {f"{g}_{s}" for g in groups for s in ("text", "edtf")}
         row = dict.fromkeys(schema.field_names, "")
         row[pk] = record.id
         for key, value in record.data.items():
@@ -150,7 +149,9 @@ class Builder:
                 expected = set(schema.field_names) - {parent_key}
                 if not isinstance(item, CommentedMap) or set(item) != expected:
                     self.problems.append(
-                        Problem(where, "child-shape", f"each of {key} needs exactly {sorted(expected)}")
+                        Problem(
+                            where, "child-shape", f"each of {key} needs exactly {sorted(expected)}"
+                        )
                     )
                     continue
                 row = {parent_key: record.id} | {k: cell(item[k]) for k in expected}
@@ -161,7 +162,11 @@ class Builder:
         items = record.data.get("evidence")
         if not isinstance(items, CommentedSeq) or not items:
             self.problems.append(
-                Problem(record.where(), "evidence-required", f"{record.table} {record.id!r} has no evidence")
+                Problem(
+                    record.where(),
+                    "evidence-required",
+                    f"{record.table} {record.id!r} has no evidence",
+                )
             )
             return []
         subject = self.contract.evidence_subjects[record.table]
@@ -173,13 +178,17 @@ class Builder:
                 item = CommentedMap(quote=item)
             if not isinstance(item, CommentedMap) or set(item) - {"quote", "context", "cites"}:
                 self.problems.append(
-                    Problem(where, "evidence-shape", "evidence takes a quote, or quote/context/cites")
+                    Problem(
+                        where, "evidence-shape", "evidence takes a quote, or quote/context/cites"
+                    )
                 )
                 continue
             try:
                 span = locate(self.text, cell(item.get("quote")), item.get("context"))
             except QuoteError as exc:
-                self.problems.append(Problem(where, "quote", f"{record.table} {record.id!r}: {exc}"))
+                self.problems.append(
+                    Problem(where, "quote", f"{record.table} {record.id!r}: {exc}")
+                )
                 continue
             passage = self.structure.passage_at(span.start)
             row = dict.fromkeys(schema.field_names, "")
@@ -237,7 +246,11 @@ class Builder:
             printed = f"{row['series']} No. {row['number']}"
             if printed != by_kind["series"]:
                 self.problems.append(
-                    Problem("curation/records", "series-line", f"{printed!r} is not the series line {by_kind['series']!r}")
+                    Problem(
+                        "curation/records",
+                        "series-line",
+                        f"{printed!r} is not the series line {by_kind['series']!r}",
+                    )
                 )
 
     # -- whole build -----------------------------------------------------------------------
@@ -256,7 +269,9 @@ class Builder:
                 "end": str(p.end),
                 "text": p.text,
             }
-            self.tables.add("passages", {n: row[n] for n in schema.field_names}, "curation/structure.yaml")
+            self.tables.add(
+                "passages", {n: row[n] for n in schema.field_names}, "curation/structure.yaml"
+            )
 
     def run(self) -> Tables:
         self.passages()
@@ -267,7 +282,11 @@ class Builder:
             key = (record.table, record.id)
             if key in seen:
                 self.problems.append(
-                    Problem(record.where("id"), "duplicate-id", f"{record.table} id {record.id!r} is already used at {seen[key]}")
+                    Problem(
+                        record.where("id"),
+                        "duplicate-id",
+                        f"{record.table} id {record.id!r} is already used at {seen[key]}",
+                    )
                 )
                 continue
             seen[key] = record.where("id")
@@ -294,16 +313,11 @@ def natural_key(value: str) -> list[Any]:
 
 
 def sort_tables(tables: Tables, contract: Contract) -> None:
-    """A stable row order for every table: passages in reading order, the rest by primary key."""
+    """A stable row order: passages in reading order, every other table by primary key."""
     for name, schema in contract.tables.items():
         rows, origins = tables.rows[name], tables.origins[name]
-        if name == "passages":
-            def key(i: int) -> Any:
-                return int(rows[i]["ordinal"])
-        else:
-            def key(i: int) -> Any:
-                return [natural_key(rows[i][k]) for k in schema.primary_key]
-        order = sorted(range(len(rows)), key=key)
+        fields = ["ordinal"] if name == "passages" else schema.primary_key
+        order = sorted(range(len(rows)), key=lambda i: [natural_key(rows[i][k]) for k in fields])
         tables.rows[name] = [rows[i] for i in order]
         tables.origins[name] = [origins[i] for i in order]
 

@@ -104,7 +104,9 @@ def read_structure(curation_dir: Path, memo_path: Path) -> Structure:
                 continues_next = pid
         passages.append(Passage(pid, ordinal, kind, sec, start, end, line, continues))
     missing = set(headings) - {p.text for p in passages if p.kind == "heading"}
-    problems += [Problem(shown, "heading", f"heading {h!r} is not a line of the memo") for h in missing]
+    problems += [
+        Problem(shown, "heading", f"heading {h!r} is not a line of the memo") for h in missing
+    ]
     if front:
         problems.append(Problem(shown, "front-matter", "more front-matter lines than the memo has"))
     if problems:

@@ -70,7 +70,9 @@ def descriptor(layout: Layout, contract: Contract) -> dict[str, Any]:
     return {
         "$schema": PROFILE,
         "name": NAME,
-        "title": "Russia's Approach to Afghanistan Following the Taliban Takeover (PONARS 724) as data",
+        "title": (
+            "Russia's Approach to Afghanistan Following the Taliban Takeover (PONARS 724) as data"
+        ),
         "description": (
             "Events, actors, positions, risks, sources, the author's assessments and standing "
             "relations from PONARS Eurasia Policy Memo No. 724 by Ekaterina Stepanova (IMEMO), "
@@ -110,8 +112,11 @@ def write_descriptor(layout: Layout, contract: Contract) -> None:
     layout.descriptor.write_text(dump_json(descriptor(layout, contract)), encoding="utf-8")
 
 
-def build_copy(source: Layout, target: Layout) -> None:
-    """Build the tables from source's records and write a whole package under target.root."""
+def build_copy(source: Layout, target: Layout) -> dict[str, list[str]]:
+    """Build the tables from source's records and write a whole package under target.root.
+
+    Returns where each row came from (table -> one curation location per row, in CSV order).
+    """
     # Imported here to keep `package` free of the build's YAML dependencies for readers.
     from .build import build_tables
 
@@ -122,6 +127,7 @@ def build_copy(source: Layout, target: Layout) -> None:
     shutil.copytree(source.schemas, target.schemas, dirs_exist_ok=True)
     write_tables(target, contract, tables.rows)
     write_descriptor(target, contract)
+    return tables.origins
 
 
 def generated_files() -> list[str]:
@@ -143,6 +149,9 @@ def stale_files(layout: Layout) -> list[tuple[str, int | None]]:
             a = ours.read_text(encoding="utf-8").split("\n")
             b = theirs.read_text(encoding="utf-8").split("\n")
             if a != b:
-                line = next((i + 1 for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)) + 1)
+                line = next(
+                    (i + 1 for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                    min(len(a), len(b)) + 1,
+                )
                 stale.append((rel, line))
     return stale

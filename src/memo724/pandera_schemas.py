@@ -101,16 +101,30 @@ def field_checks(field: dict[str, Any]) -> list[pa.Check]:
         elif rule == "pattern":
             regex = re.compile(value)
             checks.append(
-                _elementwise(lambda v, r=regex: r.fullmatch(v) is not None, "pattern", f"must match {value}")
+                _elementwise(
+                    lambda v, r=regex: r.fullmatch(v) is not None, "pattern", f"must match {value}"
+                )
             )
         elif rule == "minLength":
-            checks.append(_elementwise(lambda v, n=value: len(v) >= n, "minLength", f"at least {value} characters"))
+            checks.append(
+                _elementwise(
+                    lambda v, n=value: len(v) >= n, "minLength", f"at least {value} characters"
+                )
+            )
         elif rule == "maxLength":
-            checks.append(_elementwise(lambda v, n=value: len(v) <= n, "maxLength", f"at most {value} characters"))
+            checks.append(
+                _elementwise(
+                    lambda v, n=value: len(v) <= n, "maxLength", f"at most {value} characters"
+                )
+            )
         elif rule == "minimum":
-            checks.append(_elementwise(_bound(ftype, value, True), "minimum", f"must be >= {value}"))
+            checks.append(
+                _elementwise(_bound(ftype, value, True), "minimum", f"must be >= {value}")
+            )
         elif rule == "maximum":
-            checks.append(_elementwise(_bound(ftype, value, False), "maximum", f"must be <= {value}"))
+            checks.append(
+                _elementwise(_bound(ftype, value, False), "maximum", f"must be <= {value}")
+            )
         else:
             raise ValueError(f"field {field['name']}: constraint {rule} has no Pandera derivation")
     return checks
@@ -134,7 +148,9 @@ class Context:
         return set(self.column(table, field).dropna())
 
 
-def _row_check(frame: pd.DataFrame, test: Callable[[pd.Series], bool], name: str, error: str) -> pa.Check:
+def _row_check(
+    frame: pd.DataFrame, test: Callable[[pd.Series], bool], name: str, error: str
+) -> pa.Check:
     """A check on one column that looks at the whole row (by index) of the frame given."""
 
     def check(series: pd.Series) -> pd.Series:
@@ -147,7 +163,9 @@ def _text(value: Any) -> str:
     return "" if pd.isna(value) else str(value)
 
 
-def provenance_checks(schema: TableSchema, ctx: Context, contract: Contract) -> dict[str, list[pa.Check]]:
+def provenance_checks(
+    schema: TableSchema, ctx: Context, contract: Contract
+) -> dict[str, list[pa.Check]]:
     """Checks Table Schema cannot say, keyed by the field a failure is reported on."""
     frame = ctx.frames[schema.name]
     memo = ctx.memo
@@ -157,6 +175,7 @@ def provenance_checks(schema: TableSchema, ctx: Context, contract: Contract) -> 
         out.setdefault(field, []).append(check)
 
     for prefix in date_groups(schema):
+
         def edtf_ok(row: pd.Series, p: str = prefix) -> bool:
             try:
                 b = bounds(_text(row[f"{p}_edtf"]))
@@ -172,11 +191,26 @@ def provenance_checks(schema: TableSchema, ctx: Context, contract: Contract) -> 
             start, end = _text(row[f"{p}_start"]), _text(row[f"{p}_end"])
             return not (_is_date(start) and _is_date(end)) or start <= end
 
-        add(f"{prefix}_end", _row_check(frame, ordered, "date-order", f"{prefix}_end before {prefix}_start"))
-        add(f"{prefix}_edtf", _row_check(frame, edtf_ok, "edtf-bounds", "bounds and precision must be those of the EDTF value"))
+        add(
+            f"{prefix}_end",
+            _row_check(frame, ordered, "date-order", f"{prefix}_end before {prefix}_start"),
+        )
+        add(
+            f"{prefix}_edtf",
+            _row_check(
+                frame,
+                edtf_ok,
+                "edtf-bounds",
+                "bounds and precision must be those of the EDTF value",
+            ),
+        )
 
     if schema.name == "evidence":
-        passages = ctx.frames.get("passages", pd.DataFrame()).set_index("passage_id", drop=False) if "passages" in ctx.frames else pd.DataFrame()
+        passages = (
+            ctx.frames.get("passages", pd.DataFrame()).set_index("passage_id", drop=False)
+            if "passages" in ctx.frames
+            else pd.DataFrame()
+        )
         subjects = list(contract.evidence_subjects.values())
 
         def offsets(row: pd.Series) -> tuple[int, int] | None:
@@ -189,7 +223,9 @@ def provenance_checks(schema: TableSchema, ctx: Context, contract: Contract) -> 
 
         def prefix_ok(row: pd.Series) -> bool:
             o = offsets(row)
-            return o is not None and memo[max(0, o[0] - CONTEXT_CHARS) : o[0]] == _text(row["prefix"])
+            return o is not None and memo[max(0, o[0] - CONTEXT_CHARS) : o[0]] == _text(
+                row["prefix"]
+            )
 
         def suffix_ok(row: pd.Series) -> bool:
             o = offsets(row)
@@ -205,48 +241,118 @@ def provenance_checks(schema: TableSchema, ctx: Context, contract: Contract) -> 
         def one_record(row: pd.Series) -> bool:
             return sum(not pd.isna(row[s]) for s in subjects) == 1
 
-        add("exact", _row_check(frame, exact_ok, "exact-at-offsets", "memo[start:end] must equal exact"))
-        add("prefix", _row_check(frame, prefix_ok, "prefix-at-offsets", "must be the 32 code points before start"))
-        add("suffix", _row_check(frame, suffix_ok, "suffix-at-offsets", "must be the 32 code points after end"))
-        add("passage_id", _row_check(frame, in_passage, "span-in-passage", "the span must lie inside this passage"))
-        add("evidence_id", _row_check(frame, one_record, "one-record", f"exactly one of {subjects} must be filled"))
+        add(
+            "exact",
+            _row_check(frame, exact_ok, "exact-at-offsets", "memo[start:end] must equal exact"),
+        )
+        add(
+            "prefix",
+            _row_check(
+                frame, prefix_ok, "prefix-at-offsets", "must be the 32 code points before start"
+            ),
+        )
+        add(
+            "suffix",
+            _row_check(
+                frame, suffix_ok, "suffix-at-offsets", "must be the 32 code points after end"
+            ),
+        )
+        add(
+            "passage_id",
+            _row_check(
+                frame, in_passage, "span-in-passage", "the span must lie inside this passage"
+            ),
+        )
+        add(
+            "evidence_id",
+            _row_check(
+                frame, one_record, "one-record", f"exactly one of {subjects} must be filled"
+            ),
+        )
 
     if schema.name == "passages":
+
         def passage_text(row: pd.Series) -> bool:
             s, e = _text(row["start"]), _text(row["end"])
             return _is_integer(s) and _is_integer(e) and memo[int(s) : int(e)] == _text(row["text"])
 
-        add("text", _row_check(frame, passage_text, "text-at-offsets", "memo[start:end] must equal text"))
+        add(
+            "text",
+            _row_check(frame, passage_text, "text-at-offsets", "memo[start:end] must equal text"),
+        )
 
     if schema.name == "documents":
-        add("sha256", _check(lambda s: s == ctx.memo_sha256, "memo-hash", f"the shipped memo's sha256 is {ctx.memo_sha256}"))
-        add("code_points", _check(lambda s: s == str(len(memo)), "memo-length", f"the shipped memo has {len(memo)} code points"))
+        add(
+            "sha256",
+            _check(
+                lambda s: s == ctx.memo_sha256,
+                "memo-hash",
+                f"the shipped memo's sha256 is {ctx.memo_sha256}",
+            ),
+        )
+        add(
+            "code_points",
+            _check(
+                lambda s: s == str(len(memo)),
+                "memo-length",
+                f"the shipped memo has {len(memo)} code points",
+            ),
+        )
 
     subject = contract.evidence_subjects.get(schema.name)
     if subject is not None:
         pk = schema.primary_key[0]
         evidence = ctx.frames.get("evidence", pd.DataFrame(columns=[subject, "exact"]))
-        spans = evidence.dropna(subset=[subject]).groupby(subject)["exact"].apply(list).to_dict() if subject in evidence else {}
-        add(pk, _check(lambda s: s.isin(set(spans)), "has-evidence", "every record needs an evidence span"))
-        passage_text = dict(zip(ctx.column("passages", "passage_id"), ctx.column("passages", "text"), strict=True))
+        spans = (
+            evidence.dropna(subset=[subject]).groupby(subject)["exact"].apply(list).to_dict()
+            if subject in evidence
+            else {}
+        )
+        add(
+            pk,
+            _check(
+                lambda s: s.isin(set(spans)), "has-evidence", "every record needs an evidence span"
+            ),
+        )
+        passage_text = dict(
+            zip(ctx.column("passages", "passage_id"), ctx.column("passages", "text"), strict=True)
+        )
         where = (
             evidence.dropna(subset=[subject]).groupby(subject)["passage_id"].apply(list).to_dict()
             if subject in evidence
             else {}
         )
         for name in verbatim_fields(schema):
+
             def inside(row: pd.Series, n: str = name) -> bool:
                 value = _text(row[n])
                 texts = [passage_text.get(p, "") for p in where.get(_text(row[pk]), [])]
                 return not value or any(value in t for t in texts)
 
-            add(name, _row_check(frame, inside, "verbatim", "must be words of a passage the record's evidence quotes"))
+            add(
+                name,
+                _row_check(
+                    frame,
+                    inside,
+                    "verbatim",
+                    "must be words of a passage the record's evidence quotes",
+                ),
+            )
         if schema.name == "actors":
+
             def names_ok(row: pd.Series) -> bool:
                 expected = NAME_SEPARATOR.join(dict.fromkeys(spans.get(_text(row[pk]), [])))
                 return _text(row["names_as_written"]) == expected
 
-            add("names_as_written", _row_check(frame, names_ok, "names-from-evidence", "must list the actor's evidence quotes in order"))
+            add(
+                "names_as_written",
+                _row_check(
+                    frame,
+                    names_ok,
+                    "names-from-evidence",
+                    "must list the actor's evidence quotes in order",
+                ),
+            )
     return out
 
 
@@ -262,7 +368,11 @@ def table_schema(schema: TableSchema, ctx: Context, contract: Contract) -> pa.Da
             fk = fks[name]
             refs = ctx.values(fk.resource, fk.ref_field)
             checks.append(
-                _check(lambda s, r=refs: s.isin(r), "foreignKey", f"must be a {fk.resource}.{fk.ref_field}")
+                _check(
+                    lambda s, r=refs: s.isin(r),
+                    "foreignKey",
+                    f"must be a {fk.resource}.{fk.ref_field}",
+                )
             )
         checks += extra.get(name, [])
         columns[name] = pa.Column(

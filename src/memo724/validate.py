@@ -7,6 +7,7 @@ line numbers with the header as line 1, as Frictionless counts them.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +32,28 @@ PANDERA_RULES = {
 
 def read_frame(path: Path) -> pd.DataFrame:
     """A CSV as text, empty cells as missing: what Frictionless sees, as a DataFrame."""
-    return pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8")
+    return pd.read_csv(
+        path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8"
+    )
+
+
+# Frictionless error types, as the Table Schema rule they enforce (constraint errors name theirs).
+FRICTIONLESS_RULES = {
+    "type-error": "type",
+    "foreign-key": "foreignKey",
+    "primary-key": "primaryKey",
+    "unique-error": "unique",
+    "missing-cell": "required",
+}
+
+
+def frictionless_rule(error: object) -> str:
+    kind = str(getattr(error, "type", "error"))
+    if kind == "constraint-error":
+        match = re.match(r'constraint "(\w+)"', getattr(error, "note", "") or "")
+        if match:
+            return match.group(1)
+    return FRICTIONLESS_RULES.get(kind, kind)
 
 
 def frictionless_problems(layout: Layout) -> list[Problem]:
@@ -42,21 +64,23 @@ def frictionless_problems(layout: Layout) -> list[Problem]:
     package = Package(str(layout.descriptor))
     report = package.validate()
     for error in report.errors:
-        problems.append(Problem("datapackage.json", error.type, error.message, validator="frictionless"))
+        problems.append(
+            Problem("datapackage.json", error.type, error.message, validator="frictionless")
+        )
     for task in report.tasks:
         for error in task.errors:
-            row = getattr(error, "row_number", None)
             field = getattr(error, "field_name", None)
-            cell = getattr(error, "cell", None)
-            note = getattr(error, "note", "") or error.message
+            fields = getattr(error, "field_names", None) or []
+            if field is None and len(fields) == 1:
+                field = fields[0]
             problems.append(
                 Problem(
                     task.name or task.place,
-                    error.type,
-                    note,
-                    row=row,
+                    frictionless_rule(error),
+                    getattr(error, "note", "") or error.message,
+                    row=getattr(error, "row_number", None),
                     field=field,
-                    value=cell,
+                    value=getattr(error, "cell", None),
                     validator="frictionless",
                 )
             )
@@ -74,7 +98,9 @@ def load_frames(layout: Layout) -> tuple[dict[str, pd.DataFrame], list[Problem]]
     return frames, problems
 
 
-def pandera_problems(layout: Layout, contract: Contract, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+def pandera_problems(
+    layout: Layout, contract: Contract, frames: dict[str, pd.DataFrame]
+) -> list[Problem]:
     memo = read_memo(layout.memo)
     ctx = Context(frames, memo, sha256_of(layout.memo))
     problems = []
@@ -101,7 +127,9 @@ def _pandera_failures(table: str, cases: pd.DataFrame, frame: pd.DataFrame) -> l
         column = case.get("column")
         field = None if column is None or pd.isna(column) else str(column)
         value = case.get("failure_case")
-        value = None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+        value = (
+            None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+        )
         if rule == "primaryKey" and row is not None:
             value = None
         problems.append(
@@ -130,5 +158,7 @@ def validate_package(layout: Layout) -> list[Problem]:
     else:
         problems.append(Problem(f"data/{layout.memo.name}", "memo", "the memo file is missing"))
     order = {name: i for i, name in enumerate(("datapackage.json", "memo", *TABLES))}
-    problems.sort(key=lambda p: (order.get(p.where, 99), p.row or 0, p.field or "", p.validator or ""))
+    problems.sort(
+        key=lambda p: (order.get(p.where, 99), p.row or 0, p.field or "", p.validator or "")
+    )
     return problems

@@ -1,0 +1,48 @@
+"""Shared fixtures: a freshly built copy of the package to read or to break."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from memo724.contract import Contract
+from memo724.package import build_copy
+from memo724.paths import REPO, Layout
+
+
+@pytest.fixture(scope="session")
+def contract() -> Contract:
+    return Contract(REPO.schemas)
+
+
+@pytest.fixture(scope="session")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Layout:
+    """A package built from the repository's records, once per session. Read, never modify."""
+    layout = Layout(tmp_path_factory.mktemp("pristine"))
+    build_copy(REPO, layout)
+    return layout
+
+
+@pytest.fixture
+def package_copy(pristine: Layout, tmp_path: Path) -> Layout:
+    """A writable copy of the built package (data, schemas, descriptor), without the records."""
+    target = Layout(tmp_path / "copy")
+    shutil.copytree(pristine.root, target.root)
+    return target
+
+
+@pytest.fixture
+def source_copy(tmp_path: Path) -> Callable[[], Layout]:
+    """A writable copy of the source checkout's inputs: records, schemas, memo, generated files."""
+
+    def make() -> Layout:
+        target = Layout(tmp_path / "source")
+        for part in ("curation", "schemas", "data"):
+            shutil.copytree(REPO.root / part, target.root / part)
+        shutil.copyfile(REPO.descriptor, target.descriptor)
+        return target
+
+    return make

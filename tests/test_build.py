@@ -1,0 +1,71 @@
+"""The committed tables are exactly what the records build into, in a stable shape."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from memo724.contract import TABLES, Contract
+from memo724.memo import read_memo
+from memo724.package import descriptor, generated_files
+from memo724.paths import REPO, Layout
+
+
+def test_committed_files_equal_a_fresh_build_byte_for_byte(pristine: Layout) -> None:
+    for rel in generated_files():
+        assert (REPO.root / rel).read_bytes() == (pristine.root / rel).read_bytes(), (
+            f"{rel} is stale: run `make build` and commit the result"
+        )
+
+
+def test_memo_ships_byte_for_byte() -> None:
+    shared = REPO.root.parent / "shared" / "memo" / "ponars-policy-memo-724.txt"
+    data = REPO.memo.read_bytes()
+    if shared.is_file():
+        assert data == shared.read_bytes()
+    assert len(read_memo(REPO.memo)) == 16900
+
+
+def test_columns_follow_the_schema_and_rows_their_key(pristine: Layout, contract: Contract) -> None:
+    for name in TABLES:
+        with pristine.table(name).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        assert rows[0] == contract[name].field_names, name
+        assert len(rows) > 1, f"{name} has no rows"
+    with pristine.table("passages").open(encoding="utf-8", newline="") as handle:
+        ordinals = [int(r["ordinal"]) for r in csv.DictReader(handle)]
+    assert ordinals == list(range(1, len(ordinals) + 1))
+
+
+def test_two_builds_are_identical(pristine: Layout, tmp_path) -> None:
+    from memo724.package import build_copy
+
+    again = Layout(tmp_path)
+    build_copy(REPO, again)
+    for rel in generated_files():
+        assert (again.root / rel).read_bytes() == (pristine.root / rel).read_bytes(), rel
+
+
+def test_descriptor_lists_every_file_with_size_and_hash(
+    pristine: Layout, contract: Contract
+) -> None:
+    written = json.loads(pristine.descriptor.read_text(encoding="utf-8"))
+    assert written == descriptor(pristine, contract)
+    assert written["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    names = [r["name"] for r in written["resources"]]
+    assert names == ["memo", *TABLES]
+    memo = written["resources"][0]
+    assert memo["hash"] == "sha256:15d7950851dcc052a5ce54949b520583fbbda05fc50f5b111c8ca50198eda4a3"
+    for resource in written["resources"]:
+        data = (pristine.root / resource["path"]).read_bytes()
+        assert resource["bytes"] == len(data)
+
+
+def test_every_span_matches_the_memo_at_its_offsets(pristine: Layout) -> None:
+    text = read_memo(pristine.memo)
+    with pristine.table("evidence").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            start, end = int(row["start"]), int(row["end"])
+            assert text[start:end] == row["exact"], row["evidence_id"]
+            assert text[max(0, start - 32) : start] == row["prefix"]
+            assert text[end : end + 32] == row["suffix"]

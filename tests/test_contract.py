@@ -1,0 +1,119 @@
+"""The Table Schemas are complete, and everything derived from them agrees with them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pycountry
+import pytest
+
+from memo724.build import date_groups
+from memo724.contract import TABLES, Contract
+from memo724.pandera_schemas import Context, field_checks, table_schema
+from memo724.paths import REPO, Layout
+from memo724.validate import read_frame
+
+
+def test_every_field_is_described_and_every_reference_declared(contract: Contract) -> None:
+    keys = {contract[t].primary_key[0] for t in TABLES if len(contract[t].primary_key) == 1}
+    for name in TABLES:
+        schema = contract[name]
+        assert schema.descriptor.get("description"), name
+        assert schema.primary_key, f"{name} has no primary key"
+        fk_fields = {fk.field for fk in schema.foreign_keys}
+        for field in schema.fields:
+            assert field.get("description"), f"{name}.{field['name']} has no description"
+            fname = field["name"]
+            # Any *_id column that is not the table's own key must be a declared foreign key.
+            if fname.endswith("_id") and fname not in schema.primary_key:
+                assert fname in fk_fields, f"{name}.{fname} refers to rows but is no foreignKey"
+            if name in ("event_participants", "risk_actors") and fname in keys:
+                assert fname in fk_fields
+        for fk in schema.foreign_keys:
+            target = contract[fk.resource]
+            assert target.primary_key == [fk.ref_field], f"{name}.{fk.field} must reference a key"
+
+
+CODED = {
+    "kind",
+    "role",
+    "stance",
+    "issue",
+    "attribution",
+    "factuality",
+    "category",
+    "likelihood",
+    "trend",
+    "event_type",
+    "relation_type",
+    "section",
+    "language",
+    "media_type",
+}
+
+
+def test_coded_fields_have_enums(contract: Contract) -> None:
+    for name in TABLES:
+        for field in contract[name].fields:
+            coded = field["name"] in CODED or field["name"].endswith("_precision")
+            if coded:
+                assert field.get("constraints", {}).get("enum"), f"{name}.{field['name']}"
+
+
+def test_date_groups_are_complete(contract: Contract) -> None:
+    for name in TABLES:
+        schema = contract[name]
+        for prefix in date_groups(schema):
+            for suffix, ftype in (("start", "date"), ("end", "date"), ("precision", "string")):
+                assert schema.field(f"{prefix}_{suffix}")["type"] == ftype
+
+
+def test_pandera_derivation_covers_every_constraint(contract: Contract) -> None:
+    """Each type and constraint in the schemas yields a Pandera check of the same name."""
+    for name in TABLES:
+        for field in contract[name].fields:
+            names = {c.name for c in field_checks(field)}
+            constraints = set(field.get("constraints", {})) - {"required", "unique"}
+            assert "type" in names
+            assert constraints <= names, f"{name}.{field['name']}: {constraints - names}"
+
+
+def test_pandera_schema_mirrors_required_unique_and_keys(
+    pristine: Layout, contract: Contract
+) -> None:
+    frames = {t: read_frame(pristine.table(t)) for t in TABLES}
+    ctx = Context(frames, "", "")
+    for name in TABLES:
+        schema = contract[name]
+        derived = table_schema(schema, ctx, contract)
+        assert list(derived.columns) == schema.field_names
+        assert derived.unique == schema.primary_key
+        for field in schema.fields:
+            c = field.get("constraints", {})
+            column = derived.columns[field["name"]]
+            assert column.nullable == (not c.get("required", False))
+            assert column.unique == bool(c.get("unique", False))
+        fk_checked = {
+            n
+            for n, col in derived.columns.items()
+            if any(ch.name == "foreignKey" for ch in col.checks)
+        }
+        assert fk_checked == {fk.field for fk in schema.foreign_keys}
+
+
+def test_state_codes_are_real_iso_3166_alpha3(pristine: Layout) -> None:
+    actors = read_frame(pristine.table("actors"))
+    states = actors[actors["kind"] == "state"]
+    assert len(states) > 0
+    for _, row in actors.iterrows():
+        if row["kind"] == "state":
+            assert pycountry.countries.get(alpha_3=row["iso3"]) is not None, row["actor_id"]
+        else:
+            assert pd.isna(row["iso3"]), f"{row['actor_id']} is no state but has an ISO code"
+
+
+@pytest.mark.parametrize("table", Contract(REPO.schemas).record_tables)
+def test_every_record_has_evidence(pristine: Layout, contract: Contract, table: str) -> None:
+    subject = contract.evidence_subjects[table]
+    evidence = read_frame(pristine.table("evidence"))
+    ids = set(read_frame(pristine.table(table))[contract[table].primary_key[0]])
+    assert ids <= set(evidence[subject].dropna())

@@ -1,0 +1,158 @@
+"""The derivation is complete: every constraint of every schema is enforced by both validators.
+
+For each type, constraint, primary key and foreign key, one value of a valid package is broken;
+Frictionless and the derived Pandera schemas must each report that table, row and field under
+that rule. To keep the suite fast, each round breaks one rule in every table at once (tables
+do not share rows, so each report is still attributable).
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from memo724.contract import TABLES, Contract
+from memo724.errors import Problem
+from memo724.package import csv_text, write_descriptor
+from memo724.paths import Layout
+from memo724.validate import validate_package
+
+BAD_TYPE = {"integer": "x1", "number": "one", "date": "2021-13-45", "boolean": "perhaps"}
+
+
+@dataclass(frozen=True)
+class Mutation:
+    table: str
+    rule: str  # the rule both validators must name
+    field: str | None  # None: a whole-row rule (primary key)
+    value: str | None  # None: duplicate a row instead of setting a value
+    accept: frozenset[str] = frozenset()  # other rule names that also prove the catch
+
+    @property
+    def label(self) -> str:
+        return f"{self.table}.{self.field or '*'}:{self.rule}"
+
+
+def mutations_for(contract: Contract, name: str, rows: list[dict[str, str]]) -> list[Mutation]:
+    schema = contract[name]
+    out: list[Mutation] = []
+    for field in schema.fields:
+        fname, ftype = field["name"], field.get("type", "string")
+        c = field.get("constraints", {})
+        if ftype in BAD_TYPE:
+            out.append(Mutation(name, "type", fname, BAD_TYPE[ftype]))
+        if c.get("required"):
+            out.append(Mutation(name, "required", fname, ""))
+        if c.get("unique"):
+            other = next(
+                (r[fname] for r in rows[1:] if r[fname] and r[fname] != rows[0][fname]), None
+            )
+            if other is not None:
+                out.append(Mutation(name, "unique", fname, other, frozenset({"primaryKey"})))
+            else:  # a one-row table: a duplicated row repeats every unique value
+                out.append(Mutation(name, "unique", fname, None, frozenset({"primaryKey"})))
+        if "enum" in c:
+            out.append(Mutation(name, "enum", fname, "zz-not-a-code"))
+        if "pattern" in c:
+            out.append(Mutation(name, "pattern", fname, "Not Valid!"))
+        if "maxLength" in c:
+            out.append(Mutation(name, "maxLength", fname, "a" * (c["maxLength"] + 1)))
+        if "minLength" in c:
+            out.append(Mutation(name, "minLength", fname, "a" * (c["minLength"] - 1) or None))
+        if "minimum" in c:
+            out.append(Mutation(name, "minimum", fname, str(c["minimum"] - 1)))
+        if "maximum" in c:
+            out.append(Mutation(name, "maximum", fname, str(c["maximum"] + 1)))
+    out.append(Mutation(name, "primaryKey", None, None, frozenset({"unique"})))
+    for fk in schema.foreign_keys:
+        out.append(Mutation(name, "foreignKey", fk.field, "zz-no-such-row"))
+    return out
+
+
+def read_rows(layout: Layout, name: str) -> list[dict[str, str]]:
+    with layout.table(name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def apply(layout: Layout, contract: Contract, m: Mutation, rows: list[dict[str, str]]) -> set[int]:
+    """Write the mutated table; return the CSV row numbers (header = 1) a report may name."""
+    rows = [dict(r) for r in rows]
+    if m.value is None:
+        rows.append(dict(rows[0]))
+        broken = {2, len(rows) + 1}  # either copy of a duplicated row may be the one reported
+    else:
+        # A value copied from another row makes both rows duplicates.
+        broken = {2} | {
+            i + 2 for i, r in enumerate(rows) if m.rule == "unique" and r[m.field] == m.value
+        }
+        rows[0][m.field] = m.value
+    layout.table(m.table).write_text(
+        csv_text(contract[m.table].field_names, rows), encoding="utf-8"
+    )
+    return broken
+
+
+def caught(problems: list[Problem], m: Mutation, rows: set[int], validator: str) -> bool:
+    rules = {m.rule} | set(m.accept)
+    for p in problems:
+        if (
+            p.validator != validator
+            or p.where != m.table
+            or p.rule not in rules
+            or p.row not in rows
+        ):
+            continue
+        row_level = p.rule in ("primaryKey", "foreignKey") and p.field is None
+        if row_level or m.field is None or p.field == m.field:
+            return True
+    return False
+
+
+def rounds(pristine: Layout, contract: Contract) -> list[list[Mutation]]:
+    per_table = {n: mutations_for(contract, n, read_rows(pristine, n)) for n in TABLES}
+    depth = max(len(v) for v in per_table.values())
+    return [[v[i] for v in per_table.values() if i < len(v)] for i in range(depth)]
+
+
+def test_every_constraint_is_enforced_by_both_validators(
+    pristine: Layout, contract: Contract, tmp_path: Path
+) -> None:
+    originals = {n: read_rows(pristine, n) for n in TABLES}
+    missed: list[str] = []
+    checked = 0
+    for i, batch in enumerate(rounds(pristine, contract)):
+        layout = Layout(tmp_path / f"round-{i}")
+        shutil.copytree(pristine.root, layout.root)
+        rows_broken = {m.label: apply(layout, contract, m, originals[m.table]) for m in batch}
+        write_descriptor(layout, contract)  # fresh hashes: only the broken value may be reported
+        problems = validate_package(layout)
+        for m in batch:
+            checked += 1
+            for validator in ("frictionless", "pandera"):
+                if not caught(problems, m, rows_broken[m.label], validator):
+                    missed.append(f"{validator} missed {m.label} = {m.value!r}")
+    print(f"\n{checked} constraint mutations, each caught by Frictionless and Pandera")
+    assert checked > 100
+    assert not missed, "\n".join(missed)
+
+
+def test_mutation_list_covers_every_constraint_in_the_schemas(
+    contract: Contract, pristine: Layout
+) -> None:
+    for name in TABLES:
+        labels = {
+            (m.field, m.rule) for m in mutations_for(contract, name, read_rows(pristine, name))
+        }
+        for field in contract[name].fields:
+            for rule in field.get("constraints", {}):
+                assert (field["name"], rule) in labels, (
+                    f"{name}.{field['name']}:{rule} is never broken"
+                )
+        for fk in contract[name].foreign_keys:
+            assert (fk.field, "foreignKey") in labels
+
+
+def test_a_clean_copy_has_no_problems(pristine: Layout) -> None:
+    assert validate_package(pristine) == []
