@@ -44,7 +44,7 @@ def cmd_build(layout: Layout, check_only: bool = False) -> int:
         layout.data.mkdir(exist_ok=True)
         for rel in generated_files():
             os.replace(scratch.root / rel, layout.root / rel)
-    print(f"built {len(generated_files()) - 1} tables and datapackage.json from curation/")
+    print("built data/, datapackage.json, CODEBOOK.md and the README and CHANGELOG figures")
     return 0
 
 
@@ -67,6 +67,47 @@ def cmd_validate(layout: Layout) -> int:
     return 0
 
 
+def cmd_coverage(layout: Layout) -> int:
+    """Print the sentence coverage of a copy, and every sentence no statement quotes."""
+    from .coverage import coverage, exclusions
+    from .validate import read_frame
+
+    frames = {n: read_frame(layout.table(n)) for n in ("passages", "evidence", "sources")}
+    cov = coverage(
+        frames["passages"], frames["evidence"], frames["sources"], exclusions(layout.curation)
+    )
+    for s in cov.missing:
+        print(f"uncovered {s.sentence_id} [{s.start}:{s.end}]: {s.text}")
+    print(
+        f"coverage: {len(cov.covered)} covered + {len(cov.excluded)} excluded of {cov.total} "
+        f"body sentences = {cov.ratio:.1%}"
+    )
+    return 0 if not cov.missing else 1
+
+
+def cmd_release(layout: Layout, dist: Path) -> int:
+    from .release import write_release
+
+    problems = validate_package(layout)
+    if problems:
+        return _report(problems, "release refused: the package is not valid")
+    folder = write_release(layout, dist)
+    print(f"released {folder} and {folder.name}.zip; hashes in {dist / 'SHA256SUMS'}")
+    return 0
+
+
+def cmd_verify(copy_root: Path, reference: Path | None) -> int:
+    from .loader import package_layout
+    from .verify import verify_copy
+
+    reference = reference or package_layout().descriptor
+    problems, matched = verify_copy(copy_root, reference)
+    if problems:
+        return _report(problems, f"copy at {copy_root} drifted from {reference}")
+    print(f"verified: {matched} files of {copy_root} match {reference}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="memo724", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -79,11 +120,29 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument(
         "path", nargs="?", type=Path, default=REPO.root, help="folder or datapackage.json"
     )
+    c = sub.add_parser("coverage", help="list body sentences that no statement quotes")
+    c.add_argument("path", nargs="?", type=Path, default=REPO.root, help="package folder")
+    r = sub.add_parser("release", help="write dist/<name>-<version>/, its zip and SHA256SUMS")
+    r.add_argument("--dist", type=Path, default=REPO.root / "dist", help="output folder")
+    f = sub.add_parser("verify", help="check a vendored copy's files against a release's hashes")
+    f.add_argument("path", type=Path, help="the vendored copy's folder")
+    f.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        help="a release's datapackage.json or SHA256SUMS (default: this installed version's)",
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
             return cmd_build(Layout(args.root.resolve()), check_only=args.check)
+        if args.command == "release":
+            return cmd_release(REPO, args.dist.resolve())
+        if args.command == "verify":
+            return cmd_verify(args.path.resolve(), args.against)
         root = args.path.resolve()
+        if args.command == "coverage":
+            return cmd_coverage(Layout(root))
         return cmd_validate(Layout(root.parent if root.is_file() else root))
     except DatasetError as exc:
         return _report(exc.problems, "stopped")

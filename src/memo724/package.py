@@ -127,12 +127,50 @@ def build_copy(source: Layout, target: Layout) -> dict[str, list[str]]:
     shutil.copytree(source.schemas, target.schemas, dirs_exist_ok=True)
     write_tables(target, contract, tables.rows)
     write_descriptor(target, contract)
+    write_docs(source, target, contract)
     return tables.origins
+
+
+def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
+    """CODEBOOK.md and the README's figures, from the schemas, the codebook and target's tables."""
+    from .coverage import coverage, exclusions
+    from .docs import codebook_markdown, replace_block, stats_markdown
+    from .records import load_yaml
+    from .validate import read_frame
+
+    frames = {name: read_frame(target.table(name)) for name in TABLES}
+    codebook = load_yaml(source.curation / "codebook.yaml", "curation/codebook.yaml")
+    (target.root / "CODEBOOK.md").write_text(
+        codebook_markdown(contract, codebook, frames), encoding="utf-8"
+    )
+    cov = coverage(
+        frames["passages"], frames["evidence"], frames["sources"], exclusions(source.curation)
+    )
+    readme = (source.root / "README.md").read_text(encoding="utf-8")
+    readme = replace_block(readme, "tables", stats_markdown(contract, frames, cov))
+    (target.root / "README.md").write_text(readme, encoding="utf-8")
+
+    from .changes import changes_markdown, diff, previous_snapshot, row_digests
+
+    previous = previous_snapshot(source.root, __version__)
+    changes = diff(previous[1] if previous else {}, row_digests(target, contract))
+    changelog = (source.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    changelog = replace_block(
+        changelog,
+        f"data-changes-{__version__}",
+        changes_markdown(previous and previous[0], changes),
+    )
+    (target.root / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
 
 
 def generated_files() -> list[str]:
     """Files the build writes, relative to the package root."""
-    return [f"data/{name}.csv" for name in TABLES] + ["datapackage.json"]
+    return [f"data/{name}.csv" for name in TABLES] + [
+        "datapackage.json",
+        "CODEBOOK.md",
+        "README.md",
+        "CHANGELOG.md",
+    ]
 
 
 def stale_files(layout: Layout) -> list[tuple[str, int | None]]:

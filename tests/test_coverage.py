@@ -1,0 +1,40 @@
+"""Every body sentence of the memo is quoted by some statement (or is a reviewed exclusion)."""
+
+from __future__ import annotations
+
+from memo724.coverage import coverage, exclusions, split_sentences
+from memo724.paths import REPO, Layout
+from memo724.validate import read_frame
+
+
+def test_sentences_split_where_a_reader_would() -> None:
+    text = (
+        'It is "stability at any price," i.e., the price. Ruling No. N 03-116, 2003. '
+        "The U.S. withdrawal was pending. “momentary fellow travelers.” Next one.³ Last (here.)"
+    )
+    parts = [s.text for s in split_sentences("p", 100, text)]
+    assert parts == [
+        'It is "stability at any price," i.e., the price.',
+        "Ruling No. N 03-116, 2003.",
+        "The U.S. withdrawal was pending.",
+        "“momentary fellow travelers.”",
+        "Next one.³",
+        "Last (here.)",
+    ]
+    first = split_sentences("p", 100, text)[1]
+    assert text[first.start - 100 : first.end - 100] == first.text
+
+
+def test_every_body_sentence_is_covered(pristine: Layout) -> None:
+    frames = {n: read_frame(pristine.table(n)) for n in ("passages", "evidence", "sources")}
+    cov = coverage(
+        frames["passages"], frames["evidence"], frames["sources"], exclusions(REPO.curation)
+    )
+    print(
+        f"\ncoverage: {len(cov.covered)} covered + {len(cov.excluded)} excluded "
+        f"of {cov.total} body sentences = {cov.ratio:.1%}"
+    )
+    assert cov.total == 98
+    assert not cov.missing, "uncovered:\n" + "\n".join(
+        f"{s.sentence_id}: {s.text}" for s in cov.missing
+    )

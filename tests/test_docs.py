@@ -1,0 +1,54 @@
+"""The codebook defines exactly the coded values of the schemas, and the docs are derived."""
+
+from __future__ import annotations
+
+from memo724.contract import TABLES, Contract
+from memo724.docs import resolve_definitions
+from memo724.paths import REPO, Layout
+from memo724.records import load_yaml
+
+
+def codebook():
+    return load_yaml(REPO.curation / "codebook.yaml", "curation/codebook.yaml")
+
+
+def test_every_coded_value_is_defined_and_nothing_else(contract: Contract) -> None:
+    definitions = resolve_definitions(codebook())
+    enums = {
+        f"{t}.{f['name']}": f["constraints"]["enum"]
+        for t in TABLES
+        for f in contract[t].fields
+        if "enum" in f.get("constraints", {})
+    }
+    assert set(definitions) == set(enums)
+    for key, values in enums.items():
+        assert list(definitions[key]) == values, f"{key}: codebook order or values differ"
+        assert all(text.strip() for text in definitions[key].values()), key
+
+
+def test_plover_crosswalk_covers_every_event_type(contract: Contract) -> None:
+    plover = codebook()["plover"]
+    assert list(plover["event_type"]) == contract["events"].enum("event_type")
+    types = contract["events"].enum("plover_event_type")
+    assert len(types) == 19
+    assert set(plover["quad_class"]) == set(types)
+    assert {v for v in plover["event_type"].values() if v} <= set(types)
+    assert set(plover["quad_class"].values()) == set(contract["events"].enum("plover_quad_class"))
+
+
+def test_codebook_documents_every_field_with_an_example(
+    pristine: Layout, contract: Contract
+) -> None:
+    text = (pristine.root / "CODEBOOK.md").read_text(encoding="utf-8")
+    for name in TABLES:
+        assert f"## {name}\n" in text
+        for field in contract[name].fields:
+            assert f"| `{field['name']}` | {field['type']} |" in text
+    takeover = "An actor seizes control of a country or territory."
+    assert f"| `takeover` | {takeover} | `taliban-takeover-of-afghanistan` |" in text
+
+
+def test_readme_figures_are_generated(pristine: Layout) -> None:
+    text = (pristine.root / "README.md").read_text(encoding="utf-8")
+    assert "| `evidence` |" in text and "Coverage:" in text
+    assert "make release" in text and "make test" in text and "memo724 validate" in text
