@@ -1,3 +1,7 @@
 """PONARS Eurasia Policy Memo No. 724 as a validated data package."""
 
 __version__ = "0.1.0"
+
+from .loader import load, load_all, memo_text
+
+__all__ = ["__version__", "load", "load_all", "memo_text"]

@@ -1,0 +1,87 @@
+"""What changed in the data since the previous release: rows added, removed and changed, by id.
+
+Each release leaves a snapshot in releases/<version>.json: per table, each row's key and a digest
+of its CSV text. The next version's CHANGELOG entry is generated against the latest snapshot.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .contract import TABLES, Contract
+from .package import csv_text
+from .paths import Layout
+
+Snapshot = dict[str, dict[str, str]]
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def row_digests(layout: Layout, contract: Contract) -> Snapshot:
+    out: Snapshot = {}
+    for name in TABLES:
+        schema = contract[name]
+        with layout.table(name).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        # 16 hex digits of sha256: ample to tell a changed row among a few thousand.
+        out[name] = {
+            "/".join(row[k] for k in schema.primary_key): hashlib.sha256(
+                csv_text(schema.field_names, [row]).encode("utf-8")
+            ).hexdigest()[:16]
+            for row in rows
+        }
+    return out
+
+
+def snapshot_path(root: Path, version: str) -> Path:
+    return root / "releases" / f"{version}.json"
+
+
+def previous_snapshot(root: Path, version: str) -> tuple[str, Snapshot] | None:
+    """The latest snapshot of a version before `version`, if any."""
+    older = [
+        p.stem
+        for p in (root / "releases").glob("*.json")
+        if _version_key(p.stem) < _version_key(version)
+    ]
+    if not older:
+        return None
+    latest = max(older, key=_version_key)
+    return latest, json.loads(snapshot_path(root, latest).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class TableChange:
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+
+
+def diff(old: Snapshot, new: Snapshot) -> dict[str, TableChange]:
+    out = {}
+    for name in TABLES:
+        a, b = old.get(name, {}), new.get(name, {})
+        out[name] = TableChange(
+            added=sorted(set(b) - set(a)),
+            removed=sorted(set(a) - set(b)),
+            changed=sorted(k for k in set(a) & set(b) if a[k] != b[k]),
+        )
+    return out
+
+
+def changes_markdown(previous: str | None, changes: dict[str, TableChange]) -> str:
+    since = f"since {previous}" if previous else "in this first release (no earlier release)"
+    lines = [f"Data changes {since}, per table (rows added / removed / changed):", ""]
+    for name, c in changes.items():
+        lines.append(f"- `{name}`: +{len(c.added)} / -{len(c.removed)} / ~{len(c.changed)}")
+        if previous:  # a first release adds every row; listing them all would say nothing
+            for label, ids in (("added", c.added), ("removed", c.removed), ("changed", c.changed)):
+                if ids:
+                    lines.append(f"  - {label}: {', '.join(f'`{i}`' for i in ids)}")
+    return "\n".join(lines)

@@ -1,0 +1,182 @@
+"""Writing a release: CSV, Parquet and SQLite with their hashes, docs, a zip and SHA256SUMS.
+
+The release is written into a scratch folder and renamed into place, so a reader never sees half a
+release; an existing release of the same version is left alone when identical and refused when not.
+Nothing in it depends on the clock, so a rebuild from one commit gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from . import __version__
+from .changes import row_digests, snapshot_path
+from .contract import TABLES, Contract
+from .errors import DatasetError, Problem
+from .package import NAME, descriptor, dump_json
+from .paths import Layout
+from .sqlite_export import write_sqlite
+from .typed import arrow_table
+
+DOCS = ("README.md", "CHANGELOG.md", "LICENSE", "CODEBOOK.md")
+TOOLS = ("frictionless", "pandera", "pandas", "pyarrow")
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # zip's earliest date: no clock in the archive
+
+
+def release_name(version: str = __version__) -> str:
+    return f"{NAME}-{version}"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def source_commit(root: Path) -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def build_provenance(root: Path) -> dict[str, Any]:
+    return {
+        "source_commit": source_commit(root),
+        "python": platform.python_version(),
+        "tools": {tool: metadata.version(tool) for tool in TOOLS},
+        "builder": f"memo724 {__version__}",
+    }
+
+
+def write_parquet(contract: Contract, data_dir: Path, out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in TABLES:
+        table = arrow_table(contract[name], data_dir / f"{name}.csv")
+        pq.write_table(table, out_dir / f"{name}.parquet", compression="zstd", store_schema=True)
+
+
+def _file_entry(root: Path, rel: str) -> dict[str, Any]:
+    path = root / rel
+    return {"path": rel, "bytes": path.stat().st_size, "hash": "sha256:" + sha256(path)}
+
+
+def release_descriptor(
+    folder: Path, contract: Contract, provenance: dict[str, Any]
+) -> dict[str, Any]:
+    """The package descriptor plus, for every other file of the release, its size and hash.
+
+    Parquet and SQLite files are listed under `files` rather than as resources: Frictionless would
+    try to open them as tables, and Parquet needs an optional plugin there. Their schemas are the
+    CSV resources' schemas, carried inside each Parquet file as well.
+    """
+    desc = descriptor(Layout(folder), contract)
+    others = sorted(
+        str(p.relative_to(folder))
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.name != "datapackage.json"
+        and not str(p.relative_to(folder)).startswith(("data/", "schemas/"))
+    )
+    desc["files"] = [_file_entry(folder, rel) for rel in others]
+    desc["files"] += [_file_entry(folder, f"schemas/{n}.json") for n in TABLES]
+    desc["build"] = provenance
+    return desc
+
+
+def _write_zip(folder: Path, target: Path) -> None:
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder)}", date_time=ZIP_TIME)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    return files_a == files_b and all((a / f).read_bytes() == (b / f).read_bytes() for f in files_a)
+
+
+def record_snapshot(source: Layout, contract: Contract) -> None:
+    """Keep releases/<version>.json, the row digests the next CHANGELOG entry is compared with."""
+    path = snapshot_path(source.root, __version__)
+    text = json.dumps(row_digests(source, contract), indent=1, sort_keys=True) + "\n"
+    if path.is_file() and path.read_text(encoding="utf-8") != text:
+        raise DatasetError(
+            [
+                Problem(
+                    str(path.relative_to(source.root)),
+                    "release-exists",
+                    f"version {__version__} was released with other rows; bump the version",
+                )
+            ]
+        )
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def write_release(source: Layout, dist: Path, provenance: dict[str, Any] | None = None) -> Path:
+    """Write dist/<name>-<version>/, its zip and SHA256SUMS from source's validated package."""
+    name = release_name()
+    final, final_zip = dist / name, dist / f"{name}.zip"
+    contract = Contract(source.schemas)
+    dist.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{name}-", dir=dist) as tmp:
+        folder = Path(tmp) / name
+        out = Layout(folder)
+        out.data.mkdir(parents=True)
+        shutil.copyfile(source.memo, out.memo)
+        for table in TABLES:
+            shutil.copyfile(source.table(table), out.table(table))
+        shutil.copytree(source.schemas, out.schemas)
+        for doc in DOCS:
+            shutil.copyfile(source.root / doc, folder / doc)
+        write_parquet(contract, out.data, folder / "parquet")
+        write_sqlite(contract, out.data, folder / f"{NAME}.sqlite")
+        desc = release_descriptor(folder, contract, provenance or build_provenance(source.root))
+        out.descriptor.write_text(dump_json(desc), encoding="utf-8")
+        scratch_zip = Path(tmp) / f"{name}.zip"
+        _write_zip(folder, scratch_zip)
+
+        if final.exists() or final_zip.exists():
+            same = final.exists() and _same_tree(folder, final)
+            same = (
+                same and final_zip.exists() and final_zip.read_bytes() == scratch_zip.read_bytes()
+            )
+            if not same:
+                raise DatasetError(
+                    [
+                        Problem(
+                            str(final),
+                            "release-exists",
+                            f"version {__version__} was already released with different content; "
+                            "bump the version (and the CHANGELOG) instead of overwriting a release",
+                        )
+                    ]
+                )
+        else:
+            os.rename(folder, final)
+            os.rename(scratch_zip, final_zip)
+    record_snapshot(source, contract)
+    sums = [f"{sha256(final_zip)}  {final_zip.name}"]
+    sums += [f"{sha256(p)}  {p.relative_to(dist)}" for p in sorted(final.rglob("*")) if p.is_file()]
+    (dist / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
+    return final
