@@ -19,7 +19,9 @@ build: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/memo724 validate
 
+# Rebuild the tables, validate them, then write dist/<name>-<version>/, its zip and SHA256SUMS.
 release: build validate
+	$(BIN)/memo724 release
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

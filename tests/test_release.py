@@ -208,13 +208,26 @@ def test_verify_flags_a_changed_byte(release: Path, tmp_path: Path, capsys) -> N
     data[-2] ^= 1
     path.write_bytes(bytes(data))
     (vendored / "data" / "risks.csv").unlink()
+    schema = vendored / "schemas" / "events.json"
+    schema.write_text(
+        schema.read_text(encoding="utf-8").replace('"required": true', '"required": false', 1)
+    )
     capsys.readouterr()
     assert main(["verify", str(vendored), "--against", str(reference)]) == 1
     err = capsys.readouterr().err
     assert "data/actors.csv" in err and "rule: drifted" in err
     assert "data/risks.csv" in err and "rule: missing" in err
+    assert "schemas/events.json" in err  # a weakened contract is drift too
     assert "data/events.csv" not in err
 
 
 def test_release_name_follows_the_version() -> None:
     assert release_name("1.2.3") == "ponars-memo-724-1.2.3"
+
+
+def test_verify_defaults_to_the_installed_release(tmp_path: Path, capsys) -> None:
+    vendored = tmp_path / "vendor"
+    shutil.copytree(REPO.data, vendored / "data")
+    shutil.copytree(REPO.schemas, vendored / "schemas")
+    assert main(["verify", str(vendored)]) == 0
+    assert "verified: 25 files"  # the memo, 12 tables, 12 schemas in capsys.readouterr().out

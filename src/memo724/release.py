@@ -56,9 +56,24 @@ def source_commit(root: Path) -> str | None:
     return out.stdout.strip() or None
 
 
+def source_tree_clean(root: Path) -> bool | None:
+    """Whether the checkout had no uncommitted changes, so source_commit alone names the input."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip() == ""
+
+
 def build_provenance(root: Path) -> dict[str, Any]:
     return {
         "source_commit": source_commit(root),
+        "source_tree_clean": source_tree_clean(root),
         "python": platform.python_version(),
         "tools": {tool: metadata.version(tool) for tool in TOOLS},
         "builder": f"memo724 {__version__}",

@@ -20,7 +20,15 @@ def expected_hashes(reference: Path) -> dict[str, str]:
         return out
     desc = json.loads(reference.read_text(encoding="utf-8"))
     entries = [*desc.get("resources", []), *desc.get("files", [])]
-    return {e["path"]: e["hash"].removeprefix("sha256:") for e in entries if "hash" in e}
+    out = {e["path"]: e["hash"].removeprefix("sha256:") for e in entries if "hash" in e}
+    # The schemas are part of the contract a copy is validated with: hash them from the reference.
+    for resource in desc.get("resources", []):
+        schema = resource.get("schema")
+        if isinstance(schema, str) and (reference.parent / schema).is_file():
+            out.setdefault(
+                schema, hashlib.sha256((reference.parent / schema).read_bytes()).hexdigest()
+            )
+    return out
 
 
 def required_paths(reference: Path) -> set[str]:

@@ -1,0 +1,42 @@
+"""One version, in src/memo724/__init__.py, and everything that names it agrees."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import metadata
+
+from memo724 import __version__
+from memo724.paths import REPO
+
+SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+
+
+def top_changelog_version() -> str:
+    text = (REPO.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    match = re.search(r"^## \[([^\]]+)\]", text, re.MULTILINE)
+    assert match, "CHANGELOG.md has no version entry"
+    return match.group(1)
+
+
+def test_version_is_semver_and_agrees_everywhere() -> None:
+    assert SEMVER.fullmatch(__version__)
+    assert json.loads(REPO.descriptor.read_text(encoding="utf-8"))["version"] == __version__
+    assert metadata.version("ponars-memo-724") == __version__
+    assert top_changelog_version() == __version__
+
+
+def test_changelog_entry_has_a_date_and_a_generated_data_summary() -> None:
+    text = (REPO.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.search(
+        rf"^## \[{re.escape(__version__)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", text, re.MULTILINE
+    )
+    assert f"BEGIN GENERATED: data-changes-{__version__}" in text
+    assert "`events`: +" in text
+
+
+def test_previous_release_snapshots_are_older_versions() -> None:
+    for path in (REPO.root / "releases").glob("*.json"):
+        older, current = SEMVER.fullmatch(path.stem), SEMVER.fullmatch(__version__)
+        assert older and current
+        assert tuple(map(int, older.groups())) <= tuple(map(int, current.groups()))
