@@ -32,7 +32,7 @@ def test_changelog_entry_has_a_date_and_a_generated_data_summary() -> None:
         rf"^## \[{re.escape(__version__)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", text, re.MULTILINE
     )
     assert f"BEGIN GENERATED: data-changes-{__version__}" in text
-    assert "`events`: +" in text
+    assert re.search(r"^- `events`: \d+ rows \(\+\d+ / -\d+ / ~\d+\)$", text, re.MULTILINE)
 
 
 def test_previous_release_snapshots_are_older_versions() -> None:

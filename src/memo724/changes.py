@@ -75,11 +75,12 @@ def diff(old: Snapshot, new: Snapshot) -> dict[str, TableChange]:
     return out
 
 
-def changes_markdown(previous: str | None, changes: dict[str, TableChange]) -> str:
+def changes_markdown(previous: str | None, changes: dict[str, TableChange], new: Snapshot) -> str:
     since = f"since {previous}" if previous else "in this first release (no earlier release)"
-    lines = [f"Data changes {since}, per table (rows added / removed / changed):", ""]
+    lines = [f"Rows per table, and data changes {since} (added / removed / changed):", ""]
     for name, c in changes.items():
-        lines.append(f"- `{name}`: +{len(c.added)} / -{len(c.removed)} / ~{len(c.changed)}")
+        counts = f"+{len(c.added)} / -{len(c.removed)} / ~{len(c.changed)}"
+        lines.append(f"- `{name}`: {len(new.get(name, {}))} rows ({counts})")
         if previous:  # a first release adds every row; listing them all would say nothing
             for label, ids in (("added", c.added), ("removed", c.removed), ("changed", c.changed)):
                 if ids:

@@ -153,13 +153,11 @@ def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
     from .changes import changes_markdown, diff, previous_snapshot, row_digests
 
     previous = previous_snapshot(source.root, __version__)
-    changes = diff(previous[1] if previous else {}, row_digests(target, contract))
+    current = row_digests(target, contract)
+    changes = diff(previous[1] if previous else {}, current)
+    summary = changes_markdown(previous and previous[0], changes, current)
     changelog = (source.root / "CHANGELOG.md").read_text(encoding="utf-8")
-    changelog = replace_block(
-        changelog,
-        f"data-changes-{__version__}",
-        changes_markdown(previous and previous[0], changes),
-    )
+    changelog = replace_block(changelog, f"data-changes-{__version__}", summary)
     (target.root / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
 
 
