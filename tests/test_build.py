@@ -69,3 +69,19 @@ def test_every_span_matches_the_memo_at_its_offsets(pristine: Layout) -> None:
             assert text[start:end] == row["exact"], row["evidence_id"]
             assert text[max(0, start - 32) : start] == row["prefix"]
             assert text[end : end + 32] == row["suffix"]
+
+
+def test_evidence_ids_survive_reordering_quotes(source_copy, tmp_path) -> None:
+    from memo724.package import build_copy
+
+    layout = source_copy()
+    path = layout.curation / "records" / "02-summary.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = '      - {quote: Russia, context: "describe Russia\'s immediate"}\n'
+    second = '      - {quote: Moscow, context: "Moscow has [conditioned]"}\n'
+    assert first + second in text
+    path.write_text(text.replace(first + second, second + first), encoding="utf-8")
+    out = Layout(tmp_path / "out")
+    build_copy(layout, out)
+    assert out.table("evidence").read_bytes() == layout.table("evidence").read_bytes()
+    assert out.table("actors").read_bytes() == layout.table("actors").read_bytes()

@@ -193,7 +193,7 @@ class Builder:
             passage = self.structure.passage_at(span.start)
             row = dict.fromkeys(schema.field_names, "")
             row |= {
-                "evidence_id": f"{singular(record.table)}.{record.id}.{n}",
+                "evidence_id": f"{singular(record.table)}.{record.id}.{span.start}",
                 "document_id": self.structure.document_id,
                 "passage_id": passage.passage_id if passage else "",
                 "start": str(span.start),
@@ -294,7 +294,9 @@ class Builder:
             if row is None:
                 continue
             spans = [] if record.table == "documents" else self.evidence_rows(record)
-            self.derive(record.table, row, [exact for exact, _ in spans])
+            self.derive(
+                record.table, row, [exact for exact, _ in sorted(spans, key=lambda s: s[1])]
+            )
             self.check_verbatim(record, row, [start for _, start in spans])
             self.child_rows(record)
             self.tables.add(record.table, row, record.where())
