@@ -43,37 +43,23 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def source_commit(root: Path) -> str | None:
+def _git(root: Path, *args: str) -> str | None:
+    """Output of a git command in root, or None outside a checkout or without git."""
     try:
         out = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
+            ["git", "-C", str(root), *args], capture_output=True, text=True, check=True
         )
     except (OSError, subprocess.CalledProcessError):
         return None
-    return out.stdout.strip() or None
-
-
-def source_tree_clean(root: Path) -> bool | None:
-    """Whether the checkout had no uncommitted changes, so source_commit alone names the input."""
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return out.stdout.strip() == ""
+    return out.stdout.strip()
 
 
 def build_provenance(root: Path) -> dict[str, Any]:
+    status = _git(root, "status", "--porcelain")
     return {
-        "source_commit": source_commit(root),
-        "source_tree_clean": source_tree_clean(root),
+        "source_commit": _git(root, "rev-parse", "HEAD") or None,
+        # Whether the checkout had no uncommitted changes, so the commit alone names the input.
+        "source_tree_clean": None if status is None else status == "",
         "python": platform.python_version(),
         "tools": {tool: metadata.version(tool) for tool in TOOLS},
         "builder": f"memo724 {__version__}",
