@@ -26,9 +26,11 @@ release: build validate
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/mypy
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 clean:

@@ -98,6 +98,12 @@ CASES = {
         "actors:\n  - id: someone\n    nmae: Typo\n",
         ["99-test.yaml:3", "unknown-key", "'nmae'"],
     ),
+    "child-not-a-list": (
+        event().replace(
+            "participants:\n      - {actor_id: taliban, role: agent}", "participants: taliban"
+        ),
+        ["99-test.yaml:", "participants must be a list", "rule: child-shape"],
+    ),
     "derived-key": (
         "actors:\n  - id: someone\n    names_as_written: X\n",
         ["computed by the build"],

@@ -141,7 +141,14 @@ class Builder:
 
     def child_rows(self, record: Record) -> None:
         for key, table in CHILD_LISTS.get(record.table, {}).items():
-            items = record.data.get(key) or []
+            items = record.data.get(key)
+            if items is None:
+                continue
+            if not isinstance(items, CommentedSeq):
+                self.problems.append(
+                    Problem(record.where(key), "child-shape", f"{key} must be a list")
+                )
+                continue
             schema = self.contract[table]
             parent_key = schema.primary_key[0]
             for i, item in enumerate(items):

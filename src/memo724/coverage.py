@@ -53,9 +53,9 @@ def split_sentences(passage_id: str, start: int, text: str) -> list[Sentence]:
 
 def sentences(passages: pd.DataFrame) -> list[Sentence]:
     out: list[Sentence] = []
-    for row in passages.itertuples(index=False):
-        if row.kind in BODY_KINDS:
-            out += split_sentences(row.passage_id, int(row.start), str(row.text))
+    for row in passages.to_dict("records"):
+        if row["kind"] in BODY_KINDS:
+            out += split_sentences(str(row["passage_id"]), int(str(row["start"])), str(row["text"]))
     return out
 
 

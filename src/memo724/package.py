@@ -173,7 +173,7 @@ def generated_files() -> list[str]:
 
 def stale_files(layout: Layout) -> list[tuple[str, int | None]]:
     """Generated files that differ from a fresh build, with the first differing line."""
-    stale = []
+    stale: list[tuple[str, int | None]] = []
     with tempfile.TemporaryDirectory(prefix="memo724-fresh-") as tmp:
         fresh = Layout(Path(tmp))
         build_copy(layout, fresh)

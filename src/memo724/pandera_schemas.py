@@ -9,7 +9,7 @@ text they are, so a vendored copy is judged on exactly what it ships.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -85,6 +85,25 @@ def _bound(ftype: str, limit: Any, above: bool) -> Callable[[str], bool]:
     return test
 
 
+def _isin(values: Iterable[str], rule: str, message: str) -> pa.Check:
+    allowed = set(values)
+
+    def test(series: pd.Series) -> pd.Series:
+        return series.isin(allowed)
+
+    return _check(test, rule, message)
+
+
+def _matches(pattern: str) -> Callable[[str], bool]:
+    # Table Schema patterns are XML Schema style: the whole value must match.
+    regex = re.compile(pattern)
+    return lambda value: regex.fullmatch(value) is not None
+
+
+def _length(limit: int, at_least: bool) -> Callable[[str], bool]:
+    return lambda value: len(value) >= limit if at_least else len(value) <= limit
+
+
 def field_checks(field: dict[str, Any]) -> list[pa.Check]:
     """One Pandera check per Table Schema type and constraint, named after the rule."""
     ftype = field.get("type", "string")
@@ -96,26 +115,16 @@ def field_checks(field: dict[str, Any]) -> list[pa.Check]:
         if rule in ("required", "unique"):
             continue  # column options, below
         if rule == "enum":
-            allowed = set(value)
-            checks.append(_check(lambda s, a=allowed: s.isin(a), "enum", f"must be one of {value}"))
+            checks.append(_isin(value, "enum", f"must be one of {value}"))
         elif rule == "pattern":
-            regex = re.compile(value)
-            checks.append(
-                _elementwise(
-                    lambda v, r=regex: r.fullmatch(v) is not None, "pattern", f"must match {value}"
-                )
-            )
+            checks.append(_elementwise(_matches(value), "pattern", f"must match {value}"))
         elif rule == "minLength":
             checks.append(
-                _elementwise(
-                    lambda v, n=value: len(v) >= n, "minLength", f"at least {value} characters"
-                )
+                _elementwise(_length(value, True), "minLength", f"at least {value} characters")
             )
         elif rule == "maxLength":
             checks.append(
-                _elementwise(
-                    lambda v, n=value: len(v) <= n, "maxLength", f"at most {value} characters"
-                )
+                _elementwise(_length(value, False), "maxLength", f"at most {value} characters")
             )
         elif rule == "minimum":
             checks.append(
@@ -236,7 +245,7 @@ def provenance_checks(
             if o is None or pid not in passages.index:
                 return True  # the type and foreign-key checks report these
             p = passages.loc[pid]
-            return int(p["start"]) <= o[0] and o[1] <= int(p["end"])
+            return int(str(p["start"])) <= o[0] and o[1] <= int(str(p["end"]))
 
         def one_record(row: pd.Series) -> bool:
             return sum(not pd.isna(row[s]) for s in subjects) == 1
@@ -272,13 +281,13 @@ def provenance_checks(
 
     if schema.name == "passages":
 
-        def passage_text(row: pd.Series) -> bool:
+        def text_at_offsets(row: pd.Series) -> bool:
             s, e = _text(row["start"]), _text(row["end"])
             return _is_integer(s) and _is_integer(e) and memo[int(s) : int(e)] == _text(row["text"])
 
         add(
             "text",
-            _row_check(frame, passage_text, "text-at-offsets", "memo[start:end] must equal text"),
+            _row_check(frame, text_at_offsets, "text-at-offsets", "memo[start:end] must equal text"),
         )
 
     if schema.name == "documents":
@@ -317,7 +326,7 @@ def provenance_checks(
         passage_text = dict(
             zip(ctx.column("passages", "passage_id"), ctx.column("passages", "text"), strict=True)
         )
-        where = (
+        passages_of = (
             evidence.dropna(subset=[subject]).groupby(subject)["passage_id"].apply(list).to_dict()
             if subject in evidence
             else {}
@@ -326,7 +335,7 @@ def provenance_checks(
 
             def inside(row: pd.Series, n: str = name) -> bool:
                 value = _text(row[n])
-                texts = [passage_text.get(p, "") for p in where.get(_text(row[pk]), [])]
+                texts = [passage_text.get(p, "") for p in passages_of.get(_text(row[pk]), [])]
                 return not value or any(value in t for t in texts)
 
             add(
@@ -367,13 +376,7 @@ def table_schema(schema: TableSchema, ctx: Context, contract: Contract) -> pa.Da
         if name in fks:
             fk = fks[name]
             refs = ctx.values(fk.resource, fk.ref_field)
-            checks.append(
-                _check(
-                    lambda s, r=refs: s.isin(r),
-                    "foreignKey",
-                    f"must be a {fk.resource}.{fk.ref_field}",
-                )
-            )
+            checks.append(_isin(refs, "foreignKey", f"must be a {fk.resource}.{fk.ref_field}"))
         checks += extra.get(name, [])
         columns[name] = pa.Column(
             "string",
