@@ -30,6 +30,7 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
 	$(BIN)/pytest
 

@@ -287,7 +287,9 @@ def provenance_checks(
 
         add(
             "text",
-            _row_check(frame, text_at_offsets, "text-at-offsets", "memo[start:end] must equal text"),
+            _row_check(
+                frame, text_at_offsets, "text-at-offsets", "memo[start:end] must equal text"
+            ),
         )
 
     if schema.name == "documents":
