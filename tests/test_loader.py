@@ -121,3 +121,14 @@ def test_wheel_ships_the_data_and_loads_from_it(tmp_path: Path) -> None:
     ).stdout.split("\n")
     assert out[0].startswith(str(tmp_path / "site" / "memo724" / "package"))
     assert int(out[1]) == len(read_frame(root / "data" / "events.csv"))
+    # The installed command validates the copy it ships with.
+    check = subprocess.run(
+        [sys.executable, "-m", "memo724.cli", "validate"],
+        env={"PYTHONPATH": str(tmp_path / "site"), "PATH": ""},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr
+    assert "memo724/package" in check.stdout

@@ -118,10 +118,16 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--check", action="store_true", help="build and validate only; write nothing")
     v = sub.add_parser("validate", help="validate a copy of the package (default: this one)")
     v.add_argument(
-        "path", nargs="?", type=Path, default=REPO.root, help="folder or datapackage.json"
+        "path",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="folder or datapackage.json (default: this one)",
     )
     c = sub.add_parser("coverage", help="list body sentences that no statement quotes")
-    c.add_argument("path", nargs="?", type=Path, default=REPO.root, help="package folder")
+    c.add_argument(
+        "path", nargs="?", type=Path, default=None, help="package folder (default: this package)"
+    )
     r = sub.add_parser("release", help="write dist/<name>-<version>/, its zip and SHA256SUMS")
     r.add_argument("--dist", type=Path, default=REPO.root / "dist", help="output folder")
     f = sub.add_parser("verify", help="check a vendored copy's files against a release's hashes")
@@ -140,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_release(REPO, args.dist.resolve())
         if args.command == "verify":
             return cmd_verify(args.path.resolve(), args.against)
-        root = args.path.resolve()
+        from .loader import package_layout
+
+        root = (args.path or package_layout().root).resolve()
         if args.command == "coverage":
             return cmd_coverage(Layout(root))
         return cmd_validate(Layout(root.parent if root.is_file() else root))
