@@ -38,3 +38,22 @@ def test_every_body_sentence_is_covered(pristine: Layout) -> None:
     assert not cov.missing, "uncovered:\n" + "\n".join(
         f"{s.sentence_id}: {s.text}" for s in cov.missing
     )
+
+
+def test_reviewed_exclusions_count_only_for_their_exact_sentence(
+    pristine: Layout, tmp_path
+) -> None:
+    frames = {n: read_frame(pristine.table(n)) for n in ("passages", "evidence", "sources")}
+    last = frames["passages"].iloc[-1]
+    sentence = split_sentences(last["passage_id"], int(last["start"]), last["text"])[-1]
+    # Drop every span over that sentence, then exclude it by its exact words.
+    ev = frames["evidence"]
+    over = (ev["start"].astype(int) < sentence.end) & (ev["end"].astype(int) > sentence.start)
+    frames["evidence"] = ev[~over]
+    (tmp_path / "coverage-exclusions.yaml").write_text(
+        f'- sentence: "{sentence.text}"\n  reason: test\n', encoding="utf-8"
+    )
+    cov = coverage(frames["passages"], frames["evidence"], frames["sources"], exclusions(tmp_path))
+    assert cov.excluded == {sentence.sentence_id: "test"} and not cov.missing
+    cov = coverage(frames["passages"], frames["evidence"], frames["sources"], {})
+    assert [s.sentence_id for s in cov.missing] == [sentence.sentence_id]
