@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from memo724.contract import Contract
-from memo724.package import build_copy
+from memo724.generate import build_copy
 from memo724.paths import REPO, Layout
 from memo724.validate import frictionless_problems, load_frames, pandera_problems
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from memo724.contract import Contract
-from memo724.package import build_copy
+from memo724.generate import build_copy
 from memo724.paths import REPO, Layout
 
 

@@ -6,8 +6,9 @@ import csv
 import json
 
 from memo724.contract import TABLES, Contract
+from memo724.generate import build_copy, generated_files
 from memo724.memo import read_memo
-from memo724.package import descriptor, generated_files
+from memo724.package import descriptor
 from memo724.paths import REPO, Layout
 
 
@@ -38,7 +39,6 @@ def test_columns_follow_the_schema_and_rows_their_key(pristine: Layout, contract
 
 
 def test_two_builds_are_identical(pristine: Layout, tmp_path) -> None:
-    from memo724.package import build_copy
 
     again = Layout(tmp_path)
     build_copy(REPO, again)
@@ -72,7 +72,6 @@ def test_every_span_matches_the_memo_at_its_offsets(pristine: Layout) -> None:
 
 
 def test_evidence_ids_survive_reordering_quotes(source_copy, tmp_path) -> None:
-    from memo724.package import build_copy
 
     layout = source_copy()
     path = layout.curation / "records" / "02-summary.yaml"

@@ -29,7 +29,7 @@ PROVENANCE = {"source_commit": "test", "python": "3.11", "tools": {}, "builder":
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Layout:
     """A built package with its docs, as `make release` sees the checkout."""
-    from memo724.package import build_copy
+    from memo724.generate import build_copy
 
     layout = Layout(tmp_path_factory.mktemp("source"))
     build_copy(REPO, layout)

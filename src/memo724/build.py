@@ -104,7 +104,7 @@ class Builder:
 
     # -- records -> rows -------------------------------------------------------------------
 
-    def record_row(self, record: Record) -> dict[str, str] | None:
+    def record_row(self, record: Record) -> dict[str, str]:
         schema = self.contract[record.table]
         pk = schema.primary_key[0]
         groups = date_groups(schema)
@@ -298,8 +298,6 @@ class Builder:
                 continue
             seen[key] = record.where("id")
             row = self.record_row(record)
-            if row is None:
-                continue
             spans = [] if record.table == "documents" else self.evidence_rows(record)
             self.derive(
                 record.table, row, [exact for exact, _ in sorted(spans, key=lambda s: s[1])]

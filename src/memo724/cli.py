@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .errors import DatasetError, Problem
-from .package import build_copy, generated_files, stale_files
+from .generate import build_copy, generated_files, stale_files
 from .paths import REPO, Layout
 from .validate import validate_package
 

@@ -1,0 +1,92 @@
+"""Generating the package from the curated records: tables, descriptor, codebook, figures.
+
+Everything here is derived; a test proves the committed files equal a fresh run byte for byte.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .build import build_tables
+from .changes import changes_markdown, diff, previous_snapshot, row_digests
+from .contract import TABLES, Contract
+from .coverage import coverage, exclusions
+from .docs import codebook_markdown, replace_block, stats_markdown
+from .package import write_descriptor, write_tables
+from .paths import Layout
+from .records import load_yaml
+from .validate import read_frame
+
+
+def build_copy(source: Layout, target: Layout) -> dict[str, list[str]]:
+    """Build the tables from source's records and write a whole package under target.root.
+
+    Returns where each row came from (table -> one curation location per row, in CSV order).
+    """
+    tables = build_tables(source)
+    contract = Contract(source.schemas)
+    target.data.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source.memo, target.memo)
+    shutil.copytree(source.schemas, target.schemas, dirs_exist_ok=True)
+    write_tables(target, contract, tables.rows)
+    write_descriptor(target, contract)
+    write_docs(source, target, contract)
+    return tables.origins
+
+
+def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
+    """CODEBOOK.md and the README's figures, from the schemas, the codebook and target's tables."""
+    frames = {name: read_frame(target.table(name)) for name in TABLES}
+    codebook = load_yaml(source.curation / "codebook.yaml", "curation/codebook.yaml")
+    (target.root / "CODEBOOK.md").write_text(
+        codebook_markdown(contract, codebook, frames), encoding="utf-8"
+    )
+    cov = coverage(
+        frames["passages"], frames["evidence"], frames["sources"], exclusions(source.curation)
+    )
+    readme = (source.root / "README.md").read_text(encoding="utf-8")
+    readme = replace_block(readme, "tables", stats_markdown(contract, frames, cov))
+    (target.root / "README.md").write_text(readme, encoding="utf-8")
+
+    previous = previous_snapshot(source.root, __version__)
+    current = row_digests(target, contract)
+    changes = diff(previous[1] if previous else {}, current)
+    summary = changes_markdown(previous and previous[0], changes, current)
+    changelog = (source.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    changelog = replace_block(changelog, f"data-changes-{__version__}", summary)
+    (target.root / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+
+
+def generated_files() -> list[str]:
+    """Files the build writes, relative to the package root."""
+    return [f"data/{name}.csv" for name in TABLES] + [
+        "datapackage.json",
+        "CODEBOOK.md",
+        "README.md",
+        "CHANGELOG.md",
+    ]
+
+
+def stale_files(layout: Layout) -> list[tuple[str, int | None]]:
+    """Generated files that differ from a fresh build, with the first differing line."""
+    stale: list[tuple[str, int | None]] = []
+    with tempfile.TemporaryDirectory(prefix="memo724-fresh-") as tmp:
+        fresh = Layout(Path(tmp))
+        build_copy(layout, fresh)
+        for rel in generated_files():
+            ours, theirs = layout.root / rel, fresh.root / rel
+            if not ours.is_file():
+                stale.append((rel, None))
+                continue
+            a = ours.read_text(encoding="utf-8").split("\n")
+            b = theirs.read_text(encoding="utf-8").split("\n")
+            if a != b:
+                line = next(
+                    (i + 1 for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                    min(len(a), len(b)) + 1,
+                )
+                stale.append((rel, line))
+    return stale
