@@ -40,3 +40,22 @@ def test_previous_release_snapshots_are_older_versions() -> None:
         older, current = SEMVER.fullmatch(path.stem), SEMVER.fullmatch(__version__)
         assert older and current
         assert tuple(map(int, older.groups())) <= tuple(map(int, current.groups()))
+
+
+def test_released_data_never_changes_under_the_same_version(pristine, contract) -> None:
+    """Once releases/<version>.json exists, new rows or corrections need a new version."""
+    from memo724.changes import diff, row_digests, snapshot_path
+
+    path = snapshot_path(REPO.root, __version__)
+    if not path.is_file():
+        return  # this version is not released yet
+    released = json.loads(path.read_text(encoding="utf-8"))
+    changed = {
+        name: change
+        for name, change in diff(released, row_digests(pristine, contract)).items()
+        if change.added or change.removed or change.changed
+    }
+    assert not changed, (
+        f"data differs from released {__version__}: bump __version__ in src/memo724/__init__.py "
+        f"and add a CHANGELOG entry ({sorted(changed)})"
+    )
