@@ -231,3 +231,9 @@ def test_verify_defaults_to_the_installed_release(tmp_path: Path, capsys) -> Non
     shutil.copytree(REPO.schemas, vendored / "schemas")
     assert main(["verify", str(vendored)]) == 0
     assert "verified: 25 files"  # the memo, 12 tables, 12 schemas in capsys.readouterr().out
+
+
+def test_the_release_itself_validates(release: Path) -> None:
+    from memo724.validate import validate_package
+
+    assert validate_package(Layout(release)) == []
