@@ -109,12 +109,11 @@ class Builder:
         pk = schema.primary_key[0]
         groups = date_groups(schema)
         children = CHILD_LISTS.get(record.table, {})
-        derived = DERIVED.get(record.table, set()) | {
-            f"{g}_{s}" for g in groups for s in ("start", "end", "precision")
-        }
-        allowed = {"id", "evidence", *groups, *children} | set(schema.field_names) - derived - {
-            pk
-        } - {f"{g}_{s}" for g in groups for s in ("text", "edtf")}
+        computed = {f"{g}_{s}" for g in groups for s in ("start", "end", "precision")}
+        derived = DERIVED.get(record.table, set()) | computed
+        grouped = {f"{g}_{s}" for g in groups for s in ("text", "edtf")}  # written as date: {...}
+        plain = set(schema.field_names) - derived - grouped - {pk}
+        allowed = {"id", "evidence", *groups, *children} | plain
         row = dict.fromkeys(schema.field_names, "")
         row[pk] = record.id
         for key, value in record.data.items():
