@@ -111,11 +111,11 @@ def pandera_problems(
         try:
             schema.validate(frames[name], lazy=True)
         except pa.errors.SchemaErrors as exc:
-            problems += _pandera_failures(name, exc.failure_cases, frames[name])
+            problems += _pandera_failures(name, exc.failure_cases)
     return problems
 
 
-def _pandera_failures(table: str, cases: pd.DataFrame, frame: pd.DataFrame) -> list[Problem]:
+def _pandera_failures(table: str, cases: pd.DataFrame) -> list[Problem]:
     problems = []
     for case in cases.to_dict("records"):
         check = str(case["check"])
@@ -132,6 +132,8 @@ def _pandera_failures(table: str, cases: pd.DataFrame, frame: pd.DataFrame) -> l
         )
         if rule == "primaryKey" and row is not None:
             value = None
+        if rule in ("missing-column", "unexpected-column", "column-order"):
+            field, value = value, None  # Pandera names the table as the column here
         problems.append(
             Problem(table, rule, message, row=row, field=field, value=value, validator="pandera")
         )
