@@ -205,3 +205,16 @@ def test_missing_package_is_one_clear_line(tmp_path: Path, capsys) -> None:
     code, err = run(["validate", str(tmp_path)], capsys)
     assert code == 1
     assert "no datapackage.json here" in err
+
+
+def test_missing_column_and_broken_csv_in_a_copy(package_copy: Layout, capsys) -> None:
+    events = package_copy.table("events")
+    lines = events.read_text(encoding="utf-8").split("\n")
+    lines[0] = lines[0].replace(",place,", ",location,")
+    events.write_text("\n".join(lines), encoding="utf-8")
+    with package_copy.table("risks").open("a", encoding="utf-8") as handle:
+        handle.write('broken,"unterminated\n')
+    code, err = run(["validate", str(package_copy.root)], capsys)
+    assert code == 1
+    assert "events, field place" in err  # both validators name the renamed column
+    assert "data/risks.csv" in err and "rule: readable-csv" in err
