@@ -27,6 +27,10 @@ TABLES: tuple[str, ...] = (
     "evidence",
 )
 
+# Table Schema's default boolean spellings (trueValues / falseValues).
+TRUE_VALUES = ("true", "True", "TRUE", "1")
+FALSE_VALUES = ("false", "False", "FALSE", "0")
+
 # Tables that locate spans in the memo, not records that need evidence of their own.
 STRUCTURE_TABLES = ("documents", "passages")
 

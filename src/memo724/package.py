@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 from . import __version__
 from .contract import TABLES, Contract
+from .memo import sha256_of
 from .paths import MEMO_NAME, Layout
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -27,8 +27,7 @@ def csv_text(fields: list[str], rows: list[dict[str, str]]) -> str:
 
 
 def file_facts(path: Path) -> dict[str, Any]:
-    data = path.read_bytes()
-    return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
+    return {"bytes": path.stat().st_size, "hash": "sha256:" + sha256_of(path)}
 
 
 def descriptor(layout: Layout, contract: Contract) -> dict[str, Any]:

@@ -17,12 +17,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .build import NAME_SEPARATOR, date_groups, verbatim_fields
-from .contract import Contract, TableSchema
+from .contract import FALSE_VALUES, TRUE_VALUES, Contract, TableSchema
 from .edtf import EDTFError, bounds
 from .quotes import CONTEXT_CHARS
-
-TRUE_VALUES = ("true", "True", "TRUE", "1")
-FALSE_VALUES = ("false", "False", "FALSE", "0")
 
 
 def _is_integer(value: str) -> bool:

@@ -7,7 +7,6 @@ Nothing in it depends on the clock, so a rebuild from one commit gives the same 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -25,7 +24,8 @@ from . import __version__
 from .changes import row_digests, snapshot_path
 from .contract import TABLES, Contract
 from .errors import DatasetError, Problem
-from .package import NAME, descriptor, dump_json
+from .memo import sha256_of
+from .package import NAME, descriptor, dump_json, file_facts
 from .paths import Layout
 from .sqlite_export import write_sqlite
 from .typed import arrow_table
@@ -37,10 +37,6 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # zip's earliest date: no clock in the archive
 
 def release_name(version: str = __version__) -> str:
     return f"{NAME}-{version}"
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -75,7 +71,7 @@ def write_parquet(contract: Contract, data_dir: Path, out_dir: Path) -> None:
 
 def _file_entry(root: Path, rel: str) -> dict[str, Any]:
     path = root / rel
-    return {"path": rel, "bytes": path.stat().st_size, "hash": "sha256:" + sha256(path)}
+    return {"path": rel, **file_facts(path)}
 
 
 def release_descriptor(
@@ -177,7 +173,9 @@ def write_release(source: Layout, dist: Path, provenance: dict[str, Any] | None 
             os.rename(folder, final)
             os.rename(scratch_zip, final_zip)
     record_snapshot(source, contract)
-    sums = [f"{sha256(final_zip)}  {final_zip.name}"]
-    sums += [f"{sha256(p)}  {p.relative_to(dist)}" for p in sorted(final.rglob("*")) if p.is_file()]
+    sums = [f"{sha256_of(final_zip)}  {final_zip.name}"]
+    sums += [
+        f"{sha256_of(p)}  {p.relative_to(dist)}" for p in sorted(final.rglob("*")) if p.is_file()
+    ]
     (dist / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
     return final

@@ -12,9 +12,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from .contract import TableSchema
-
-TRUE_VALUES = {"true", "True", "TRUE", "1"}
+from .contract import TRUE_VALUES, TableSchema
 
 
 def arrow_type(field: dict) -> pa.DataType:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 from .errors import Problem
+from .memo import sha256_of
 
 
 def expected_hashes(reference: Path) -> dict[str, str]:
@@ -25,9 +25,7 @@ def expected_hashes(reference: Path) -> dict[str, str]:
     for resource in desc.get("resources", []):
         schema = resource.get("schema")
         if isinstance(schema, str) and (reference.parent / schema).is_file():
-            out.setdefault(
-                schema, hashlib.sha256((reference.parent / schema).read_bytes()).hexdigest()
-            )
+            out.setdefault(schema, sha256_of(reference.parent / schema))
     return out
 
 
@@ -55,7 +53,7 @@ def verify_copy(copy_root: Path, reference: Path) -> tuple[list[Problem], int]:
                     Problem(rel, "missing", "the release has this file; the copy does not")
                 )
             continue
-        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        actual = sha256_of(path)
         if actual != digest:
             problems.append(
                 Problem(rel, "drifted", f"sha256 {actual} differs from the release's {digest}")
