@@ -218,3 +218,27 @@ def test_missing_column_and_broken_csv_in_a_copy(package_copy: Layout, capsys) -
     assert code == 1
     assert "events, field place" in err  # both validators name the renamed column
     assert "data/risks.csv" in err and "rule: readable-csv" in err
+
+
+def test_emptied_selectors_and_dates_are_caught(package_copy: Layout, capsys) -> None:
+    import csv
+
+    from memo724.contract import Contract
+    from memo724.package import csv_text
+
+    contract = Contract(package_copy.schemas)
+    for name, edit in (
+        ("evidence", lambda r: r.update(prefix="", suffix="")),
+        ("events", lambda r: r.update(date_edtf="", date_text="")),
+    ):
+        with package_copy.table(name).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        target = next(r for r in rows if r.get("prefix") or r.get("date_edtf"))
+        edit(target)
+        package_copy.table(name).write_text(
+            csv_text(contract[name].field_names, rows), encoding="utf-8"
+        )
+    code, err = run(["validate", str(package_copy.root)], capsys)
+    assert code == 1
+    assert "rule: prefix-at-offsets" in err and "rule: suffix-at-offsets" in err
+    assert "field date_precision" in err and "rule: edtf-bounds" in err

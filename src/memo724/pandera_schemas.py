@@ -201,13 +201,14 @@ def provenance_checks(
             f"{prefix}_end",
             _row_check(frame, ordered, "date-order", f"{prefix}_end before {prefix}_start"),
         )
+        # On the required precision column, so a row with no EDTF value is checked too.
         add(
-            f"{prefix}_edtf",
+            f"{prefix}_precision",
             _row_check(
                 frame,
                 edtf_ok,
                 "edtf-bounds",
-                "bounds and precision must be those of the EDTF value",
+                f"{prefix}_start, _end and _precision must be those of {prefix}_edtf",
             ),
         )
 
@@ -251,16 +252,20 @@ def provenance_checks(
             "exact",
             _row_check(frame, exact_ok, "exact-at-offsets", "memo[start:end] must equal exact"),
         )
+        # On the required offsets, so a prefix or suffix left empty is checked too.
         add(
-            "prefix",
+            "start",
             _row_check(
-                frame, prefix_ok, "prefix-at-offsets", "must be the 32 code points before start"
+                frame,
+                prefix_ok,
+                "prefix-at-offsets",
+                "prefix must be the 32 code points before start",
             ),
         )
         add(
-            "suffix",
+            "end",
             _row_check(
-                frame, suffix_ok, "suffix-at-offsets", "must be the 32 code points after end"
+                frame, suffix_ok, "suffix-at-offsets", "suffix must be the 32 code points after end"
             ),
         )
         add(
