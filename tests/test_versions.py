@@ -29,7 +29,9 @@ def test_version_is_semver_and_agrees_everywhere() -> None:
 def test_changelog_entry_has_a_date_and_a_generated_data_summary() -> None:
     text = (REPO.root / "CHANGELOG.md").read_text(encoding="utf-8")
     assert re.search(
-        rf"^## \[{re.escape(__version__)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", text, re.MULTILINE
+        rf"^## \[{re.escape(__version__)}\] - (\d{{4}}-\d{{2}}-\d{{2}}|Unreleased)$",
+        text,
+        re.MULTILINE,
     )
     assert f"BEGIN GENERATED: data-changes-{__version__}" in text
     assert re.search(r"^- `events`: \d+ rows \(\+\d+ / -\d+ / ~\d+\)$", text, re.MULTILINE)
