@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from . import __version__
 from .errors import DatasetError, Problem
 from .generate import build_copy, generated_files, stale_files
 from .paths import REPO, Layout
@@ -89,8 +91,23 @@ def cmd_release(layout: Layout, dist: Path) -> int:
     from .release import write_release
 
     problems = validate_package(layout)
+    top = re.search(
+        r"^## \[([^\]]+)\] - (.+)$", (layout.root / "CHANGELOG.md").read_text("utf-8"), re.M
+    )
+    if (
+        top is None
+        or top.group(1) != __version__
+        or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", top.group(2))
+    ):
+        problems.append(
+            Problem(
+                "CHANGELOG.md",
+                "changelog-entry",
+                f"the top entry must be '## [{__version__}] - YYYY-MM-DD' to release {__version__}",
+            )
+        )
     if problems:
-        return _report(problems, "release refused: the package is not valid")
+        return _report(problems, "release refused")
     folder = write_release(layout, dist)
     print(f"released {folder} and {folder.name}.zip; hashes in {dist / 'SHA256SUMS'}")
     return 0
