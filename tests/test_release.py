@@ -230,10 +230,31 @@ def test_verify_defaults_to_the_installed_release(tmp_path: Path, capsys) -> Non
     shutil.copytree(REPO.data, vendored / "data")
     shutil.copytree(REPO.schemas, vendored / "schemas")
     assert main(["verify", str(vendored)]) == 0
-    assert "verified: 25 files"  # the memo, 12 tables, 12 schemas in capsys.readouterr().out
+    # The memo, 12 tables and 12 schemas.
+    assert "verified: 25 files" in capsys.readouterr().out
 
 
 def test_the_release_itself_validates(release: Path) -> None:
     from memo724.validate import validate_package
 
     assert validate_package(Layout(release)) == []
+
+
+def test_release_command_needs_a_dated_changelog_entry(
+    source_copy, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    import memo724.cli as cli
+
+    layout = source_copy()
+    monkeypatch.setattr(cli, "REPO", layout)
+    changelog = layout.root / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    dated = f"## [{__version__}] - 2026-11-25"
+    assert dated in text
+    changelog.write_text(text.replace(dated, f"## [{__version__}] - Unreleased"), encoding="utf-8")
+    assert main(["release", "--dist", str(tmp_path / "dist")]) == 1
+    assert "rule: changelog-entry" in capsys.readouterr().err
+    assert not (tmp_path / "dist").exists()
+    changelog.write_text(text, encoding="utf-8")
+    assert main(["release", "--dist", str(tmp_path / "dist")]) == 0
+    assert (tmp_path / "dist" / f"ponars-memo-724-{__version__}.zip").is_file()
