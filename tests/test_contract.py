@@ -60,6 +60,13 @@ def test_coded_fields_have_enums(contract: Contract) -> None:
 
 
 def test_date_groups_are_complete(contract: Contract) -> None:
+    groups = {name: date_groups(contract[name]) for name in TABLES}
+    assert {n: g for n, g in groups.items() if g} == {
+        "documents": ["date"],
+        "events": ["date"],
+        "positions": ["as_of"],
+        "sources": ["date"],
+    }
     for name in TABLES:
         schema = contract[name]
         for prefix in date_groups(schema):

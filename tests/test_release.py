@@ -42,6 +42,26 @@ def release(source: Layout, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_release(source, tmp_path_factory.mktemp("dist"), PROVENANCE)
 
 
+def csv_cells(path: Path) -> list[list[str | None]]:
+    """The CSV's cells as text, read without the package's own typing code."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))[1:]
+    return [[v if v != "" else None for v in row] for row in rows]
+
+
+def as_text(value: object) -> str | None:
+    """A typed value as the Table Schema text it came from."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[no-any-return]
+    return str(value)
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
@@ -76,10 +96,27 @@ def test_descriptor_hashes_every_file_and_records_provenance(release: Path) -> N
 
 
 def test_real_provenance_names_commit_and_tools(source: Layout, tmp_path: Path) -> None:
+    import subprocess
+
+    from memo724.release import build_provenance
+
     folder = write_release(source, tmp_path)
     build = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["build"]
     assert set(build["tools"]) == {"frictionless", "pandera", "pandas", "pyarrow"}
     assert build["tools"]["pyarrow"] == pa.__version__
+    # The scratch source is no git checkout: provenance says so rather than guessing.
+    assert build["source_commit"] is None and build["source_tree_clean"] is None
+    head = subprocess.run(
+        ["git", "-C", str(REPO.root), "rev-parse", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if head.returncode != 0:
+        pytest.skip("the repository is not a git checkout here")
+    repo = build_provenance(REPO.root)
+    assert repo["source_commit"] == head.stdout.strip()
+    assert isinstance(repo["source_tree_clean"], bool)
 
 
 def test_rebuild_is_byte_identical(source: Layout, release: Path, tmp_path: Path) -> None:
@@ -117,7 +154,10 @@ def test_zip_and_sha256sums_agree_with_the_folder(release: Path) -> None:
     with zipfile.ZipFile(release.parent / f"{release.name}.zip") as archive:
         names = {n.removeprefix(release.name + "/") for n in archive.namelist()}
         assert names == set(tree(release))
-    for line in (release.parent / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+    lines = (release.parent / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    listed = {line.split("  ")[1] for line in lines}
+    assert listed == {f"{release.name}.zip"} | {f"{release.name}/{rel}" for rel in tree(release)}
+    for line in lines:
         digest, name = line.split("  ")
         assert hashlib.sha256((release.parent / name).read_bytes()).hexdigest() == digest
 
@@ -152,15 +192,19 @@ def test_parquet_types_values_and_metadata(release: Path, contract: Contract, na
         assert f.type == arrow_t, field["name"]
         assert f.metadata[b"description"].decode() == field["description"]
 
-    # pandas, through pyarrow: same types, same values as the CSV
+    # Every value, read back by each library, equals the CSV's text (read without typed.py).
+    cells = csv_cells(release / "data" / f"{name}.csv")
+    assert len(expected) == len(cells)
+
     frame = pd.read_parquet(path, dtype_backend="pyarrow")
     assert list(frame.columns) == schema.field_names
-    assert frame.to_dict("list") == expected.to_pandas(types_mapper=pd.ArrowDtype).to_dict("list")
+    rows = frame.astype(object).where(frame.notna(), None).values.tolist()
+    assert [[as_text(v) for v in r] for r in rows] == cells
 
     pframe = pl.read_parquet(path)
     for field in schema.fields:
         assert str(pframe.schema[field["name"]]).startswith(expected_types(field)[1]), field["name"]
-    assert pframe.to_arrow().cast(expected.schema).to_pylist() == expected.to_pylist()
+    assert [[as_text(v) for v in r] for r in pframe.rows()] == cells
 
     con = duckdb.connect()
     described = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()
@@ -168,7 +212,7 @@ def test_parquet_types_values_and_metadata(release: Path, contract: Contract, na
         (f["name"], expected_types(f)[2]) for f in schema.fields
     ]
     rows = con.execute(f"SELECT * FROM read_parquet('{path}')").fetchall()
-    assert [list(r) for r in rows] == [list(r.values()) for r in expected.to_pylist()]
+    assert [[as_text(v) for v in r] for r in rows] == cells
 
 
 # -- SQLite --------------------------------------------------------------------------------
@@ -185,8 +229,16 @@ def test_sqlite_has_every_table_key_and_description(release: Path, contract: Con
         assert [c[1] for c in sorted(info, key=lambda c: c[5]) if c[5]] == schema.primary_key
         fks = {(r[3], r[2], r[4]) for r in con.execute(f'PRAGMA foreign_key_list("{name}")')}
         assert fks == {(fk.field, fk.resource, fk.ref_field) for fk in schema.foreign_keys}
-        count = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-        assert count == len(arrow_table(schema, release / "data" / f"{name}.csv"))
+        rows = con.execute(f'SELECT * FROM "{name}"').fetchall()
+        booleans = {i for i, f in enumerate(schema.fields) if f["type"] == "boolean"}
+        text = [
+            [
+                as_text(bool(v)) if i in booleans and v is not None else as_text(v)
+                for i, v in enumerate(r)
+            ]
+            for r in rows
+        ]
+        assert text == csv_cells(release / "data" / f"{name}.csv"), name
         described = dict(
             con.execute("SELECT field_name, description FROM _fields WHERE table_name = ?", (name,))
         )
@@ -202,7 +254,10 @@ def test_verify_flags_a_changed_byte(release: Path, tmp_path: Path, capsys) -> N
     shutil.copytree(release / "schemas", vendored / "schemas")
     reference = release / "datapackage.json"
     assert main(["verify", str(vendored), "--against", str(reference)]) == 0
-    assert main(["verify", str(vendored), "--against", str(release.parent / "SHA256SUMS")]) == 0
+    capsys.readouterr()
+    sums = release.parent / "SHA256SUMS"
+    assert main(["verify", str(vendored), "--against", str(sums)]) == 0
+    assert "verified: 25 files" in capsys.readouterr().out  # the memo, 12 tables, 12 schemas
     path = vendored / "data" / "actors.csv"
     data = bytearray(path.read_bytes())
     data[-2] ^= 1
@@ -219,6 +274,9 @@ def test_verify_flags_a_changed_byte(release: Path, tmp_path: Path, capsys) -> N
     assert "data/risks.csv" in err and "rule: missing" in err
     assert "schemas/events.json" in err  # a weakened contract is drift too
     assert "data/events.csv" not in err
+    assert main(["verify", str(vendored), "--against", str(sums)]) == 1
+    err = capsys.readouterr().err
+    assert "data/actors.csv" in err and "rule: drifted" in err and "data/risks.csv" in err
 
 
 def test_release_name_follows_the_version() -> None:
