@@ -9,16 +9,16 @@ from importlib import metadata
 import pytest
 
 from memo724 import __version__
+from memo724.changes import changelog_top_entry
 from memo724.paths import REPO
 
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 
 
 def top_changelog_version() -> str:
-    text = (REPO.root / "CHANGELOG.md").read_text(encoding="utf-8")
-    match = re.search(r"^## \[([^\]]+)\]", text, re.MULTILINE)
-    assert match, "CHANGELOG.md has no version entry"
-    return match.group(1)
+    top = changelog_top_entry(REPO.root)
+    assert top, "CHANGELOG.md has no version entry"
+    return top[0]
 
 
 def test_version_is_semver_and_agrees_everywhere() -> None:

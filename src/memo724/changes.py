@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,13 @@ def row_digests(layout: Layout, contract: Contract) -> Snapshot:
             for row in rows
         }
     return out
+
+
+def changelog_top_entry(root: Path) -> tuple[str, str] | None:
+    """Version and date (or 'Unreleased') of the first '## [X.Y.Z] - ...' entry in CHANGELOG.md."""
+    text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    match = re.search(r"^## \[([^\]]+)\] - (.+)$", text, re.MULTILINE)
+    return (match.group(1), match.group(2)) if match else None
 
 
 def snapshot_path(root: Path, version: str) -> Path:

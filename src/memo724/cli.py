@@ -11,10 +11,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
+from .changes import changelog_top_entry
+from .coverage import coverage, exclusions
 from .errors import DatasetError, Problem
 from .generate import build_copy, generated_files, stale_files
+from .loader import package_layout
 from .paths import REPO, Layout
-from .validate import validate_package
+from .release import write_release
+from .validate import read_frame, validate_package
+from .verify import verify_copy
 
 
 def _report(problems: list[Problem], label: str) -> int:
@@ -71,9 +76,6 @@ def cmd_validate(layout: Layout) -> int:
 
 def cmd_coverage(layout: Layout) -> int:
     """Print the sentence coverage of a copy, and every sentence no statement quotes."""
-    from .coverage import coverage, exclusions
-    from .validate import read_frame
-
     frames = {n: read_frame(layout.table(n)) for n in ("passages", "evidence", "sources")}
     cov = coverage(
         frames["passages"], frames["evidence"], frames["sources"], exclusions(layout.curation)
@@ -88,17 +90,9 @@ def cmd_coverage(layout: Layout) -> int:
 
 
 def cmd_release(layout: Layout, dist: Path) -> int:
-    from .release import write_release
-
     problems = validate_package(layout)
-    top = re.search(
-        r"^## \[([^\]]+)\] - (.+)$", (layout.root / "CHANGELOG.md").read_text("utf-8"), re.M
-    )
-    if (
-        top is None
-        or top.group(1) != __version__
-        or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", top.group(2))
-    ):
+    top = changelog_top_entry(layout.root)
+    if top is None or top[0] != __version__ or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", top[1]):
         problems.append(
             Problem(
                 "CHANGELOG.md",
@@ -114,9 +108,6 @@ def cmd_release(layout: Layout, dist: Path) -> int:
 
 
 def cmd_verify(copy_root: Path, reference: Path | None) -> int:
-    from .loader import package_layout
-    from .verify import verify_copy
-
     reference = reference or package_layout().descriptor
     problems, matched = verify_copy(copy_root, reference)
     if problems:
@@ -163,15 +154,13 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_release(REPO, args.dist.resolve())
         if args.command == "verify":
             return cmd_verify(args.path.resolve(), args.against)
-        from .loader import package_layout
-
         root = (args.path or package_layout().root).resolve()
         if args.command == "coverage":
             return cmd_coverage(Layout(root))
         return cmd_validate(Layout(root.parent if root.is_file() else root))
     except DatasetError as exc:
         return _report(exc.problems, "stopped")
-    except Exception as exc:
+    except Exception as exc:  # the user gets one line, not a traceback (MEMO724_DEBUG shows it)
         if os.environ.get("MEMO724_DEBUG"):
             raise
         print(

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .contract import TABLES, Contract
+from .memo import read_memo
 from .paths import REPO, Layout
 from .typed import arrow_table
 
@@ -70,6 +71,4 @@ def load_all(engine: Engine = "pandas", layout: Layout | None = None) -> dict[st
 
 def memo_text(layout: Layout | None = None) -> str:
     """The memo exactly as shipped: evidence offsets index into this string."""
-    from .memo import read_memo
-
     return read_memo((layout or package_layout()).memo)

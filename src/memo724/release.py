@@ -84,15 +84,13 @@ def release_descriptor(
     CSV resources' schemas, carried inside each Parquet file as well.
     """
     desc = descriptor(Layout(folder), contract)
+    listed = {r["path"] for r in desc["resources"]} | {"datapackage.json"}
     others = sorted(
-        str(p.relative_to(folder))
-        for p in folder.rglob("*")
-        if p.is_file()
-        and p.name != "datapackage.json"
-        and not str(p.relative_to(folder)).startswith(("data/", "schemas/"))
+        rel
+        for rel in (str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+        if rel not in listed
     )
     desc["files"] = [_file_entry(folder, rel) for rel in others]
-    desc["files"] += [_file_entry(folder, f"schemas/{n}.json") for n in TABLES]
     desc["build"] = provenance
     return desc
 
