@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from memo724.contract import Contract
-from memo724.generate import build_copy
-from memo724.paths import REPO, Layout
-from memo724.validate import frictionless_problems, load_frames, pandera_problems
+from memo724.contract.paths import REPO, Layout
+from memo724.publication.generate import build_copy
+from memo724.validation.validate import frictionless_problems, load_frames, pandera_problems
 
 
 def timed(label: str, fn: Callable[[], object], repeat: int = 5) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from memo724.contract import Contract
-from memo724.generate import build_copy
-from memo724.paths import REPO, Layout
+from memo724.contract.paths import REPO, Layout
+from memo724.publication.generate import build_copy
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from memo724.cli import main
-from memo724.paths import Layout
+from memo724.contract.paths import Layout
 
 
 def snapshot(layout: Layout) -> dict[str, bytes]:
@@ -229,7 +229,7 @@ def test_emptied_selectors_and_dates_are_caught(package_copy: Layout, capsys) ->
     import csv
 
     from memo724.contract import Contract
-    from memo724.package import csv_text
+    from memo724.publication.package import csv_text
 
     contract = Contract(package_copy.schemas)
     for name, edit in (

@@ -7,10 +7,10 @@ import hashlib
 import json
 
 from memo724.contract import TABLES, Contract
-from memo724.generate import build_copy, generated_files
-from memo724.memo import read_memo
-from memo724.package import descriptor
-from memo724.paths import REPO, Layout
+from memo724.contract.memo import read_memo
+from memo724.contract.paths import REPO, Layout
+from memo724.publication.generate import build_copy, generated_files
+from memo724.publication.package import descriptor
 
 
 def test_committed_files_equal_a_fresh_build_byte_for_byte(pristine: Layout) -> None:

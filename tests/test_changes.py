@@ -6,11 +6,11 @@ import json
 import shutil
 from pathlib import Path
 
-from memo724.changes import changes_markdown, diff, previous_snapshot, row_digests
 from memo724.contract import Contract
-from memo724.package import csv_text
-from memo724.paths import Layout
-from memo724.validate import read_frame
+from memo724.contract.paths import Layout
+from memo724.publication.changes import changes_markdown, diff, previous_snapshot, row_digests
+from memo724.publication.package import csv_text
+from memo724.validation.validate import read_frame
 
 
 def test_diff_names_added_removed_and_changed_rows(

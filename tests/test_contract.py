@@ -6,11 +6,10 @@ import pandas as pd
 import pycountry
 import pytest
 
-from memo724.build import date_groups
 from memo724.contract import TABLES, Contract
-from memo724.pandera_schemas import Context, field_checks, table_schema
-from memo724.paths import REPO, Layout
-from memo724.validate import read_frame
+from memo724.contract.paths import REPO, Layout
+from memo724.validation.pandera_schemas import Context, field_checks, table_schema
+from memo724.validation.validate import read_frame
 
 
 def test_every_field_is_described_and_every_reference_declared(contract: Contract) -> None:
@@ -60,7 +59,7 @@ def test_coded_fields_have_enums(contract: Contract) -> None:
 
 
 def test_date_groups_are_complete(contract: Contract) -> None:
-    groups = {name: date_groups(contract[name]) for name in TABLES}
+    groups = {name: contract[name].date_groups for name in TABLES}
     assert {n: g for n, g in groups.items() if g} == {
         "documents": ["date"],
         "events": ["date"],
@@ -69,7 +68,7 @@ def test_date_groups_are_complete(contract: Contract) -> None:
     }
     for name in TABLES:
         schema = contract[name]
-        for prefix in date_groups(schema):
+        for prefix in schema.date_groups:
             for suffix, ftype in (("start", "date"), ("end", "date"), ("precision", "string")):
                 assert schema.field(f"{prefix}_{suffix}")["type"] == ftype
 

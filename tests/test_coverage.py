@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from memo724.coverage import coverage, exclusions, split_sentences
-from memo724.paths import REPO, Layout
-from memo724.validate import read_frame
+from memo724.contract.paths import REPO, Layout
+from memo724.curation.coverage import coverage, exclusions, split_sentences
+from memo724.validation.validate import read_frame
 
 
 def test_sentences_split_where_a_reader_would() -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from memo724.contract import TABLES, Contract
-from memo724.docs import resolve_definitions
-from memo724.paths import REPO, Layout
-from memo724.records import load_yaml
+from memo724.contract.paths import REPO, Layout
+from memo724.curation.records import load_yaml
+from memo724.publication.docs import resolve_definitions
 
 
 def codebook():
@@ -49,7 +49,7 @@ def test_codebook_documents_every_field_with_an_example(
 
 
 def test_readme_figures_are_generated(pristine: Layout) -> None:
-    from memo724.validate import read_frame
+    from memo724.validation.validate import read_frame
 
     text = (pristine.root / "README.md").read_text(encoding="utf-8")
     for name in TABLES:

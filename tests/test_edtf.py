@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from memo724.edtf import EDTFError, bounds
+from memo724.contract.edtf import EDTFError, bounds
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from memo724.paths import REPO
+from memo724.contract.paths import REPO
 
 
 def test_frictionless_validate_the_committed_package() -> None:

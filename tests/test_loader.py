@@ -14,8 +14,8 @@ import pytest
 
 import memo724
 from memo724.contract import TABLES, Contract
-from memo724.paths import Layout
-from memo724.validate import read_frame
+from memo724.contract.paths import Layout
+from memo724.validation.validate import read_frame
 
 
 def expected_dtype(field: dict) -> object:
@@ -108,7 +108,7 @@ def test_wheel_ships_the_data_and_loads_from_it(tmp_path: Path) -> None:
     assert "memo724/package/data/ponars-policy-memo-724.txt" in names
     assert "memo724/package/datapackage.json" in names
     script = (
-        "import memo724, memo724.loader as l; "
+        "import memo724, memo724.use.loader as l; "
         "print(l.package_layout().root); print(memo724.load('events').shape[0])"
     )
     out = subprocess.run(

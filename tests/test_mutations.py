@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from memo724.contract import TABLES, Contract
-from memo724.errors import Problem
-from memo724.package import csv_text, write_descriptor
-from memo724.paths import Layout
-from memo724.validate import validate_package
+from memo724.contract.errors import Problem
+from memo724.contract.paths import Layout
+from memo724.publication.package import csv_text, write_descriptor
+from memo724.validation.validate import validate_package
 
 BAD_TYPE = {"integer": "x1", "number": "one", "date": "2021-13-45", "boolean": "perhaps"}
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 import pytest
 
 from memo724.contract import Contract
-from memo724.package import csv_text, write_descriptor
-from memo724.paths import Layout
-from memo724.validate import validate_package
+from memo724.contract.paths import Layout
+from memo724.publication.package import csv_text, write_descriptor
+from memo724.validation.validate import validate_package
 
 Row = dict[str, str]
 

@@ -1,6 +1,6 @@
 import pytest
 
-from memo724.quotes import QuoteError, locate
+from memo724.curation.quotes import QuoteError, locate
 
 TEXT = "alpha beta gamma beta delta"
 

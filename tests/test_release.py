@@ -18,10 +18,10 @@ import pytest
 from memo724 import __version__
 from memo724.cli import main
 from memo724.contract import TABLES, Contract
-from memo724.errors import DatasetError
-from memo724.paths import REPO, Layout
-from memo724.release import release_name, write_release
-from memo724.typed import arrow_table
+from memo724.contract.errors import DatasetError
+from memo724.contract.paths import REPO, Layout
+from memo724.contract.typed import arrow_table
+from memo724.publication.release import release_name, write_release
 
 PROVENANCE = {"source_commit": "test", "python": "3.11", "tools": {}, "builder": "test"}
 
@@ -29,7 +29,7 @@ PROVENANCE = {"source_commit": "test", "python": "3.11", "tools": {}, "builder":
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Layout:
     """A built package with its docs, as `make release` sees the checkout."""
-    from memo724.generate import build_copy
+    from memo724.publication.generate import build_copy
 
     layout = Layout(tmp_path_factory.mktemp("source"))
     build_copy(REPO, layout)
@@ -98,7 +98,7 @@ def test_descriptor_hashes_every_file_and_records_provenance(release: Path) -> N
 def test_real_provenance_names_commit_and_tools(source: Layout, tmp_path: Path) -> None:
     import subprocess
 
-    from memo724.release import build_provenance
+    from memo724.publication.release import build_provenance
 
     folder = write_release(source, tmp_path)
     build = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["build"]
@@ -293,7 +293,7 @@ def test_verify_defaults_to_the_installed_release(tmp_path: Path, capsys) -> Non
 
 
 def test_the_release_itself_validates(release: Path) -> None:
-    from memo724.validate import validate_package
+    from memo724.validation.validate import validate_package
 
     assert validate_package(Layout(release)) == []
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from memo724.memo import read_memo
-from memo724.paths import Layout
-from memo724.validate import read_frame
+from memo724.contract.memo import read_memo
+from memo724.contract.paths import Layout
+from memo724.validation.validate import read_frame
 
 ANCHOR = re.compile(r"\[[^\]]+\]\(#\)")
 

@@ -9,8 +9,8 @@ from importlib import metadata
 import pytest
 
 from memo724 import __version__
-from memo724.changes import changelog_top_entry
-from memo724.paths import REPO
+from memo724.contract.paths import REPO
+from memo724.publication.changes import changelog_top_entry
 
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 
@@ -48,7 +48,7 @@ def test_previous_release_snapshots_are_older_versions() -> None:
 
 def test_released_data_never_changes_under_the_same_version(pristine, contract) -> None:
     """Once releases/<version>.json exists, new rows or corrections need a new version."""
-    from memo724.changes import diff, row_digests, snapshot_path
+    from memo724.publication.changes import diff, row_digests, snapshot_path
 
     path = snapshot_path(REPO.root, __version__)
     if not path.is_file():

@@ -2,6 +2,6 @@
 
 __version__ = "0.1.0"
 
-from .loader import load, load_all, memo_text
+from .use.loader import load, load_all, memo_text
 
 __all__ = ["__version__", "load", "load_all", "memo_text"]

@@ -11,15 +11,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
-from .changes import changelog_top_entry
-from .coverage import coverage, exclusions
-from .errors import DatasetError, Problem
-from .generate import build_copy, generated_files, stale_files
-from .loader import package_layout
-from .paths import REPO, Layout
-from .release import write_release
-from .validate import read_frame, validate_package
-from .verify import verify_copy
+from .contract.errors import DatasetError, Problem
+from .contract.paths import REPO, Layout
+from .curation.coverage import coverage, exclusions
+from .publication.changes import changelog_top_entry
+from .publication.generate import build_copy, generated_files, stale_files
+from .publication.release import write_release
+from .use.loader import package_layout
+from .use.verify import verify_copy
+from .validation.validate import read_frame, validate_package
 
 
 def _report(problems: list[Problem], label: str) -> int:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from .contract import TABLES, Contract, TableSchema
-from .typed import arrow_table
+from ..contract import TABLES, Contract, TableSchema
+from ..contract.typed import arrow_table
 
 SQL_TYPES = {
     "integer": "INTEGER",

@@ -15,7 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from .errors import DatasetError, Problem
+from ..contract.errors import DatasetError, Problem
 
 RECORDS_DIR = "records"
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from .contract import TABLES, Contract
-from .errors import Problem
-from .memo import read_memo, sha256_of
+from ..contract import TABLES, Contract
+from ..contract.errors import Problem
+from ..contract.memo import read_memo, sha256_of
+from ..contract.paths import Layout
 from .pandera_schemas import Context, table_schema
-from .paths import Layout
 
 # Pandera's built-in check names, as the Table Schema rule they enforce.
 PANDERA_RULES = {

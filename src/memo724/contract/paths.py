@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-# The source checkout: src/memo724/paths.py -> repository root.
-REPO_ROOT = Path(__file__).resolve().parents[2]
+# The source checkout: src/memo724/contract/paths.py -> repository root.
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 MEMO_NAME = "ponars-policy-memo-724.txt"
 DESCRIPTOR = "datapackage.json"

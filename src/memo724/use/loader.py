@@ -15,10 +15,10 @@ from typing import Any, Literal
 import pandas as pd
 import pyarrow as pa
 
-from .contract import TABLES, Contract
-from .memo import read_memo
-from .paths import REPO, Layout
-from .typed import arrow_table
+from ..contract import TABLES, Contract
+from ..contract.memo import read_memo
+from ..contract.paths import REPO, Layout
+from ..contract.typed import arrow_table
 
 Engine = Literal["pandas", "polars"]
 

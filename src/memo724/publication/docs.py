@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from .contract import TABLES, Contract
-from .coverage import Coverage
+from ..contract import TABLES, Contract
+from ..curation.coverage import Coverage
 
 BEGIN = "<!-- BEGIN GENERATED: {name} (written by `make build`; do not edit) -->"
 END = "<!-- END GENERATED: {name} -->"

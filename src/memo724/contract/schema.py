@@ -34,6 +34,12 @@ FALSE_VALUES = ("false", "False", "FALSE", "0")
 # Tables that locate spans in the memo, not records that need evidence of their own.
 STRUCTURE_TABLES = ("documents", "passages")
 
+# How actors.names_as_written joins the distinct forms of a name.
+NAME_SEPARATOR = " | "
+
+# Code points of context kept on each side of a quote (prefix/suffix); Hypothesis stores 32.
+CONTEXT_CHARS = 32
+
 
 @dataclass(frozen=True)
 class ForeignKey:
@@ -83,6 +89,16 @@ class TableSchema:
 
     def enum(self, field: str) -> list[str]:
         return list(self.field(field).get("constraints", {}).get("enum", []))
+
+    @property
+    def date_groups(self) -> list[str]:
+        """Prefixes of the date groups (text, EDTF, bounds, precision): date_edtf -> 'date'."""
+        return [n[: -len("_edtf")] for n in self.field_names if n.endswith("_edtf")]
+
+    @property
+    def verbatim_fields(self) -> list[str]:
+        """Fields that must hold the memo's own words (the custom field property `verbatim`)."""
+        return [f["name"] for f in self.fields if f.get("verbatim") is True]
 
 
 class Contract:

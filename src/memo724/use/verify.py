@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .errors import Problem
-from .memo import sha256_of
+from ..contract.errors import Problem
+from ..contract.memo import sha256_of
 
 
 def expected_hashes(reference: Path) -> dict[str, str]:

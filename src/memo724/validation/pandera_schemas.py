@@ -16,10 +16,15 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from .build import NAME_SEPARATOR, date_groups, verbatim_fields
-from .contract import FALSE_VALUES, TRUE_VALUES, Contract, TableSchema
-from .edtf import EDTFError, bounds
-from .quotes import CONTEXT_CHARS
+from ..contract import (
+    CONTEXT_CHARS,
+    FALSE_VALUES,
+    NAME_SEPARATOR,
+    TRUE_VALUES,
+    Contract,
+    TableSchema,
+)
+from ..contract.edtf import EDTFError, bounds
 
 
 def _is_integer(value: str) -> bool:
@@ -180,7 +185,7 @@ def provenance_checks(
     def add(field: str, check: pa.Check) -> None:
         out.setdefault(field, []).append(check)
 
-    for prefix in date_groups(schema):
+    for prefix in schema.date_groups:
 
         def edtf_ok(row: pd.Series, p: str = prefix) -> bool:
             try:
@@ -335,7 +340,7 @@ def provenance_checks(
             if subject in evidence
             else {}
         )
-        for name in verbatim_fields(schema):
+        for name in schema.verbatim_fields:
 
             def inside(row: pd.Series, n: str = name) -> bool:
                 value = _text(row[n])

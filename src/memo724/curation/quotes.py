@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Hypothesis stores 32 code points of context on each side; so do we.
-CONTEXT_CHARS = 32
+from ..contract import CONTEXT_CHARS
 
 
 class QuoteError(ValueError):

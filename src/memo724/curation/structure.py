@@ -1,26 +1,16 @@
-"""The memo itself: its bytes, its hash, and its structure as passages."""
+"""The memo's structure as passages, named by curation/structure.yaml."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DatasetError, Problem
+from ..contract.errors import DatasetError, Problem
+from ..contract.memo import read_memo, sha256_of
 from .records import load_yaml
 
 FOOTNOTE_MARKERS = "¹²³⁴⁵⁶⁷⁸⁹"
-
-
-def read_memo(path: Path) -> str:
-    # newline="" keeps the bytes' line ends: offsets count code points of the file as shipped.
-    with path.open(encoding="utf-8", newline="") as handle:
-        return handle.read()
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @dataclass(frozen=True)

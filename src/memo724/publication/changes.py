@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .contract import TABLES, Contract
+from ..contract import TABLES, Contract
+from ..contract.paths import Layout
 from .package import csv_text
-from .paths import Layout
 
 Snapshot = dict[str, dict[str, str]]
 

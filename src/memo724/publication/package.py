@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .contract import TABLES, Contract
-from .memo import sha256_of
-from .paths import MEMO_NAME, Layout
+from .. import __version__
+from ..contract import TABLES, Contract
+from ..contract.memo import sha256_of
+from ..contract.paths import MEMO_NAME, Layout
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 NAME = "ponars-memo-724"

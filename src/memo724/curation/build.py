@@ -14,13 +14,14 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .contract import Contract, TableSchema, singular
-from .edtf import EDTFError, bounds
-from .errors import DatasetError, Problem
-from .memo import Structure, read_memo, read_structure
-from .paths import Layout
+from ..contract import NAME_SEPARATOR, Contract, TableSchema, singular
+from ..contract.edtf import EDTFError, bounds
+from ..contract.errors import DatasetError, Problem
+from ..contract.memo import read_memo
+from ..contract.paths import Layout
 from .quotes import QuoteError, locate
 from .records import Record, load_yaml, read_records
+from .structure import Structure, read_structure
 
 # Lists inside a record that become rows of a link table: record key -> link table.
 CHILD_LISTS: dict[str, dict[str, str]] = {
@@ -34,8 +35,6 @@ DERIVED: dict[str, set[str]] = {
     "events": {"plover_event_type", "plover_quad_class"},
     "documents": {"title", "date_as_printed", "path", "media_type", "sha256", "code_points"},
 }
-
-NAME_SEPARATOR = " | "
 
 
 @dataclass
@@ -57,16 +56,6 @@ def cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def date_groups(schema: TableSchema) -> list[str]:
-    """Prefixes of the date groups in a table: date_edtf -> 'date'."""
-    return [n[: -len("_edtf")] for n in schema.field_names if n.endswith("_edtf")]
-
-
-def verbatim_fields(schema: TableSchema) -> list[str]:
-    """Fields whose description promises the memo's own words."""
-    return [f["name"] for f in schema.fields if "verbatim" in f.get("description", "")]
 
 
 def _date_cells(
@@ -107,7 +96,7 @@ class Builder:
     def record_row(self, record: Record) -> dict[str, str]:
         schema = self.contract[record.table]
         pk = schema.primary_key[0]
-        groups = date_groups(schema)
+        groups = schema.date_groups
         children = CHILD_LISTS.get(record.table, {})
         computed = {f"{g}_{s}" for g in groups for s in ("start", "end", "precision")}
         derived = DERIVED.get(record.table, set()) | computed
@@ -217,7 +206,7 @@ class Builder:
     def check_verbatim(self, record: Record, row: dict[str, str], starts: list[int]) -> None:
         """Verbatim fields must be words of a passage that holds one of the record's spans."""
         texts = [p.text for p in map(self.structure.passage_at, starts) if p is not None]
-        for name in verbatim_fields(self.contract[record.table]):
+        for name in self.contract[record.table].verbatim_fields:
             value = row.get(name, "")
             if value and texts and not any(value in t for t in texts):
                 key = name if name in record.data else name.rsplit("_", 1)[0]

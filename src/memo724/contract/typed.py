@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from .contract import TRUE_VALUES, TableSchema
+from .schema import TRUE_VALUES, TableSchema
 
 
 def arrow_type(field: dict) -> pa.DataType:

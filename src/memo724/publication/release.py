@@ -20,15 +20,15 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from . import __version__
+from .. import __version__
+from ..contract import TABLES, Contract
+from ..contract.errors import DatasetError, Problem
+from ..contract.memo import sha256_of
+from ..contract.paths import Layout
+from ..contract.typed import arrow_table
 from .changes import row_digests, snapshot_path
-from .contract import TABLES, Contract
-from .errors import DatasetError, Problem
-from .memo import sha256_of
 from .package import NAME, descriptor, dump_json, file_facts
-from .paths import Layout
 from .sqlite_export import write_sqlite
-from .typed import arrow_table
 
 DOCS = ("README.md", "CHANGELOG.md", "LICENSE", "CODEBOOK.md")
 TOOLS = ("frictionless", "pandera", "pandas", "pyarrow")

@@ -9,16 +9,16 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import __version__
-from .build import build_tables
+from .. import __version__
+from ..contract import TABLES, Contract
+from ..contract.paths import Layout
+from ..curation.build import build_tables
+from ..curation.coverage import coverage, exclusions
+from ..curation.records import load_yaml
+from ..validation.validate import read_frame
 from .changes import changes_markdown, diff, previous_snapshot, row_digests
-from .contract import TABLES, Contract
-from .coverage import coverage, exclusions
 from .docs import codebook_markdown, replace_block, stats_markdown
 from .package import write_descriptor, write_tables
-from .paths import Layout
-from .records import load_yaml
-from .validate import read_frame
 
 
 def build_copy(source: Layout, target: Layout) -> dict[str, list[str]]:

@@ -1,0 +1,1 @@
+"""Curation: the curated records and the memo become rows with located evidence."""

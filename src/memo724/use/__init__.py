@@ -1,0 +1,1 @@
+"""Use: loading the data, and checking a vendored copy's files."""

@@ -1,0 +1,1 @@
+"""Validation: any copy of the package judged against the contract."""
