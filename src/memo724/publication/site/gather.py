@@ -1,0 +1,156 @@
+"""What the site shows, read from one copy of the package through its contract.
+
+Every table is read as text rows whose columns are the schema's fields, so a column or a table
+added to the contract reaches the site without a change here: the reader lists every field of a
+record, and every table with a single-column key can be opened by a deep link `#<table>/<id>`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from ...contract import STRUCTURE_TABLES, TABLES, Contract, TableSchema, singular
+from ...contract.memo import read_memo
+from ...contract.paths import Layout
+
+# The field that names a row in a list, in order of preference; the key when none exists.
+LABEL_FIELDS = ("name", "summary", "title", "citation_text", "text")
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table as the site uses it: its schema and its rows as text (empty cells dropped)."""
+
+    name: str
+    schema: TableSchema
+    rows: list[dict[str, str]]
+
+    @property
+    def key(self) -> str | None:
+        """The key column, when the primary key is a single column."""
+        pk = self.schema.primary_key
+        return pk[0] if len(pk) == 1 else None
+
+    @property
+    def label(self) -> str:
+        names = self.schema.field_names
+        return next((f for f in LABEL_FIELDS if f in names), names[0])
+
+    def row(self, key: str) -> dict[str, str]:
+        if self.key is None:
+            raise KeyError(f"{self.name} has no single-column key")
+        for row in self.rows:
+            if row.get(self.key) == key:
+                return row
+        raise KeyError(f"no {key!r} in {self.name}")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One evidence span: the record it supports and where its words are in the memo."""
+
+    evidence_id: str
+    table: str
+    record_id: str
+    start: int
+    end: int
+    exact: str
+    passage_id: str
+    # Other references the span carries, e.g. the footnote it cites: (column, table, id).
+    refs: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return singular(self.table)
+
+
+@dataclass(frozen=True)
+class SiteData:
+    contract: Contract
+    tables: dict[str, Table]
+    memo: str
+    evidence: list[Evidence] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def record_tables(self) -> list[str]:
+        """Tables whose rows evidence supports, in the contract's order: the kinds of marks."""
+        return [t for t in TABLES if t in self.contract.evidence_subjects]
+
+    @cached_property
+    def document(self) -> dict[str, str]:
+        return self.tables["documents"].rows[0]
+
+    def passages(self) -> list[dict[str, str]]:
+        return sorted(self.tables["passages"].rows, key=lambda p: int(p["ordinal"]))
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(t.rows) for name, t in self.tables.items()}
+
+
+def read_rows(path: Path, schema: TableSchema) -> list[dict[str, str]]:
+    """The rows of a CSV as text, in file order, each with the schema's fields that are filled."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return [
+            {f: row[f] for f in schema.field_names if row.get(f) not in (None, "")}
+            for row in reader
+        ]
+
+
+def _evidence(contract: Contract, rows: list[dict[str, str]]) -> list[Evidence]:
+    subjects = contract.evidence_subjects  # table -> evidence column
+    other_refs = [
+        fk
+        for fk in contract["evidence"].foreign_keys
+        if fk.resource not in STRUCTURE_TABLES and subjects.get(fk.resource) != fk.field
+    ]
+    spans = []
+    for row in rows:
+        table, record = next(
+            (t, row[col]) for t, col in subjects.items() if row.get(col) not in (None, "")
+        )
+        refs = tuple((fk.field, fk.resource, row[fk.field]) for fk in other_refs if fk.field in row)
+        spans.append(
+            Evidence(
+                evidence_id=row["evidence_id"],
+                table=table,
+                record_id=record,
+                start=int(row["start"]),
+                end=int(row["end"]),
+                exact=row["exact"],
+                passage_id=row.get("passage_id", ""),
+                refs=refs,
+            )
+        )
+    return spans
+
+
+def gather(layout: Layout, descriptor: Path | None = None) -> SiteData:
+    """Read every table of the copy at layout, the memo and a descriptor's metadata.
+
+    descriptor defaults to the copy's own; a release passes its source's, since the release's
+    descriptor is written last (it lists the site's files with their hashes).
+    """
+    descriptor = descriptor or layout.descriptor
+    contract = Contract(layout.schemas)
+    tables = {
+        name: Table(name, contract[name], read_rows(layout.table(name), contract[name]))
+        for name in TABLES
+    }
+    metadata: dict[str, Any] = {}
+    if descriptor.is_file():
+        desc = json.loads(descriptor.read_text(encoding="utf-8"))
+        metadata = {k: v for k, v in desc.items() if k not in ("resources", "files", "build")}
+    return SiteData(
+        contract=contract,
+        tables=tables,
+        memo=read_memo(layout.memo),
+        evidence=_evidence(contract, tables["evidence"].rows),
+        metadata=metadata,
+    )

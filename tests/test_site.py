@@ -1,0 +1,160 @@
+"""The release's static site, read as files: every span marked, links resolve, same bytes twice.
+
+The browser tests (tests/test_site_browser.py) check what a reader sees; these check the files.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import struct
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+from memo724.contract.paths import REPO, Layout
+from memo724.publication.site import write_site
+from memo724.publication.site.gather import Evidence
+from memo724.publication.site.marks import RANK_EVIDENCE, Interval, _render
+
+
+def rows(table: str) -> list[dict[str, str]]:
+    with REPO.table(table).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+class MarkText(HTMLParser):
+    """Collects, per evidence id, the text inside its marks and how its fragments are tagged."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str | None] = []
+        self.text: dict[str, str] = {}
+        self.first: list[str] = []
+        self.fragments: dict[str, int] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        ev = a.get("data-ev") if tag == "mark" and "sample" not in (a.get("class") or "") else None
+        if ev:
+            self.fragments[ev] = self.fragments.get(ev, 0) + 1
+            if a.get("tabindex") == "0":
+                self.first.append(ev)
+                assert a.get("id") == f"ev-{ev}"
+        self.stack.append(ev)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        for ev in set(self.stack):
+            if ev:
+                self.text[ev] = self.text.get(ev, "") + data
+
+
+def test_every_evidence_row_is_one_tab_stop_whose_marks_hold_its_exact_words(
+    site_release: Path,
+) -> None:
+    html = (site_release / "site" / "reader.html").read_text(encoding="utf-8")
+    article = html[html.index('<article class="memo"') : html.index("</article>")]
+    parser = MarkText()
+    parser.feed(article)
+    evidence = rows("evidence")
+    assert sorted(parser.first) == sorted(r["evidence_id"] for r in evidence)
+    for r in evidence:
+        assert parser.text[r["evidence_id"]] == r["exact"], r["evidence_id"]
+    # Overlapping spans that cross (neither holds the other) are split into fragments.
+    assert any(n > 1 for n in parser.fragments.values())
+
+
+def test_crossing_spans_nest_as_fragments_that_keep_their_id() -> None:
+    def ev(eid: str, start: int, end: int) -> Evidence:
+        return Evidence(eid, "events", eid, start, end, "", "p")
+
+    text = "abcdefghij"
+    spans = [ev("a", 0, 6), ev("b", 3, 9), ev("c", 4, 5)]
+    intervals = [Interval(e.start, e.end, RANK_EVIDENCE, e.evidence_id, e) for e in spans]
+    html = str(_render(text, 0, 10, intervals, {"events": 0}))
+    parser = MarkText()
+    parser.feed(html)
+    assert parser.text == {"a": "abcdef", "b": "defghi", "c": "e"}
+    assert parser.fragments == {"a": 1, "b": 2, "c": 1}
+    assert sorted(parser.first) == ["a", "b", "c"]
+    assert html.count("<mark") == html.count("</mark>") == 4
+
+
+def test_the_site_is_byte_identical_when_rebuilt(site_release: Path, tmp_path: Path) -> None:
+    again = tmp_path / "site"
+    write_site(Layout(site_release), again)
+    first = sorted(p.relative_to(site_release / "site") for p in (site_release / "site").rglob("*"))
+    second = sorted(p.relative_to(again) for p in again.rglob("*"))
+    assert first == second
+    for rel in first:
+        if (again / rel).is_file():
+            assert (again / rel).read_bytes() == (site_release / "site" / rel).read_bytes(), rel
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.links.append(value)
+
+
+def test_every_link_of_every_page_resolves_inside_the_release(site_release: Path) -> None:
+    site = site_release / "site"
+    pages = sorted(site.glob("*.html"))
+    assert [p.name for p in pages] == ["index.html", "network.html", "reader.html", "timeline.html"]
+    for page in pages:
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert parser.links, page.name
+        for link in parser.links:
+            assert not re.match(r"^[a-z]+:", link), f"{page.name} points outside: {link}"
+            path = link.split("#", 1)[0]
+            if path:
+                assert (site / path).resolve().is_file(), f"{page.name}: {link} is missing"
+    for asset in (site / "assets").glob("*.css"):
+        assert "url(http" not in asset.read_text(encoding="utf-8")
+        assert "@import" not in asset.read_text(encoding="utf-8")
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", head[16:24])
+    return width, height
+
+
+def test_figures_are_written_standalone_with_one_mark_per_record(site_release: Path) -> None:
+    figures = site_release / "site" / "figures"
+    dated = {r["event_id"] for r in rows("events") if r["date_start"] or r["date_end"]}
+    actors = {r["actor_id"] for r in rows("actors")}
+    for name, prefix, expected in (("timeline", "event ", dated), ("network", "actor ", actors)):
+        svg = ElementTree.parse(figures / f"{name}.svg").getroot()
+        labels = [
+            e.get("aria-label", "")[len(prefix) :]
+            for e in svg.iter()
+            if e.get("aria-label", "").startswith(prefix)
+        ]
+        assert sorted(labels) == sorted(expected), name
+        width, height = png_size(figures / f"{name}.png")
+        assert width >= 2 * int(float(svg.get("width", "0"))) > 0
+        assert height >= 2 * int(float(svg.get("height", "0"))) > 0
+        spec = json.loads((figures / f"{name}.vl.json").read_text(encoding="utf-8"))
+        assert spec["$schema"].endswith("vega-lite/v6.json")
+
+
+def test_index_counts_every_table_and_links_its_files(site_release: Path) -> None:
+    html = (site_release / "site" / "index.html").read_text(encoding="utf-8")
+    for table in sorted(p.stem for p in REPO.schemas.glob("*.json")):
+        count = len(rows(table))
+        assert re.search(rf"<code>{table}</code></th><td class=\"num\">{count}</td>", html), table
+        assert f'href="../data/{table}.csv"' in html
+    assert 'href="../CODEBOOK.md"' in html
+    assert "How to cite" in html
