@@ -77,6 +77,10 @@ def test_release_layout(release: Path) -> None:
     for doc in ("README.md", "CHANGELOG.md", "LICENSE", "CODEBOOK.md", "datapackage.json"):
         assert doc in files
     assert "ponars-memo-724.sqlite" in files
+    for page in ("index", "reader", "timeline", "network"):
+        assert f"site/{page}.html" in files
+    for figure in ("timeline", "network"):
+        assert {f"site/figures/{figure}.svg", f"site/figures/{figure}.png"} <= files
     assert (release.parent / f"{release.name}.zip").is_file()
     assert (release.parent / "SHA256SUMS").is_file()
 

@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 
 from memo724.contract.paths import REPO, Layout
 from memo724.publication.site import write_site
+from memo724.publication.site.figures import clear_render_cache
 from memo724.publication.site.gather import Evidence
 from memo724.publication.site.marks import RANK_EVIDENCE, Interval, _render
 
@@ -86,6 +87,7 @@ def test_crossing_spans_nest_as_fragments_that_keep_their_id() -> None:
 
 def test_the_site_is_byte_identical_when_rebuilt(site_release: Path, tmp_path: Path) -> None:
     again = tmp_path / "site"
+    clear_render_cache()  # render the figures afresh, as another process would
     write_site(Layout(site_release), again)
     first = sorted(p.relative_to(site_release / "site") for p in (site_release / "site").rglob("*"))
     second = sorted(p.relative_to(again) for p in again.rglob("*"))

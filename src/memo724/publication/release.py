@@ -1,4 +1,4 @@
-"""Writing a release: CSV, Parquet and SQLite with their hashes, docs, a zip and SHA256SUMS.
+"""Writing a release: CSV, Parquet, SQLite, docs and the site with their hashes, a zip, SHA256SUMS.
 
 The release is written into a scratch folder and renamed into place, so a reader never sees half a
 release; an existing release of the same version is left alone when identical and refused when not.
@@ -128,6 +128,28 @@ def record_snapshot(source: Layout, contract: Contract) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def write_release_site(out: Layout, source: Layout) -> None:
+    """The release's site/ (reader, timeline, network), from the release's own files.
+
+    Imported here, not at the top: the site's libraries are the `site` extra, which loading or
+    validating data never needs.
+    """
+    try:
+        from .site import write_site
+    except ModuleNotFoundError as missing:
+        raise DatasetError(
+            [
+                Problem(
+                    "site",
+                    "site-extra",
+                    f"writing the release's site needs {missing.name}: "
+                    "pip install 'ponars-memo-724[site]'",
+                )
+            ]
+        ) from missing
+    write_site(out, out.root / "site", descriptor=source.descriptor)
+
+
 def write_release(source: Layout, dist: Path, provenance: dict[str, Any] | None = None) -> Path:
     """Write dist/<name>-<version>/, its zip and SHA256SUMS from source's validated package."""
     name = release_name()
@@ -146,6 +168,7 @@ def write_release(source: Layout, dist: Path, provenance: dict[str, Any] | None 
             shutil.copyfile(source.root / doc, folder / doc)
         write_parquet(contract, out.data, folder / "parquet")
         write_sqlite(contract, out.data, folder / f"{NAME}.sqlite")
+        write_release_site(out, source)
         desc = release_descriptor(folder, contract, provenance or build_provenance(source.root))
         out.descriptor.write_text(dump_json(desc), encoding="utf-8")
         scratch_zip = Path(tmp) / f"{name}.zip"

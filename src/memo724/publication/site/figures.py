@@ -12,7 +12,9 @@ legends keep their order and a value added to the contract is drawn without a ch
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -499,13 +501,27 @@ def stable_ids(svg: str) -> str:
     return pattern.sub(lambda m: m.group(1) + mapping[m.group(2)], svg)
 
 
-def render_svg(spec: dict[str, Any]) -> str:
-    return stable_ids(vlc.vegalite_to_svg(spec))
+# Rendering runs Vega in vl-convert's embedded runtime: seconds, not milliseconds. A release is
+# written several times in one test session, so each spec is rendered once per process; the
+# byte-identity test clears this cache to render afresh.
+@functools.lru_cache(maxsize=8)
+def _svg(spec_json: str) -> str:
+    return stable_ids(vlc.vegalite_to_svg(json.loads(spec_json)))
 
 
+@functools.lru_cache(maxsize=8)
 def render_png(svg: str) -> bytes:
     """The PNG of a rendered SVG (no second run of Vega)."""
     return bytes(vlc.svg_to_png(svg, scale=PNG_SCALE))
+
+
+def render_svg(spec: dict[str, Any]) -> str:
+    return _svg(json.dumps(spec, sort_keys=True))
+
+
+def clear_render_cache() -> None:
+    _svg.cache_clear()
+    render_png.cache_clear()
 
 
 def vega_bundle() -> str:
