@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..contract import TABLES, Contract
 from ..contract.paths import Layout
+from ..curation.audit import retired
 from .package import csv_text
 
 Snapshot = dict[str, dict[str, str]]
@@ -83,7 +84,25 @@ def diff(old: Snapshot, new: Snapshot) -> dict[str, TableChange]:
     return out
 
 
-def changes_markdown(previous: str | None, changes: dict[str, TableChange], new: Snapshot) -> str:
+def retired_ids(root: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """(table, id) -> (replacement, reason) from curation/retired.yaml; empty when absent."""
+    return retired(root / "curation")
+
+
+def _removed_line(table: str, rid: str, retired: dict[tuple[str, str], tuple[str, str]]) -> str:
+    replacement, _ = retired.get((table, rid), ("", ""))
+    if not replacement:
+        return f"`{rid}`"
+    target = replacement if "/" in replacement else f"{table}/{replacement}"
+    return f"`{rid}` -> `{target}`"
+
+
+def changes_markdown(
+    previous: str | None,
+    changes: dict[str, TableChange],
+    new: Snapshot,
+    retired: dict[tuple[str, str], tuple[str, str]] | None = None,
+) -> str:
     since = f"since {previous}" if previous else "in this first release (no earlier release)"
     lines = [f"Rows per table, and data changes {since} (added / removed / changed):", ""]
     for name, c in changes.items():
@@ -91,6 +110,11 @@ def changes_markdown(previous: str | None, changes: dict[str, TableChange], new:
         lines.append(f"- `{name}`: {len(new.get(name, {}))} rows ({counts})")
         if previous:  # a first release adds every row; listing them all would say nothing
             for label, ids in (("added", c.added), ("removed", c.removed), ("changed", c.changed)):
-                if ids:
-                    lines.append(f"  - {label}: {', '.join(f'`{i}`' for i in ids)}")
+                if not ids:
+                    continue
+                if label == "removed":
+                    shown = [_removed_line(name, i, retired or {}) for i in ids]
+                else:
+                    shown = [f"`{i}`" for i in ids]
+                lines.append(f"  - {label}: {', '.join(shown)}")
     return "\n".join(lines)

@@ -77,6 +77,12 @@ def codebook_markdown(contract: Contract, codebook: Any, frames: dict[str, pd.Da
                 example = f"`{'/'.join(hits.iloc[0].astype(str))}`" if len(hits) else "(none yet)"
                 lines.append(f"| `{value}` | {_cell(defs.get(value, ''))} | {example} |")
             lines.append("")
+    calls = codebook.get("judgment_calls") or []
+    if calls:
+        lines += ["## Judgment calls", ""]
+        lines += ["Decisions another curator could make differently (`curation/codebook.yaml`):", ""]
+        lines += [f"{i}. {_cell(call)}" for i, call in enumerate(calls, start=1)]
+        lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

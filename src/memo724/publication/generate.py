@@ -16,7 +16,7 @@ from ..curation.build import build_tables
 from ..curation.coverage import coverage, exclusions
 from ..curation.records import load_yaml
 from ..validation.validate import read_frame
-from .changes import changes_markdown, diff, previous_snapshot, row_digests
+from .changes import changes_markdown, diff, previous_snapshot, retired_ids, row_digests
 from .docs import codebook_markdown, replace_block, stats_markdown
 from .package import write_descriptor, write_tables
 
@@ -54,7 +54,7 @@ def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
     previous = previous_snapshot(source.root, __version__)
     current = row_digests(target, contract)
     changes = diff(previous[1] if previous else {}, current)
-    summary = changes_markdown(previous and previous[0], changes, current)
+    summary = changes_markdown(previous and previous[0], changes, current, retired_ids(source.root))
     changelog = (source.root / "CHANGELOG.md").read_text(encoding="utf-8")
     changelog = replace_block(changelog, f"data-changes-{__version__}", summary)
     (target.root / "CHANGELOG.md").write_text(changelog, encoding="utf-8")

@@ -25,6 +25,7 @@ from ..contract import (
     TableSchema,
 )
 from ..contract.edtf import EDTFError, bounds
+from .rules import model_rules
 
 
 def _is_integer(value: str) -> bool:
@@ -316,6 +317,9 @@ def provenance_checks(
                 f"the shipped memo has {len(memo)} code points",
             ),
         )
+
+    for name, checks in model_rules(schema, ctx.frames).items():
+        out.setdefault(name, []).extend(checks)
 
     subject = contract.evidence_subjects.get(schema.name)
     if subject is not None:
