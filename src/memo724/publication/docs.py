@@ -80,7 +80,7 @@ def codebook_markdown(contract: Contract, codebook: Any, frames: dict[str, pd.Da
     calls = codebook.get("judgment_calls") or []
     if calls:
         lines += ["## Judgment calls", ""]
-        lines += ["Decisions another curator could make differently (`curation/codebook.yaml`):", ""]
+        lines += ["Decisions another curator could make differently (curation/codebook.yaml):", ""]
         lines += [f"{i}. {_cell(call)}" for i, call in enumerate(calls, start=1)]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
