@@ -310,13 +310,14 @@ def test_release_command_needs_a_dated_changelog_entry(
     layout = source_copy()
     monkeypatch.setattr(cli, "REPO", layout)
     changelog = layout.root / "CHANGELOG.md"
-    text = changelog.read_text(encoding="utf-8")
-    dated = f"## [{__version__}] - 2026-11-25"
-    assert dated in text
-    changelog.write_text(text.replace(dated, f"## [{__version__}] - Unreleased"), encoding="utf-8")
+    dated, unreleased = f"## [{__version__}] - 2026-11-25", f"## [{__version__}] - Unreleased"
+    # The version in progress may be either; start from Unreleased, then date it.
+    text = changelog.read_text(encoding="utf-8").replace(dated, unreleased)
+    assert unreleased in text
+    changelog.write_text(text, encoding="utf-8")
     assert main(["release", "--dist", str(tmp_path / "dist")]) == 1
     assert "rule: changelog-entry" in capsys.readouterr().err
     assert not (tmp_path / "dist").exists()
-    changelog.write_text(text, encoding="utf-8")
+    changelog.write_text(text.replace(unreleased, dated), encoding="utf-8")
     assert main(["release", "--dist", str(tmp_path / "dist")]) == 0
     assert (tmp_path / "dist" / f"ponars-memo-724-{__version__}.zip").is_file()
