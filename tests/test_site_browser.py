@@ -254,6 +254,7 @@ def test_the_timeline_has_one_mark_per_dated_event_each_linking_to_the_reader(
     assert browser.driver.current_url.endswith(f"reader.html#events/{target}")
     assert browser.driver.find_elements(By.CSS_SELECTOR, "mark.ev.hl")
     browser.open("timeline.html", PHONE)
+    assert browser.js("return document.documentElement.scrollWidth") <= PHONE[0]
     browser.screenshot("timeline-phone")
 
 
@@ -266,6 +267,7 @@ def test_the_network_has_one_node_per_actor(browser: Browser) -> None:
     assert sorted(labels) == sorted(r["actor_id"] for r in rows("actors"))
     browser.screenshot("network-desktop")
     browser.open("network.html", PHONE)
+    assert browser.js("return document.documentElement.scrollWidth") <= PHONE[0]
     browser.screenshot("network-phone")
 
 

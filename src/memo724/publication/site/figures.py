@@ -28,6 +28,8 @@ VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 LAYOUT_SEED = 724
 PNG_SCALE = 2
 READER = "reader.html"
+# Event fields the timeline draws as positions rather than lists in its tooltip.
+DRAWN_DATES = ("date_start", "date_end")
 # What the bundle exposes to the page's classic scripts (vl-convert's documented names).
 BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;"
 
@@ -99,6 +101,7 @@ def dated_events(data: SiteData) -> list[dict[str, Any]]:
     the earliest bound of any event for an open start.
     """
     events = data.tables["events"]
+    fields = events.schema.field_names
     dated = [r for r in events.rows if r.get("date_start") or r.get("date_end")]
     if not dated:
         return []
@@ -115,12 +118,7 @@ def dated_events(data: SiteData) -> list[dict[str, Any]]:
         )
         marks.append(
             {
-                "event_id": r["event_id"],
-                "summary": r.get("summary", ""),
-                "date_text": r.get("date_text", ""),
-                "date_edtf": r.get("date_edtf", ""),
-                "date_precision": r.get("date_precision", ""),
-                "factuality": r.get("factuality", ""),
+                **{f: r.get(f, "") for f in fields if f not in DRAWN_DATES},
                 "bounds": bounds or "closed",
                 "start": _ms(start),
                 "end": _ms(_next_day(last)),  # end exclusive, so a day is a day wide
@@ -183,19 +181,11 @@ def timeline_spec(data: SiteData) -> dict[str, Any]:
     values = dated_events(data)
     width = 560
     order = [v["event_id"] for v in values]
+    # The event's own date fields as the schema has them (new ones included), then the bounds drawn.
+    dates = [f for f in events.field_names if f.startswith("date_") and f not in DRAWN_DATES]
     tooltip = [
         {"field": f, "type": "nominal"}
-        for f in (
-            "event_id",
-            "summary",
-            "date_text",
-            "first_day",
-            "last_day",
-            "date_edtf",
-            "date_precision",
-            "factuality",
-            "bounds",
-        )
+        for f in ("event_id", "summary", *dates, "factuality", "first_day", "last_day", "bounds")
     ]
     y = {
         "field": "event_id",
@@ -524,6 +514,7 @@ def clear_render_cache() -> None:
     render_png.cache_clear()
 
 
+@functools.cache
 def vega_bundle() -> str:
     """Vega, Vega-Lite and Vega-Embed in one classic script, as vl-convert ships them."""
     return vlc.javascript_bundle(BUNDLE_SNIPPET)

@@ -30,6 +30,8 @@ SUPERSCRIPT_DIGITS = str.maketrans(
     "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079", "0123456789"
 )
 
+# The stylesheet draws this many underline patterns (.k0 to .k7); more kinds reuse them.
+PATTERNS = 8
 # Decorations sit inside marks that share their bounds: a higher rank is opened later (inner).
 RANK_EVIDENCE, RANK_LINK, RANK_SYNTAX, RANK_FOOTNOTE = 0, 1, 2, 2
 
@@ -110,7 +112,7 @@ def _render(
             ev = iv.evidence
             part = fragments.get(ev.evidence_id, 0)
             fragments[ev.evidence_id] = part + 1
-            attrs = [("class", f"ev k{kinds[ev.table]}")]
+            attrs = [("class", f"ev k{kinds[ev.table] % PATTERNS}")]
             if part == 0:
                 attrs += [("id", f"ev-{ev.evidence_id}"), ("tabindex", "0")]
             attrs += [

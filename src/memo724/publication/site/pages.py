@@ -29,7 +29,7 @@ from ...contract.paths import Layout
 from .figures import Figure, bundle_versions, dated_events, figures, render_png, render_svg
 from .figures import vega_bundle as _vega_bundle
 from .gather import SiteData, gather
-from .marks import marked_passages
+from .marks import PATTERNS, marked_passages
 
 PAGES = ("index", "reader", "timeline", "network")
 NAV = (
@@ -93,7 +93,7 @@ def reader_payload(data: SiteData) -> dict[str, Any]:
         }
         for ev in data.evidence
     }
-    kinds = {name: i for i, name in enumerate(data.record_tables)}
+    kinds = {name: i % PATTERNS for i, name in enumerate(data.record_tables)}
     return {"tables": tables, "evidence": evidence, "kinds": kinds}
 
 
@@ -127,7 +127,7 @@ def _context(data: SiteData, root: Path) -> dict[str, Any]:
         {
             "table": name,
             "kind": singular(name),
-            "index": i,
+            "index": i % PATTERNS,
             "spans": sum(1 for ev in data.evidence if ev.table == name),
         }
         for i, name in enumerate(data.record_tables)
