@@ -94,6 +94,9 @@ def browser(site_release: Path) -> Iterator[Browser]:
         "--disable-component-update",
         "--disable-sync",
         "--disable-extensions",
+        # Any request for the network goes to a closed port and fails as a console error.
+        "--proxy-server=http://127.0.0.1:9",
+        "--proxy-bypass-list=<-loopback>",
         f"--user-data-dir={profile}",
         f"--window-size={DESKTOP[0]},{DESKTOP[1]}",
     ):
