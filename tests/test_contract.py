@@ -58,6 +58,28 @@ def test_coded_fields_have_enums(contract: Contract) -> None:
                 assert field.get("constraints", {}).get("enum"), f"{name}.{field['name']}"
 
 
+# Coded fields whose values form a scale: date precision (finest to unknown), certainty (least to
+# most certain), ICD 203 likelihood bands (least to most likely) and trends (worse to better).
+ORDINAL_NAMES = {"likelihood", "trend", "certainty"}
+
+
+def test_ordinal_scales_declare_their_order(contract: Contract) -> None:
+    """categories (Table Schema v2) repeat the enum in order, and mark exactly the scales."""
+    ordinal = []
+    for name in TABLES:
+        for field in contract[name].fields:
+            enum = field.get("constraints", {}).get("enum")
+            if "categories" in field or "categoriesOrdered" in field:
+                assert field.get("categories") == enum, f"{name}.{field['name']}: categories"
+                assert field.get("categoriesOrdered") is True, f"{name}.{field['name']}"
+                ordinal.append(f"{name}.{field['name']}")
+            scale = field["name"] in ORDINAL_NAMES or field["name"].endswith("_precision")
+            assert scale == (f"{name}.{field['name']}" in ordinal), (
+                f"{name}.{field['name']}: ordinal scale must (only) carry categoriesOrdered"
+            )
+    assert "events.date_precision" in ordinal and "risks.likelihood" in ordinal
+
+
 def test_date_groups_are_complete(contract: Contract) -> None:
     groups = {name: contract[name].date_groups for name in TABLES}
     assert {n: g for n, g in groups.items() if g} == {

@@ -28,7 +28,7 @@ def expected_dtype(field: dict) -> object:
     if ftype == "boolean":
         return pd.BooleanDtype()
     if enum:
-        return pd.CategoricalDtype(enum)
+        return pd.CategoricalDtype(enum, ordered=field.get("categoriesOrdered") is True)
     return pd.StringDtype()
 
 
@@ -65,11 +65,17 @@ def test_evidence_offsets_index_the_memo(pristine: Layout) -> None:
     assert all(text[s:e] == x for s, e, x in zip(ev["start"], ev["end"], ev["exact"], strict=True))
 
 
-def test_polars_engine(pristine: Layout) -> None:
+def test_polars_engine(pristine: Layout, contract: Contract) -> None:
     events = memo724.load("events", engine="polars", layout=pristine)
     assert isinstance(events, pl.DataFrame)
     assert events.schema["date_start"] == pl.Date
-    assert events.schema["event_type"] == pl.Categorical
+    assert events.schema["event_type"] == pl.Enum(contract["events"].enum("event_type"))
+    risks = memo724.load("risks", engine="polars", layout=pristine)
+    bands = contract["risks"].enum("likelihood")
+    assert risks.schema["likelihood"] == pl.Enum(bands)
+    # An Enum compares by the scale's order, not alphabetically.
+    likely = risks.filter(pl.col("likelihood") >= "likely")["likelihood"].to_list()
+    assert set(likely) <= set(bands[bands.index("likely") :])
     passages = memo724.load("passages", engine="polars", layout=pristine)
     assert passages.schema["ordinal"] == pl.Int64
 

@@ -179,7 +179,8 @@ def expected_types(field: dict) -> tuple[pa.DataType, str, str]:
     if ftype == "boolean":
         return pa.bool_(), "Boolean", "BOOLEAN"
     if "enum" in field.get("constraints", {}):
-        return pa.dictionary(pa.int32(), pa.string()), "Categorical", "VARCHAR"
+        ordered = field.get("categoriesOrdered") is True  # an ordinal scale keeps its order
+        return pa.dictionary(pa.int32(), pa.string(), ordered=ordered), "Categorical", "VARCHAR"
     return pa.string(), "String", "VARCHAR"
 
 

@@ -2,6 +2,16 @@
 
 __version__ = "0.2.0"
 
-from .use.loader import load, load_all, memo_text
+from .use.helpers import describe, evidence, tables
+from .use.loader import load, load_all, load_arrow, memo_text
 
-__all__ = ["__version__", "load", "load_all", "memo_text"]
+__all__ = [
+    "__version__",
+    "describe",
+    "evidence",
+    "load",
+    "load_all",
+    "load_arrow",
+    "memo_text",
+    "tables",
+]

@@ -1,7 +1,8 @@
 """Typed columns from the Table Schemas: one conversion for Parquet, SQLite and the loader.
 
 Integers become int64, numbers float64, booleans bool, dates date32, coded fields (with an enum)
-dictionary-encoded strings whose dictionary is the enum in schema order, other text string.
+dictionary-encoded strings whose dictionary is the enum in schema order, ordered where the field
+declares `"categoriesOrdered": true` (an ordinal scale), other text string.
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ import pyarrow as pa
 from .schema import TRUE_VALUES, TableSchema
 
 
+def is_ordinal(field: dict) -> bool:
+    """Whether a coded field's values form an ordered scale (Table Schema v2 categoriesOrdered)."""
+    return field.get("categoriesOrdered") is True
+
+
 def arrow_type(field: dict) -> pa.DataType:
     ftype = field.get("type", "string")
     if ftype == "integer":
@@ -26,7 +32,7 @@ def arrow_type(field: dict) -> pa.DataType:
     if ftype == "date":
         return pa.date32()
     if "enum" in field.get("constraints", {}):
-        return pa.dictionary(pa.int32(), pa.string())
+        return pa.dictionary(pa.int32(), pa.string(), ordered=is_ordinal(field))
     if ftype == "string":
         return pa.string()
     raise ValueError(f"field {field['name']}: no Arrow type for Table Schema type {ftype}")
@@ -63,7 +69,9 @@ def _array(field: dict, values: list[str | None], typ: pa.DataType) -> pa.Array:
         enum = field["constraints"]["enum"]
         index = {v: i for i, v in enumerate(enum)}
         indices = pa.array([None if v is None else index[v] for v in values], type=pa.int32())
-        return pa.DictionaryArray.from_arrays(indices, pa.array(enum, type=pa.string()))
+        return pa.DictionaryArray.from_arrays(
+            indices, pa.array(enum, type=pa.string()), ordered=typ.ordered
+        )
     if pa.types.is_boolean(typ):
         return pa.array([None if v is None else v in TRUE_VALUES for v in values], type=pa.bool_())
     return text.cast(typ)

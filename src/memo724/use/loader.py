@@ -1,9 +1,15 @@
 """Load the tables as typed DataFrames: `load("events")`, `load_all()`, or `engine="polars"`.
 
 The data ships inside the wheel (memo724/package/); from a source checkout the repository's own
-files are used. Types come from the Table Schemas: nullable integers (Int64), dates
-(date32[pyarrow]), categoricals for coded fields (categories = the codebook's values in schema
-order), booleans (boolean) and strings (string).
+files are used. Types come from the Table Schemas (through contract.typed, the one conversion
+shared with Parquet and SQLite): nullable integers (Int64), dates (date32[pyarrow]), categoricals
+for coded fields (categories = the codebook's values in schema order, ordered where the schema
+marks the scale ordinal with `categoriesOrdered`), booleans (boolean) and strings (string).
+With polars, coded fields are `pl.Enum` with the same categories in the same order.
+
+Every pandas frame carries its table's documentation in `DataFrame.attrs`: `table`,
+`description`, `primary_key` and `descriptions` (field name -> description). The Arrow table of
+`load_arrow` carries the same in its schema metadata (per field: `description`).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Any, Literal
 import pandas as pd
 import pyarrow as pa
 
-from ..contract import TABLES, Contract
+from ..contract import TABLES, Contract, TableSchema
 from ..contract.memo import read_memo
 from ..contract.paths import REPO, Layout
 from ..contract.typed import arrow_table
@@ -45,23 +51,55 @@ def _pandas_type(typ: pa.DataType) -> Any:
     return None  # dictionaries become categoricals by default
 
 
-def load_arrow(table: str, layout: Layout | None = None) -> pa.Table:
-    layout = layout or package_layout()
+def table_schema(table: str, layout: Layout | None = None) -> TableSchema:
+    """The Table Schema of one table of this installation's copy (KeyError naming the tables)."""
     if table not in TABLES:
         raise KeyError(f"no table {table!r}; the tables are {', '.join(TABLES)}")
-    return arrow_table(Contract(layout.schemas)[table], layout.table(table))
+    return Contract((layout or package_layout()).schemas)[table]
+
+
+def load_arrow(table: str, layout: Layout | None = None) -> pa.Table:
+    """One table as a typed Arrow table; field descriptions are in its schema metadata."""
+    layout = layout or package_layout()
+    return arrow_table(table_schema(table, layout), layout.table(table))
+
+
+def frame_attrs(schema: TableSchema) -> dict[str, Any]:
+    """The documentation a pandas frame of this table carries in `DataFrame.attrs`."""
+    return {
+        "table": schema.name,
+        "description": schema.descriptor.get("description", ""),
+        "primary_key": schema.primary_key,
+        "descriptions": {f["name"]: f.get("description", "") for f in schema.fields},
+    }
+
+
+def to_polars(data: pa.Table, schema: TableSchema) -> Any:
+    """A typed Arrow table as a polars DataFrame, coded fields as `pl.Enum` of the schema's enum."""
+    try:
+        import polars as pl
+    except ModuleNotFoundError as error:
+        raise ModuleNotFoundError(
+            "engine='polars' needs polars: pip install 'ponars-memo-724[polars]'",
+            name="polars",
+        ) from error
+    frame = pl.DataFrame(pl.from_arrow(data))
+    enums = [pl.col(n).cast(pl.Enum(schema.enum(n))) for n in schema.field_names if schema.enum(n)]
+    return frame.with_columns(enums)
 
 
 def load(table: str, engine: Engine = "pandas", layout: Layout | None = None) -> Any:
     """One table as a typed pandas (default) or polars DataFrame."""
-    data = load_arrow(table, layout)
-    if engine == "polars":
-        import polars as pl
-
-        return pl.from_arrow(data)
-    if engine != "pandas":
+    if engine not in ("pandas", "polars"):
         raise ValueError(f"engine must be 'pandas' or 'polars', not {engine!r}")
-    return data.to_pandas(types_mapper=_pandas_type)
+    layout = layout or package_layout()
+    schema = table_schema(table, layout)
+    data = arrow_table(schema, layout.table(table))
+    if engine == "polars":
+        return to_polars(data, schema)
+    frame = data.to_pandas(types_mapper=_pandas_type)
+    frame.attrs.update(frame_attrs(schema))
+    return frame
 
 
 def load_all(engine: Engine = "pandas", layout: Layout | None = None) -> dict[str, Any]:
