@@ -17,9 +17,33 @@ PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 NAME = "ponars-memo-724"
 
 
+class PackageDialect(csv.excel):
+    """How every CSV of the package is written: RFC 4180 quoting, LF line ends, a header row."""
+
+    lineterminator = "\n"
+
+
+def dialect_descriptor(dialect: type[csv.Dialect] = PackageDialect) -> dict[str, Any]:
+    """The Table Dialect of the CSVs, read from the writer's own settings, so readers never guess.
+
+    Without it, implementations sniff the delimiter from the first lines (the JavaScript
+    datapackage library guessed wrong on passages, relations and evidence).
+    """
+    if dialect.quoting != csv.QUOTE_MINIMAL or dialect.escapechar is not None:
+        raise ValueError("a Table Dialect cannot describe this CSV writer's quoting")
+    return {
+        "header": True,
+        "delimiter": dialect.delimiter,
+        "lineTerminator": dialect.lineterminator,
+        "quoteChar": dialect.quotechar,
+        "doubleQuote": dialect.doublequote,
+        "skipInitialSpace": dialect.skipinitialspace,
+    }
+
+
 def csv_text(fields: list[str], rows: list[dict[str, str]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, dialect=PackageDialect)
     writer.writerow(fields)
     for row in rows:
         writer.writerow([row[f] for f in fields])
@@ -59,6 +83,7 @@ def descriptor(layout: Layout, contract: Contract) -> dict[str, Any]:
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
+                "dialect": dialect_descriptor(),
                 "description": schema.descriptor["description"],
                 "schema": f"schemas/{name}.json",
                 **file_facts(layout.table(name)),
