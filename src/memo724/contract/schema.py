@@ -37,6 +37,10 @@ STRUCTURE_TABLES = ("documents", "passages")
 # How actors.names_as_written joins the distinct forms of a name.
 NAME_SEPARATOR = " | "
 
+# Fields that name a row for people, in order of preference: a table's label is the first it has
+# (Datasette's label_column, the name columns of the SQLite views).
+LABEL_FIELDS = ("name", "title", "summary", "citation_text")
+
 # Code points of context kept on each side of a quote (prefix/suffix); Hypothesis stores 32.
 CONTEXT_CHARS = 32
 
@@ -94,6 +98,11 @@ class TableSchema:
     def date_groups(self) -> list[str]:
         """Prefixes of the date groups (text, EDTF, bounds, precision): date_edtf -> 'date'."""
         return [n[: -len("_edtf")] for n in self.field_names if n.endswith("_edtf")]
+
+    @property
+    def label_field(self) -> str | None:
+        """The field that names a row for people (actors.name, events.summary), if any."""
+        return next((n for n in LABEL_FIELDS if n in self.field_names), None)
 
     @property
     def verbatim_fields(self) -> list[str]:

@@ -27,6 +27,7 @@ from ..contract.memo import sha256_of
 from ..contract.paths import Layout
 from ..contract.typed import arrow_table
 from .changes import row_digests, snapshot_path
+from .datasette import METADATA_NAME, datasette_metadata
 from .package import NAME, descriptor, dump_json, file_facts
 from .sqlite_export import write_sqlite
 
@@ -169,6 +170,8 @@ def write_release(source: Layout, dist: Path, provenance: dict[str, Any] | None 
         write_parquet(contract, out.data, folder / "parquet")
         write_sqlite(contract, out.data, folder / f"{NAME}.sqlite")
         write_release_site(out, source)
+        metadata = datasette_metadata(contract, descriptor(out, contract), NAME)
+        (folder / METADATA_NAME).write_text(dump_json(metadata), encoding="utf-8")
         desc = release_descriptor(folder, contract, provenance or build_provenance(source.root))
         out.descriptor.write_text(dump_json(desc), encoding="utf-8")
         scratch_zip = Path(tmp) / f"{name}.zip"

@@ -1,4 +1,9 @@
-"""The tables as one SQLite database: keys, foreign keys, coded values and field descriptions."""
+"""The tables as one SQLite database: keys, foreign keys, coded values and field descriptions.
+
+Every foreign-key column is indexed, and each table with foreign keys gets a view `<table>_named`
+that puts next to every id the label of the row it points to (actors.name, events.summary, ...):
+`event_participants_named` lists each participant's actor name and event summary.
+"""
 
 from __future__ import annotations
 
@@ -48,6 +53,52 @@ def create_statement(schema: TableSchema) -> str:
     return f"CREATE TABLE {_quote(schema.name)} ( -- {schema.descriptor['description']}\n{body}\n)"
 
 
+def index_statements(schema: TableSchema) -> list[str]:
+    """An index on every foreign-key column that is not already the head of the primary key."""
+    statements = []
+    for fk in schema.foreign_keys:
+        if schema.primary_key[:1] == [fk.field]:
+            continue  # the primary key's own index serves lookups by its first column
+        index = _quote(f"idx_{schema.name}_{fk.field}")
+        statements.append(f"CREATE INDEX {index} ON {_quote(schema.name)} ({_quote(fk.field)})")
+    return statements
+
+
+def label_column(fk_field: str, label: str) -> str:
+    """The view column that names what fk_field points to: actor_id -> actor_name."""
+    stem = fk_field[: -len("_id")] if fk_field.endswith("_id") else fk_field
+    return f"{stem}_{label}"
+
+
+def named_view(contract: Contract, schema: TableSchema) -> tuple[str, dict[str, str]] | None:
+    """CREATE VIEW <table>_named, and the description of each column it adds; None if no ids."""
+    columns = [f"t.{_quote(n)}" for n in schema.field_names]
+    joins, added = [], {}
+    for i, fk in enumerate(schema.foreign_keys, start=1):
+        label = contract[fk.resource].label_field
+        if label is None:
+            continue
+        alias = f"r{i}"
+        name = label_column(fk.field, label)
+        columns.append(f"{alias}.{_quote(label)} AS {_quote(name)}")
+        joins.append(
+            f"LEFT JOIN {_quote(fk.resource)} AS {alias} "
+            f"ON {alias}.{_quote(fk.ref_field)} = t.{_quote(fk.field)}"
+        )
+        added[name] = f"{fk.resource}.{label} of {fk.field}."
+    if not joins:
+        return None
+    view = _quote(f"{schema.name}_named")
+    body = ",\n  ".join(columns)
+    order = ", ".join(f"t.{_quote(k)}" for k in schema.primary_key)
+    sql = (
+        f"CREATE VIEW {view} AS\nSELECT\n  {body}\nFROM {_quote(schema.name)} AS t\n"
+        + "\n".join(joins)
+        + f"\nORDER BY {order}"
+    )
+    return sql, added
+
+
 def _rows(table: pa.Table) -> list[tuple]:
     columns = []
     for column in table.columns:
@@ -85,6 +136,13 @@ def write_sqlite(contract: Contract, data_dir: Path, path: Path) -> None:
                 table = arrow_table(contract[name], data_dir / f"{name}.csv")
                 marks = ", ".join("?" for _ in table.column_names)
                 con.executemany(f"INSERT INTO {_quote(name)} VALUES ({marks})", _rows(table))
+        with con:
+            for name in TABLES:
+                for statement in index_statements(contract[name]):
+                    con.execute(statement)
+                view = named_view(contract, contract[name])
+                if view is not None:
+                    con.execute(view[0])
         problems = con.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
             raise ValueError(
