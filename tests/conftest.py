@@ -42,7 +42,15 @@ def source_copy(tmp_path: Path) -> Callable[[], Layout]:
         target = Layout(tmp_path / "source")
         for part in ("curation", "schemas", "data"):
             shutil.copytree(REPO.root / part, target.root / part)
-        for name in ("datapackage.json", "README.md", "CODEBOOK.md", "CHANGELOG.md", "LICENSE"):
+        for name in (
+            "datapackage.json",
+            "README.md",
+            "CODEBOOK.md",
+            "CHANGELOG.md",
+            "LICENSE",
+            "DATACARD.md",
+            "CITATION.cff",
+        ):
             shutil.copyfile(REPO.root / name, target.root / name)
         return target
 

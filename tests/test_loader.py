@@ -113,6 +113,7 @@ def test_wheel_ships_the_data_and_loads_from_it(tmp_path: Path) -> None:
         assert f"memo724/package/data/{name}.csv" in names
     assert "memo724/package/data/ponars-policy-memo-724.txt" in names
     assert "memo724/package/datapackage.json" in names
+    assert {"memo724/package/DATACARD.md", "memo724/package/CITATION.cff"} <= names
     script = (
         "import memo724, memo724.use.loader as l; "
         "print(l.package_layout().root); print(memo724.load('events').shape[0])"

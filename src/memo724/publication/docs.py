@@ -107,3 +107,77 @@ def replace_block(text: str, name: str, body: str) -> str:
     if not pattern.search(text):
         raise ValueError(f"no generated block {name!r} (expected the line {begin})")
     return pattern.sub(lambda _: f"{begin}\n{body}\n{end}", text)
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "n/a"
+
+
+def datacard_composition(contract: Contract, frames: dict[str, pd.DataFrame], cov: Coverage) -> str:
+    """The data card's counts: rows per table, evidence per record table, the memo, coverage."""
+    evidence = frames["evidence"]
+    lines = [
+        "| table | rows | evidence spans | records with 2+ spans | what a row is |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    subjects = contract.evidence_subjects
+    for name in TABLES:
+        rows = len(frames[name])
+        spans, multi = "", ""
+        if name in subjects:
+            per_record = evidence[subjects[name]].dropna().value_counts()
+            spans = str(int(per_record.sum()))
+            multi = _percent(int((per_record >= 2).sum()), rows)
+        what = _cell(contract[name].descriptor["description"])
+        lines.append(f"| `{name}` | {rows} | {spans} | {multi} | {what} |")
+    (doc,) = frames["documents"].to_dict("records")
+    records = sum(len(frames[name]) for name in subjects)
+    lines += [
+        "",
+        f"In all {records} records in {len(subjects)} record tables, "
+        f"{len(evidence)} evidence spans and {len(frames['passages'])} passages of one memo of "
+        f"{doc['code_points']} code points (sha256 `{doc['sha256']}`). "
+        f"Coverage: {len(cov.covered)} of {cov.total} body sentences "
+        f"({cov.ratio:.0%}) are quoted by a statement-level record"
+        + (f", {len(cov.excluded)} more are reviewed exclusions" if cov.excluded else "")
+        + ".",
+    ]
+    return "\n".join(lines)
+
+
+SPARSE = 0.5  # a field is sparse when at least half its cells are empty
+
+
+def datacard_sparsity(contract: Contract, frames: dict[str, pd.DataFrame]) -> str:
+    """Optional fields that are empty in at least half the rows, emptiest first.
+
+    Evidence's record columns are left out: exactly one of them is filled by design.
+    """
+    arc = {("evidence", column) for column in contract.evidence_subjects.values()}
+    found = []
+    for name in TABLES:
+        frame = frames[name]
+        for f in contract[name].fields:
+            if f.get("constraints", {}).get("required") or not len(frame):
+                continue
+            if (name, f["name"]) in arc:
+                continue
+            empty = int(frame[f["name"]].isna().sum())
+            if empty / len(frame) >= SPARSE:
+                found.append((-empty / len(frame), name, f, empty, len(frame)))
+    lines = [
+        f"Optional fields empty in at least {SPARSE:.0%} of their table's rows, computed from the "
+        "tables (evidence's record columns, of which exactly one is filled, left out):",
+        "",
+        "| field | empty | of rows | description |",
+        "| --- | ---: | ---: | --- |",
+    ]
+    for _, name, f, empty, rows in sorted(found, key=lambda t: (t[0], t[1], t[2]["name"])):
+        lines.append(
+            f"| `{name}.{f['name']}` | {_percent(empty, rows)} | {rows} | "
+            f"{_cell(f.get('description', ''))} |"
+        )
+    never = [f"`{name}.{f['name']}`" for _, name, f, empty, rows in found if empty == rows]
+    if never:
+        lines += ["", f"Never filled in this version: {', '.join(sorted(never))}."]
+    return "\n".join(lines)

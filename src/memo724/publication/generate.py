@@ -5,6 +5,8 @@ Everything here is derived; a test proves the committed files equal a fresh run 
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,8 +18,22 @@ from ..curation.build import build_tables
 from ..curation.coverage import coverage, exclusions
 from ..curation.records import load_yaml
 from ..validation.validate import read_frame
-from .changes import changes_markdown, diff, previous_snapshot, retired_ids, row_digests
-from .docs import codebook_markdown, replace_block, stats_markdown
+from .changes import (
+    changelog_top_entry,
+    changes_markdown,
+    diff,
+    previous_snapshot,
+    retired_ids,
+    row_digests,
+)
+from .citation import citation_cff, how_to_cite_markdown
+from .docs import (
+    codebook_markdown,
+    datacard_composition,
+    datacard_sparsity,
+    replace_block,
+    stats_markdown,
+)
 from .package import write_descriptor, write_tables
 
 
@@ -38,7 +54,10 @@ def build_copy(source: Layout, target: Layout) -> dict[str, list[str]]:
 
 
 def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
-    """CODEBOOK.md and the README's figures, from the schemas, the codebook and target's tables."""
+    """CODEBOOK.md, DATACARD.md, CITATION.cff and the README's figures and citation.
+
+    From the schemas, the codebook, target's tables and descriptor, and the CHANGELOG.
+    """
     frames = {name: read_frame(target.table(name)) for name in TABLES}
     codebook = load_yaml(source.curation / "codebook.yaml", "curation/codebook.yaml")
     (target.root / "CODEBOOK.md").write_text(
@@ -48,8 +67,20 @@ def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
         frames["passages"], frames["evidence"], frames["sources"], exclusions(source.curation)
     )
     readme = (source.root / "README.md").read_text(encoding="utf-8")
+    package = json.loads(target.descriptor.read_text(encoding="utf-8"))
     readme = replace_block(readme, "tables", stats_markdown(contract, frames, cov))
+    readme = replace_block(readme, "citation", how_to_cite_markdown(package, frames))
     (target.root / "README.md").write_text(readme, encoding="utf-8")
+    card = (source.root / "DATACARD.md").read_text(encoding="utf-8")
+    card = replace_block(card, "datacard-composition", datacard_composition(contract, frames, cov))
+    card = replace_block(card, "datacard-sparsity", datacard_sparsity(contract, frames))
+    (target.root / "DATACARD.md").write_text(card, encoding="utf-8")
+    top = changelog_top_entry(source.root)
+    dated = top and top[0] == __version__ and re.fullmatch(r"\d{4}-\d{2}-\d{2}", top[1])
+    released = top[1] if top and dated else None
+    (target.root / "CITATION.cff").write_text(
+        citation_cff(package, frames, released), encoding="utf-8"
+    )
 
     previous = previous_snapshot(source.root, __version__)
     current = row_digests(target, contract)
@@ -67,6 +98,8 @@ def generated_files() -> list[str]:
         "CODEBOOK.md",
         "README.md",
         "CHANGELOG.md",
+        "DATACARD.md",
+        "CITATION.cff",
     ]
 
 

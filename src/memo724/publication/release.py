@@ -31,7 +31,7 @@ from .datasette import METADATA_NAME, datasette_metadata
 from .package import NAME, descriptor, dump_json, file_facts
 from .sqlite_export import write_sqlite
 
-DOCS = ("README.md", "CHANGELOG.md", "LICENSE", "CODEBOOK.md")
+DOCS = ("README.md", "CHANGELOG.md", "LICENSE", "CODEBOOK.md", "DATACARD.md", "CITATION.cff")
 TOOLS = ("frictionless", "pandera", "pandas", "pyarrow")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # zip's earliest date: no clock in the archive
 
