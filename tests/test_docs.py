@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from memo724.contract import TABLES, Contract
 from memo724.contract.paths import REPO, Layout
 from memo724.curation.records import load_yaml
@@ -56,3 +58,30 @@ def test_readme_figures_are_generated(pristine: Layout) -> None:
         assert f"| `{name}` | {len(read_frame(pristine.table(name)))} |" in text, name
     assert "Coverage: 98 of 98 body sentences (100%)" in text
     assert "make release" in text and "make test" in text and "memo724 validate" in text
+
+
+def test_codebook_has_contents_real_examples_and_no_circular_reference(
+    pristine: Layout, contract: Contract
+) -> None:
+    from memo724.validation.validate import read_frame
+
+    text = (pristine.root / "CODEBOOK.md").read_text(encoding="utf-8")
+    contents = text.split("## Contents\n", 1)[1].split("\n## ", 1)[0]
+    assert "see the codebook" not in text.lower()
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', text))
+    links = re.findall(r"\]\(#([^)]+)\)", text)
+    assert links and set(links) <= anchors, set(links) - anchors
+    for name in TABLES:
+        assert f"[`{name}`](#{name.replace('_', '-')})" in contents
+        # The example column shows one real row: its key, and its cells as in the CSV.
+        frame = read_frame(pristine.table(name))
+        header = re.search(rf"## {name}\n.*?\| example \(`([^`]*)`\) \|", text, re.DOTALL)
+        assert header, name
+        pk = contract[name].primary_key
+        keys = frame[pk].astype(str).agg("/".join, axis=1)
+        assert header.group(1) in set(keys), name
+        row = frame.loc[keys == header.group(1)].iloc[0]
+        section = text.split(f"## {name}\n", 1)[1]
+        for field in pk:
+            assert f"| `{field}` |" in section and f"| `{row[field]}` |" in section
+    assert "Ordered scale, first to last." in text.split("### risks.likelihood", 1)[1][:200]

@@ -29,13 +29,51 @@ def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+SEE_CODEBOOK = re.compile(r"[;,.]?\s*see the codebook\.?$", re.IGNORECASE)
+EXAMPLE_CHARS = 80
+
+
+def _anchor(*parts: str) -> str:
+    return "-".join(parts).replace("_", "-")
+
+
+def _example_row(frame: pd.DataFrame, pk: list[str]) -> pd.Series | None:
+    """The row with the most filled cells (first by key on ties): a real row that shows most."""
+    if not len(frame):
+        return None
+    ordered = frame.sort_values(pk, kind="stable")
+    filled = ordered.notna().sum(axis=1)
+    return ordered.iloc[int(filled.to_numpy().argmax())]
+
+
+def _example_cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    text = str(value)
+    if len(text) > EXAMPLE_CHARS:
+        text = text[: EXAMPLE_CHARS - 1] + "…"
+    return f"`{_cell(text)}`" if "`" not in text else _cell(text)
+
+
+def _field_description(name: str, field: dict[str, Any]) -> str:
+    """The field's description, pointing at its value list here instead of at 'the codebook'."""
+    text = field.get("description", "")
+    if field.get("constraints", {}).get("enum"):
+        text = SEE_CODEBOOK.sub("", text).rstrip(".")
+        order = " (an ordered scale)" if field.get("categoriesOrdered") is True else ""
+        text += f". Values{order}: [below](#{_anchor(name, field['name'])})."
+    return _cell(text)
+
+
 def codebook_markdown(contract: Contract, codebook: Any, frames: dict[str, pd.DataFrame]) -> str:
     definitions = resolve_definitions(codebook)
     lines = [
         "# Codebook",
         "",
         "Generated from `schemas/*.json` (fields) and `curation/codebook.yaml` (coded values) by",
-        "`make build`; the example is the first row, by key, that has the value. Do not edit.",
+        "`make build`; do not edit. Each table lists its fields with one real row as example",
+        "(the row with the most filled fields); each coded value has its definition and, as",
+        "example, the first row by key that has it.",
         "",
         "PLOVER: event types follow the README of openeventdata/PLOVER (19 types, commit",
         "0f1c8b6b402c664cbf0093c49233edcd15c840ce); `plover_event_type` is derived from",
@@ -43,43 +81,69 @@ def codebook_markdown(contract: Contract, codebook: Any, frames: dict[str, pd.Da
         "drops a type (plain statements and appeals, CAMEO 01 and 02) or has none (happenings",
         "that are not interactions). Factuality maps to PLOVER's context values as defined below.",
         "",
+        "## Contents",
+        "",
     ]
+    for name in TABLES:
+        coded = [f["name"] for f in contract[name].fields if f.get("constraints", {}).get("enum")]
+        links = ", ".join(f"[`{c}`](#{_anchor(name, c)})" for c in coded)
+        lines.append(f"- [`{name}`](#{_anchor(name)})" + (f": {links}" if links else ""))
+    if codebook.get("judgment_calls"):
+        lines.append("- [Judgment calls](#judgment-calls)")
+    lines.append("")
     for name in TABLES:
         schema = contract[name]
         frame = frames[name]
         pk = schema.primary_key
-        lines += [f"## {name}", "", schema.descriptor["description"], ""]
+        example = _example_row(frame, pk)
+        lines += [f'<a id="{_anchor(name)}"></a>', "", f"## {name}", ""]
+        lines += [schema.descriptor["description"], ""]
         lines += [f"Primary key: `{', '.join(pk)}`."]
         for fk in schema.foreign_keys:
-            lines.append(f"`{fk.field}` references `{fk.resource}.{fk.ref_field}`.")
-        lines += ["", "| field | type | required | description |", "| --- | --- | --- | --- |"]
+            lines.append(
+                f"`{fk.field}` references [`{fk.resource}`](#{_anchor(fk.resource)})"
+                f"`.{fk.ref_field}`."
+            )
+        key = "/".join(str(example[k]) for k in pk) if example is not None else ""
+        lines += [
+            "",
+            f"| field | type | required | description | example (`{key}`) |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for f in schema.fields:
             req = "yes" if f.get("constraints", {}).get("required") else ""
-            lines.append(f"| `{f['name']}` | {f['type']} | {req} | {_cell(f['description'])} |")
+            cell = _example_cell(example[f["name"]]) if example is not None else ""
+            lines.append(
+                f"| `{f['name']}` | {f['type']} | {req} | {_field_description(name, f)} | {cell} |"
+            )
         lines.append("")
         for f in schema.fields:
             enum = f.get("constraints", {}).get("enum")
             if not enum:
                 continue
             defs = definitions.get(f"{name}.{f['name']}", {})
+            order = " Ordered scale, first to last." if f.get("categoriesOrdered") is True else ""
             lines += [
+                f'<a id="{_anchor(name, f["name"])}"></a>',
+                "",
                 f"### {name}.{f['name']}",
                 "",
-                "| value | definition | example |",
-                "| --- | --- | --- |",
             ]
+            if order:
+                lines += [order.strip(), ""]
+            lines += ["| value | definition | example |", "| --- | --- | --- |"]
             for value in enum:
                 hits = (
                     frame.loc[frame[f["name"]] == value, pk]
                     if f["name"] in frame
                     else pd.DataFrame()
                 )
-                example = f"`{'/'.join(hits.iloc[0].astype(str))}`" if len(hits) else "(none yet)"
-                lines.append(f"| `{value}` | {_cell(defs.get(value, ''))} | {example} |")
+                shown = f"`{'/'.join(hits.iloc[0].astype(str))}`" if len(hits) else "(none yet)"
+                lines.append(f"| `{value}` | {_cell(defs.get(value, ''))} | {shown} |")
             lines.append("")
     calls = codebook.get("judgment_calls") or []
     if calls:
-        lines += ["## Judgment calls", ""]
+        lines += ['<a id="judgment-calls"></a>', "", "## Judgment calls", ""]
         lines += ["Decisions another curator could make differently (curation/codebook.yaml):", ""]
         lines += [f"{i}. {_cell(call)}" for i, call in enumerate(calls, start=1)]
         lines.append("")
