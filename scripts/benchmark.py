@@ -1,51 +1,123 @@
-"""Print how long the build and each validator take on this package, and peak memory.
+"""Time `memo724 validate`, `frictionless validate` and a bare pyarrow read as whole processes.
 
-Speed is measured here, never asserted in tests: run `.venv/bin/python scripts/benchmark.py`.
+    .venv/bin/python scripts/benchmark.py [--sizes 10000 100000 1000000] [--repeat 3]
+
+The first row is the real package as released (data, schemas and descriptor, no curation);
+the others are synthetic packages in the project's schemas (scripts/synthetic.py, every rule
+satisfied), generated once into --work. Each figure is the median wall time of --repeat runs
+(one run above 200k rows) and the peak resident memory of that process (os.wait4). The machine
+is shared: compare the ratios within one run, never figures across runs. Measured here, never
+asserted in a test.
 """
 
 from __future__ import annotations
 
-import resource
+import argparse
+import csv
+import os
+import platform
+import shutil
 import statistics
-import tempfile
+import subprocess
+import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from memo724.contract import Contract
-from memo724.contract.paths import REPO, Layout
-from memo724.publication.generate import build_copy
-from memo724.validation.validate import frictionless_problems, load_frames, pandera_problems
+from memo724.contract import TABLES
+from memo724.contract.paths import REPO
+
+BIN = Path(sys.executable).parent
+READ = (
+    "import sys, pyarrow.csv as c\n"
+    "for p in sys.argv[1:]: c.read_csv(p)\n"
+)  # fmt: skip
 
 
-def timed(label: str, fn: Callable[[], object], repeat: int = 5) -> None:
-    fn()  # warm: imports and caches
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    median, best = statistics.median(runs) * 1000, min(runs) * 1000
-    print(f"{label:<28} median {median:8.1f} ms  (min {best:.1f}, n={repeat})")
+def run(argv: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS in MiB, exit code) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        print(f"  ! {' '.join(argv[:3])} exited {proc.returncode}: {err[-300:]!r}", file=sys.stderr)
+    return wall, usage.ru_maxrss / 1024, proc.returncode
+
+
+def measure(argv: list[str], repeat: int) -> tuple[float, float]:
+    runs = [run(argv) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def release_copy(root: Path) -> Path:
+    """The package as a release ships it: data, schemas and the descriptor."""
+    if root.exists():
+        shutil.rmtree(root)
+    for part in ("data", "schemas"):
+        shutil.copytree(REPO.root / part, root / part)
+    shutil.copyfile(REPO.descriptor, root / "datapackage.json")
+    return root
+
+
+def rows_and_bytes(root: Path) -> tuple[int, int]:
+    rows = size = 0
+    for name in TABLES:
+        path = root / "data" / f"{name}.csv"
+        size += path.stat().st_size
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows += sum(1 for _ in csv.reader(handle)) - 1  # quoted cells may hold line breaks
+    return rows, size
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        layout = Layout(Path(tmp))
-        build_copy(REPO, layout)
-        contract = Contract(layout.schemas)
-        frames, _ = load_frames(layout)
-        rows = sum(len(f) for f in frames.values())
-        print(f"package: {len(frames)} tables, {rows} rows")
-        timed(
-            "build (records -> CSV)",
-            lambda: build_copy(REPO, Layout(Path(tempfile.mkdtemp(dir=tmp)))),
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/memo724-bench"))
+    parser.add_argument("--no-frictionless-above", type=int, default=None)
+    args = parser.parse_args()
+    print(f"machine: {platform.node()}, {platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}")  # fmt: skip
+    packages = [("release", release_copy(args.work / "release"))]
+    for n in args.sizes:
+        root = args.work / f"rows-{n}"
+        if not (root / "datapackage.json").is_file():
+            # In its own process: a child's peak memory counts the parent's at fork time.
+            t = time.perf_counter()
+            generate = [sys.executable, str(Path(__file__).with_name("synthetic.py")), str(root)]
+            subprocess.run([*generate, "--rows", str(n)], check=True, stdout=subprocess.DEVNULL)
+            print(f"generated {root} in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        packages.append((f"{n:,}", root))
+
+    header = (
+        "| rows | CSV MiB | pyarrow read | frictionless validate | memo724 validate "
+        "| fl / memo724 | memo724 / pyarrow | memo724 peak / CSV bytes |"
+    )
+    print(header)
+    print("|" + "---|" * 8)
+    for label, root in packages:
+        rows, size = rows_and_bytes(root)
+        repeat = args.repeat if rows <= 200_000 else 1
+        csvs = [str(root / "data" / f"{n}.csv") for n in TABLES]
+        read = measure([sys.executable, "-c", READ, *csvs], repeat)
+        mine = measure([str(BIN / "memo724"), "validate", str(root)], repeat)
+        skip = args.no_frictionless_above is not None and rows > args.no_frictionless_above
+        fl = (
+            (float("nan"), float("nan"))
+            if skip
+            else measure([str(BIN / "frictionless"), "validate", str(root / "datapackage.json")],
+                         repeat)
+        )  # fmt: skip
+        mib = size / 2**20
+        print(
+            f"| {rows:,} ({label}) | {mib:.1f} | {read[0]:.2f} s / {read[1]:.0f} MiB "
+            f"| {fl[0]:.2f} s / {fl[1]:.0f} MiB | {mine[0]:.2f} s / {mine[1]:.0f} MiB "
+            f"| {fl[0] / mine[0]:.1f}x | {mine[0] / read[0]:.1f}x | {mine[1] / mib:.2f} |",
+            flush=True,
         )
-        timed("read CSVs as text", lambda: load_frames(layout))
-        timed("frictionless validate", lambda: frictionless_problems(layout))
-        timed("pandera + provenance", lambda: pandera_problems(layout, contract, frames))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory          {peak:8.1f} MiB")
 
 
 if __name__ == "__main__":

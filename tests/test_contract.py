@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pycountry
 import pytest
+from pandera.engines.pandas_engine import Engine
 
 from memo724.contract import TABLES, Contract
 from memo724.contract.paths import REPO, Layout
-from memo724.validation.pandera_schemas import Context, field_checks, table_schema
+from memo724.contract.typed import pandas_dtype
+from memo724.validation.schemas import Context, derive, field_checks
 from memo724.validation.validate import read_frame
 
 
@@ -96,12 +98,14 @@ def test_date_groups_are_complete(contract: Contract) -> None:
 
 
 def test_pandera_derivation_covers_every_constraint(contract: Contract) -> None:
-    """Each type and constraint in the schemas yields a Pandera check of the same name."""
+    """Each type is a column dtype and each constraint a Pandera check of the same name."""
     for name in TABLES:
+        derived = derive(contract, name)
         for field in contract[name].fields:
             names = {c.name for c in field_checks(field)}
             constraints = set(field.get("constraints", {})) - {"required", "unique"}
-            assert "type" in names
+            # The column accepts exactly the dtype the loader gives the field.
+            assert derived.columns[field["name"]].dtype.check(Engine.dtype(pandas_dtype(field)))
             assert constraints <= names, f"{name}.{field['name']}: {constraints - names}"
 
 
@@ -109,12 +113,14 @@ def test_pandera_schema_mirrors_required_unique_and_keys(
     pristine: Layout, contract: Contract
 ) -> None:
     frames = {t: read_frame(pristine.table(t)) for t in TABLES}
-    ctx = Context(frames, "", "")
+    ctx = Context(frames, "")
     for name in TABLES:
         schema = contract[name]
-        derived = table_schema(schema, ctx, contract)
+        derived = derive(contract, name, ctx)
         assert list(derived.columns) == schema.field_names
-        assert derived.unique == schema.primary_key
+        # A one-field key is enforced as its column's uniqueness (declared unique).
+        pk = schema.primary_key
+        assert derived.unique == pk or (len(pk) == 1 and derived.columns[pk[0]].unique)
         for field in schema.fields:
             c = field.get("constraints", {})
             column = derived.columns[field["name"]]
@@ -124,6 +130,12 @@ def test_pandera_schema_mirrors_required_unique_and_keys(
             n
             for n, col in derived.columns.items()
             if any(ch.name == "foreignKey" for ch in col.checks)
+        }
+        # Keys into the same table are row checks reported on the key's field.
+        fk_checked |= {
+            str(ch.error).split(": ")[0].partition("@")[2]
+            for ch in derived.checks
+            if ch.name == "foreignKey"
         }
         assert fk_checked == {fk.field for fk in schema.foreign_keys}
 

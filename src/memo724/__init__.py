@@ -1,9 +1,16 @@
 """PONARS Eurasia Policy Memo No. 724 as a validated data package."""
 
+from __future__ import annotations
+
 __version__ = "0.2.0"
+
+from typing import TYPE_CHECKING, Any
 
 from .use.helpers import describe, evidence, tables
 from .use.loader import load, load_all, load_arrow, memo_text
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 __all__ = [
     "__version__",
@@ -13,5 +20,24 @@ __all__ = [
     "load_all",
     "load_arrow",
     "memo_text",
+    "schema",
     "tables",
 ]
+
+
+def schema(table: str, tables: Mapping[str, Any] | None = None, memo: str | None = None) -> Any:
+    """The Pandera schema of one table; it validates the frames `load()` returns.
+
+    `memo724.schema("events").validate(df)` checks every field, key and date rule of the table;
+    pass `tables=memo724.load_all()` (or your own frames) and `memo=memo724.memo_text()` to add
+    foreign keys into other tables and the provenance checks against the memo. Pandera is
+    imported only here, so `import memo724` stays light.
+    """
+    from .contract import Contract
+    from .use.loader import package_layout
+    from .validation.schemas import Context, derive
+
+    contract = Contract(package_layout().schemas)
+    if table not in contract.tables:
+        raise KeyError(f"no table {table!r}; the tables are {', '.join(contract.tables)}")
+    return derive(contract, table, Context(tables, memo))

@@ -1,19 +1,32 @@
-"""Typed columns from the Table Schemas: one conversion for Parquet, SQLite and the loader.
+"""Typed columns from the Table Schemas: one conversion for Parquet, SQLite, the loader and the
+validator.
 
 Integers become int64, numbers float64, booleans bool, dates date32, coded fields (with an enum)
 dictionary-encoded strings whose dictionary is the enum in schema order, ordered where the field
 declares `"categoriesOrdered": true` (an ordinal scale), other text string.
+
+CSVs are read by pyarrow's multithreaded reader as text (empty cells missing, as Table Schema's
+default `missingValues`), then each column is parsed with whole-column operations: a regular
+expression (RE2) for the lexical form, a cast for the value, and Python only once per distinct
+value where Arrow has no exact parser (calendar dates: Arrow's strptime rolls 2021-02-30 over to
+March). `parse_table` reports every cell that does not parse; `arrow_table` refuses them.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
-from .schema import TRUE_VALUES, TableSchema
+from .schema import FALSE_VALUES, TRUE_VALUES, TableSchema
 
 
 def is_ordinal(field: dict) -> bool:
@@ -51,35 +64,188 @@ def arrow_schema(schema: TableSchema) -> pa.Schema:
     return pa.schema(fields, metadata={"table_schema": table_schema, "table_name": schema.name})
 
 
-def read_text_columns(path: Path) -> dict[str, list[str | None]]:
-    """A CSV as columns of text, empty cells as None (the Table Schema default missing value)."""
+def read_header(path: Path) -> list[str]:
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader)
-        columns: dict[str, list[str | None]] = {name: [] for name in header}
-        for row in reader:
-            for name, value in zip(header, row, strict=True):
-                columns[name].append(value if value != "" else None)
-    return columns
+        return next(csv.reader(handle), [])
 
 
-def _array(field: dict, values: list[str | None], typ: pa.DataType) -> pa.Array:
-    text = pa.array(values, type=pa.string())
-    if pa.types.is_dictionary(typ):
-        enum = field["constraints"]["enum"]
-        index = {v: i for i, v in enumerate(enum)}
-        indices = pa.array([None if v is None else index[v] for v in values], type=pa.int32())
-        return pa.DictionaryArray.from_arrays(
-            indices, pa.array(enum, type=pa.string()), ordered=typ.ordered
-        )
-    if pa.types.is_boolean(typ):
-        return pa.array([None if v is None else v in TRUE_VALUES for v in values], type=pa.bool_())
-    return text.cast(typ)
+def _read(path: Path, header: list[str], newlines_in_values: bool) -> pa.Table:
+    return pacsv.read_csv(
+        path,
+        parse_options=pacsv.ParseOptions(newlines_in_values=newlines_in_values),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(header, pa.string()),
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+            null_values=[""],
+        ),
+    )
+
+
+def read_csv_text(path: Path) -> pa.Table:
+    """A CSV as Arrow columns of text, empty cells missing; every column stays a string.
+
+    Line breaks are allowed inside quoted values (evidence prefixes and suffixes hold the
+    memo's own), which makes pyarrow find row ends serially before parsing blocks in parallel.
+    """
+    return _read(path, read_header(path), newlines_in_values=True)
+
+
+def read_text_columns(path: Path) -> dict[str, list[str | None]]:
+    """A CSV as Python lists of text, empty cells as None."""
+    table = read_csv_text(path)
+    return {name: table.column(i).to_pylist() for i, name in enumerate(table.column_names)}
+
+
+# Lexical forms (Table Schema v2 defaults; stricter than Python's int()/float(), which also take
+# surrounding spaces and underscores).
+INTEGER = r"[+-]?[0-9]+"
+NUMBER = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|NaN|INF|-INF"
+DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
+@dataclass(frozen=True)
+class Unparsed:
+    """Cells of one column that do not parse as the field's type (or are not in its enum)."""
+
+    field: str
+    rule: str  # "type" or "enum"
+    rows: np.ndarray  # 0-based row positions
+    values: list[str]
+
+
+def _fullmatch(text: pa.ChunkedArray, pattern: str) -> pa.ChunkedArray:
+    return pc.match_substring_regex(text, f"^(?:{pattern})$")
+
+
+def _per_distinct(text: pa.ChunkedArray, parse: Any, typ: pa.DataType) -> pa.ChunkedArray:
+    """Parse each distinct value once in Python; None where it does not parse."""
+    distinct = pc.unique(text).drop_null()
+    parsed = []
+    for value in distinct.to_pylist():
+        try:
+            parsed.append(parse(value))
+        except (ValueError, OverflowError):
+            parsed.append(None)
+    return pc.take(pa.array(parsed, type=typ), pc.index_in(text, value_set=distinct))
+
+
+def _to_int(value: str) -> int:
+    number = int(value)
+    if not -(2**63) <= number < 2**63:
+        raise OverflowError(value)
+    return number
+
+
+def parse_column(field: dict[str, Any], text: pa.ChunkedArray) -> tuple[pa.ChunkedArray, str]:
+    """The column typed as the field says; cells that do not parse become null.
+
+    Returns the typed column and the rule a non-null cell that became null breaks.
+    """
+    ftype = field.get("type", "string")
+    target = arrow_type(field)
+    if pa.types.is_dictionary(target):
+        enum = pa.array(field["constraints"]["enum"], type=pa.string())
+        indices = pc.cast(pc.index_in(text, value_set=enum), pa.int32())
+        chunks = [
+            pa.DictionaryArray.from_arrays(c, enum, ordered=target.ordered) for c in indices.chunks
+        ]
+        return pa.chunked_array(chunks, type=target), "enum"
+    if ftype == "string":
+        return text, "type"
+    if ftype == "boolean":
+        truth = pc.is_in(text, value_set=pa.array(TRUE_VALUES))
+        known = pc.or_(truth, pc.is_in(text, value_set=pa.array(FALSE_VALUES)))
+        return pc.if_else(known, truth, None), "type"
+    if ftype == "date":
+        valid = pc.if_else(_fullmatch(text, DATE), text, None)
+        return _per_distinct(valid, date.fromisoformat, pa.date32()), "type"
+    pattern = INTEGER if ftype == "integer" else NUMBER
+    valid = pc.if_else(_fullmatch(text, pattern), text, None)
+    if ftype == "integer":
+        valid = pc.replace_substring_regex(valid, r"^\+", "")
+        try:
+            return pc.cast(valid, target), "type"
+        except (pa.ArrowInvalid, OverflowError):  # beyond int64: decide per value
+            return _per_distinct(valid, _to_int, target), "type"
+    if ftype == "number":
+        return pc.cast(valid, target), "type"
+    raise ValueError(f"field {field['name']}: no parser for Table Schema type {ftype}")
+
+
+def parse_table(schema: TableSchema, text: pa.Table) -> tuple[pa.Table, list[Unparsed]]:
+    """Type every column the schema knows (others stay text); list the cells that do not parse.
+
+    Columns keep the CSV's order, so a misplaced or unknown column is still there to report.
+    """
+    known = {f["name"]: f for f in schema.fields}
+    arrays, fields, unparsed = [], [], []
+    for name, column in zip(text.column_names, text.columns, strict=True):
+        field = known.get(name)
+        if field is None:
+            arrays.append(column)
+            fields.append(pa.field(name, column.type))
+            continue
+        typed, rule = parse_column(field, column)
+        lost = pc.and_(pc.is_null(typed), pc.is_valid(column))
+        if pc.any(lost).as_py():
+            rows = np.flatnonzero(lost.to_numpy(zero_copy_only=False))
+            values = pc.take(column, pa.array(rows)).to_pylist()
+            unparsed.append(Unparsed(name, rule, rows, values))
+        arrays.append(typed)
+        fields.append(pa.field(name, typed.type))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields)), unparsed
 
 
 def arrow_table(schema: TableSchema, csv_path: Path) -> pa.Table:
     """The CSV of a valid table, typed by its schema."""
-    columns = read_text_columns(csv_path)
+    typed, unparsed = parse_table(schema, read_csv_text(csv_path))
+    if unparsed:
+        bad = unparsed[0]
+        raise ValueError(
+            f"{csv_path.name}: field {bad.field} row {int(bad.rows[0]) + 2}: "
+            f"{bad.values[0]!r} breaks rule {bad.rule} (run `memo724 validate`)"
+        )
     target = arrow_schema(schema)
-    arrays = [_array(f, columns[f["name"]], target.field(f["name"]).type) for f in schema.fields]
-    return pa.Table.from_arrays(arrays, schema=target)
+    return pa.Table.from_arrays(
+        [typed.column(f["name"]) for f in schema.fields], schema=target
+    ).combine_chunks()
+
+
+# pandas dtypes of the typed columns: what `memo724.load()` returns and the Pandera schemas expect.
+def pandas_dtype(field: dict[str, Any]) -> Any:
+    import pandas as pd
+
+    typ = arrow_type(field)
+    if pa.types.is_int64(typ):
+        return pd.Int64Dtype()
+    if pa.types.is_float64(typ):
+        return pd.Float64Dtype()
+    if pa.types.is_boolean(typ):
+        return pd.BooleanDtype()
+    if pa.types.is_date32(typ):
+        return pd.ArrowDtype(pa.date32())
+    if pa.types.is_dictionary(typ):
+        return pd.CategoricalDtype(field["constraints"]["enum"], ordered=is_ordinal(field))
+    return pd.StringDtype()
+
+
+def _pandas_type(typ: pa.DataType) -> Any:
+    import pandas as pd
+
+    if pa.types.is_int64(typ):
+        return pd.Int64Dtype()
+    if pa.types.is_float64(typ):
+        return pd.Float64Dtype()
+    if pa.types.is_boolean(typ):
+        return pd.BooleanDtype()
+    if pa.types.is_string(typ) or pa.types.is_large_string(typ):
+        return pd.StringDtype()
+    if pa.types.is_date32(typ):
+        return pd.ArrowDtype(pa.date32())
+    return None  # dictionaries become categoricals by default
+
+
+def to_pandas(table: pa.Table) -> Any:
+    """A typed Arrow table as the pandas frame users get (strings stay Arrow-backed)."""
+    return table.to_pandas(types_mapper=_pandas_type)

@@ -18,13 +18,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import pandas as pd
 import pyarrow as pa
 
 from ..contract import TABLES, Contract, TableSchema
 from ..contract.memo import read_memo
 from ..contract.paths import REPO, Layout
-from ..contract.typed import arrow_table
+from ..contract.typed import arrow_table, to_pandas
 
 Engine = Literal["pandas", "polars"]
 
@@ -35,20 +34,6 @@ def package_layout() -> Layout:
     if bundled.is_dir() and (bundled / "datapackage.json").is_file():
         return Layout(Path(str(bundled)))
     return REPO
-
-
-def _pandas_type(typ: pa.DataType) -> Any:
-    if pa.types.is_int64(typ):
-        return pd.Int64Dtype()
-    if pa.types.is_float64(typ):
-        return pd.Float64Dtype()
-    if pa.types.is_boolean(typ):
-        return pd.BooleanDtype()
-    if pa.types.is_string(typ):
-        return pd.StringDtype()
-    if pa.types.is_date32(typ):
-        return pd.ArrowDtype(pa.date32())
-    return None  # dictionaries become categoricals by default
 
 
 def table_schema(table: str, layout: Layout | None = None) -> TableSchema:
@@ -97,7 +82,7 @@ def load(table: str, engine: Engine = "pandas", layout: Layout | None = None) ->
     data = arrow_table(schema, layout.table(table))
     if engine == "polars":
         return to_polars(data, schema)
-    frame = data.to_pandas(types_mapper=_pandas_type)
+    frame = to_pandas(data)
     frame.attrs.update(frame_attrs(schema))
     return frame
 

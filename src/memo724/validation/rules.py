@@ -1,110 +1,111 @@
 """Rules of the data model that Table Schema cannot state, written column-wise (one pass each).
 
-Hedging, attribution and derived time windows: each rule returns, per field it is reported on,
-the Pandera checks to add. Everything is read from the frames of the copy being validated and
-from the contract; nothing here knows how the tables were built.
+Hedging, attribution and derived time windows: each rule is a row rule (see checks.py) on the
+frame being validated, reported on one field. Everything is read from that frame, the other
+tables given as context and the contract; nothing here knows how the tables were built.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from ..contract import TableSchema
+from .checks import filled, row_rule
 
 # Certainty values that need the memo's qualifying words in `hedge` (all but the top of the scale).
 UNHEDGED_CERTAINTY = "asserted"
 AUTHOR_VIEW = "author"
 
 
-def _check(fn: Callable[[pd.Series], pd.Series], rule: str, message: str) -> pa.Check:
-    return pa.Check(fn, name=rule, error=f"{rule}: {message}")
-
-
-def _filled(frame: pd.DataFrame, field: str) -> pd.Series:
-    return frame[field].notna() & (frame[field] != "")
-
-
-def hedging_rules(schema: TableSchema, frame: pd.DataFrame) -> dict[str, list[pa.Check]]:
+def hedging_rules(schema: TableSchema) -> list[pa.Check]:
     names = set(schema.field_names)
-    out: dict[str, list[pa.Check]] = {}
-    if not {"hedge", "certainty"} <= names or not {"hedge", "certainty"} <= set(frame.columns):
+    out: list[pa.Check] = []
+    if not {"hedge", "certainty"} <= names:
         return out
-    hedged = _filled(frame, "hedge")
-    below_top = frame["certainty"].notna() & (frame["certainty"] != UNHEDGED_CERTAINTY)
-    out["certainty"] = [
-        _check(
-            lambda s: (~below_top | hedged).reindex(s.index),
-            "certainty-needs-hedge",
-            f"a certainty below '{UNHEDGED_CERTAINTY}' must show the memo's words in hedge",
+
+    def certainty(frame: pd.DataFrame) -> np.ndarray:
+        below_top = filled(frame["certainty"]) & np.asarray(
+            (frame["certainty"].astype("string") != UNHEDGED_CERTAINTY).fillna(True), dtype=bool
         )
-    ]
-    if "likelihood" in names and "likelihood" in frame.columns:
-        banded = _filled(frame, "likelihood")
-        out["likelihood"] = [
-            _check(
-                lambda s: (~banded | hedged).reindex(s.index),
+        return ~below_top | filled(frame["hedge"])
+
+    out.append(
+        row_rule(
+            certainty,
+            "certainty-needs-hedge",
+            "certainty",
+            f"a certainty below '{UNHEDGED_CERTAINTY}' must show the memo's words in hedge",
+            ["certainty", "hedge"],
+        )
+    )
+    if "likelihood" in names:
+        out.append(
+            row_rule(
+                lambda f: ~filled(f["likelihood"]) | filled(f["hedge"]),
                 "band-needs-hedge",
+                "likelihood",
                 "an ICD 203 band needs the words that name a probability in hedge",
+                ["likelihood", "hedge"],
             )
-        ]
+        )
     return out
 
 
-def attribution_rules(
-    schema: TableSchema, frame: pd.DataFrame, frames: dict[str, pd.DataFrame]
-) -> dict[str, list[pa.Check]]:
+def attribution_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -> list[pa.Check]:
     names = set(schema.field_names)
-    out: dict[str, list[pa.Check]] = {}
-    needed = {"attribution", "attributed_to_actor_id"}
-    if not needed <= names or not needed <= set(frame.columns):
+    out: list[pa.Check] = []
+    needed = ["attribution", "attributed_to_actor_id"]
+    if not set(needed) <= names:
         return out
-    by_author = frame["attribution"] == AUTHOR_VIEW
-    named = _filled(frame, "attributed_to_actor_id")
-    out["attributed_to_actor_id"] = [
-        _check(
-            lambda s: (by_author != named).reindex(s.index),
-            "view-holder",
-            "filled exactly when the view is an actor's (attribution other than 'author')",
+
+    def holder(frame: pd.DataFrame) -> np.ndarray:
+        by_author = np.asarray(
+            (frame["attribution"].astype("string") == AUTHOR_VIEW).fillna(False), dtype=bool
         )
-    ]
-    links = frames.get("risk_actors")
+        return by_author != filled(frame["attributed_to_actor_id"])
+
+    out.append(
+        row_rule(
+            holder,
+            "view-holder",
+            "attributed_to_actor_id",
+            "filled exactly when the view is an actor's (attribution other than 'author')",
+            needed,
+        )
+    )
+    links = tables.get("risk_actors")
     if (
         schema.name == "risks"
         and links is not None
         and {"risk_id", "actor_id", "role"} <= set(links.columns)
     ):
-        perceivers = set(
-            zip(
-                links.loc[links["role"] == "perceiver", "risk_id"],
-                links.loc[links["role"] == "perceiver", "actor_id"],
-                strict=True,
+        perceiving = links.loc[links["role"].astype("string") == "perceiver"]
+        perceivers = pd.MultiIndex.from_arrays(
+            [perceiving["risk_id"].astype(object), perceiving["actor_id"].astype(object)]
+        )
+
+        def perceives(frame: pd.DataFrame) -> np.ndarray:
+            pairs = pd.MultiIndex.from_arrays(
+                [frame["risk_id"].astype(object), frame["attributed_to_actor_id"].astype(object)]
             )
-        )
-        pairs = pd.Series(
-            list(zip(frame["risk_id"], frame["attributed_to_actor_id"], strict=True)),
-            index=frame.index,
-        )
-        ok = ~named | pairs.map(lambda p: p in perceivers).astype(bool)
-        out["attributed_to_actor_id"].append(
-            _check(
-                lambda s: ok.reindex(s.index),
+            return ~filled(frame["attributed_to_actor_id"]) | pairs.isin(perceivers)
+
+        out.append(
+            row_rule(
+                perceives,
                 "view-holder-perceives",
+                "attributed_to_actor_id",
                 "the actor whose view a risk is must be one of its perceivers (risk_actors)",
+                ["risk_id", "attributed_to_actor_id"],
             )
         )
     return out
 
 
-def model_rules(schema: TableSchema, frames: dict[str, pd.DataFrame]) -> dict[str, list[pa.Check]]:
-    """Every rule of this module for one table, keyed by the field a failure is reported on."""
-    frame = frames.get(schema.name)
-    out: dict[str, list[pa.Check]] = {}
-    if frame is None:
-        return out
-    for rules in (hedging_rules(schema, frame), attribution_rules(schema, frame, frames)):
-        for field, checks in rules.items():
-            out.setdefault(field, []).extend(checks)
-    return out
+def model_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -> list[pa.Check]:
+    """Every rule of this module for one table (row rules on the frame being validated)."""
+    return [*hedging_rules(schema), *attribution_rules(schema, tables)]

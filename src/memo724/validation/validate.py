@@ -1,7 +1,9 @@
-"""Validating a copy of the package: Frictionless, the derived Pandera schemas, provenance.
+"""Validating a copy of the package: descriptor and hashes, the derived Pandera schemas with
+their provenance checks, and on request Frictionless's full pass.
 
 Every failure becomes a Problem naming table, row, field, value and rule. Row numbers are CSV
-line numbers with the header as line 1, as Frictionless counts them.
+line numbers with the header as line 1, as Frictionless counts them (a record spanning lines
+counts once, as there).
 """
 
 from __future__ import annotations
@@ -12,12 +14,18 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
 
 from ..contract import TABLES, Contract
 from ..contract.errors import Problem
-from ..contract.memo import read_memo, sha256_of
+from ..contract.memo import read_memo
 from ..contract.paths import Layout
-from .pandera_schemas import Context, table_schema
+from ..contract.typed import Unparsed, parse_table, read_csv_text, to_pandas
+from .files import descriptor_problems
+from .schemas import Context, derive
+
+# The name problems found by the derived schemas carry (the parse with their types included).
+DERIVED = "pandera"
 
 # Pandera's built-in check names, as the Table Schema rule they enforce.
 PANDERA_RULES = {
@@ -87,29 +95,52 @@ def frictionless_problems(layout: Layout) -> list[Problem]:
     return problems
 
 
-def load_frames(layout: Layout) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+def _parse_problems(table: str, contract: Contract, unparsed: list[Unparsed]) -> list[Problem]:
+    problems = []
+    for cells in unparsed:
+        field = contract[table].field(cells.field)
+        if cells.rule == "enum":
+            message = f"must be one of {contract[table].enum(cells.field)}"
+        else:
+            message = f"must be a {field.get('type', 'string')}"
+        for row, value in zip(cells.rows.tolist(), cells.values, strict=True):
+            problems.append(
+                Problem(table, cells.rule, message, row=row + 2, field=cells.field, value=value,
+                        validator=DERIVED)
+            )  # fmt: skip
+    return problems
+
+
+def load_typed(layout: Layout, contract: Contract) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Every readable table parsed with its schema's types, and every cell that does not parse."""
     frames, problems = {}, []
     for name in TABLES:
         path = layout.table(name)
         try:
-            frames[name] = read_frame(path)
-        except (OSError, ValueError, pd.errors.ParserError) as exc:
-            problems.append(Problem(f"data/{name}.csv", "readable-csv", str(exc).splitlines()[0]))
+            text = read_csv_text(path)
+        except (OSError, ValueError, pyarrow.ArrowException) as exc:
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            problems.append(Problem(f"data/{name}.csv", "readable-csv", message))
+            continue
+        typed, unparsed = parse_table(contract[name], text)
+        del text
+        problems += _parse_problems(name, contract, unparsed)
+        frames[name] = to_pandas(typed)
     return frames, problems
 
 
-def pandera_problems(
-    layout: Layout, contract: Contract, frames: dict[str, pd.DataFrame]
+def schema_problems(
+    contract: Contract, frames: dict[str, pd.DataFrame], memo: str | None
 ) -> list[Problem]:
-    memo = read_memo(layout.memo)
-    ctx = Context(frames, memo, sha256_of(layout.memo))
+    """Validate each typed frame with its derived schema, the other frames and memo as context."""
+    ctx = Context(frames, memo)
     problems = []
     for name in TABLES:
         if name not in frames:
             continue
-        schema = table_schema(contract[name], ctx, contract)
+        schema = derive(contract, name, ctx)
         try:
-            schema.validate(frames[name], lazy=True)
+            schema.validate(frames[name], lazy=True, inplace=True)
         except pa.errors.SchemaErrors as exc:
             problems += _pandera_failures(name, exc.failure_cases)
     return problems
@@ -120,12 +151,17 @@ def _pandera_failures(table: str, cases: pd.DataFrame) -> list[Problem]:
     for case in cases.to_dict("records"):
         check = str(case["check"])
         rule, _, message = check.partition(": ")
+        rule, _, on_field = rule.partition("@")  # a row rule names the field it reports on
+        column = case.get("column")
+        field = None if column is None or pd.isna(column) else str(column)
+        if on_field and field != on_field:
+            continue  # Pandera lists every cell of a failing row; keep the rule's own field
+        if rule.startswith("dtype("):
+            rule, message = "type", f"the column's dtype must be {rule[6:-1]}"
         rule = PANDERA_RULES.get(rule, rule)
         message = message or f"fails {rule}"
         index = case.get("index")
         row = None if index is None or pd.isna(index) else int(index) + 2
-        column = case.get("column")
-        field = None if column is None or pd.isna(column) else str(column)
         value = case.get("failure_case")
         value = (
             None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
@@ -135,30 +171,40 @@ def _pandera_failures(table: str, cases: pd.DataFrame) -> list[Problem]:
         if rule in ("missing-column", "unexpected-column", "column-order"):
             field, value = value, None  # Pandera names the table as the column here
         problems.append(
-            Problem(table, rule, message, row=row, field=field, value=value, validator="pandera")
+            Problem(table, rule, message, row=row, field=field, value=value, validator=DERIVED)
         )
     return problems
 
 
-def validate_package(layout: Layout) -> list[Problem]:
-    """All problems of the copy at layout.root; an empty list means valid."""
+def validate_package(layout: Layout, frictionless: bool = False) -> list[Problem]:
+    """All problems of the copy at layout.root; an empty list means valid.
+
+    The descriptor, every file's bytes and hash, the parse of every cell with its schema's type
+    and the derived Pandera schemas always run; `frictionless=True` adds Frictionless's own full
+    pass (the reference implementation of Table Schema), as `memo724 validate --frictionless`.
+    """
     if not layout.descriptor.is_file():
         return [Problem(str(layout.descriptor), "descriptor", "no datapackage.json here")]
     try:
-        json.loads(layout.descriptor.read_text(encoding="utf-8"))
+        descriptor = json.loads(layout.descriptor.read_text(encoding="utf-8"))
     except (ValueError, OSError) as exc:
         return [Problem("datapackage.json", "descriptor", f"not readable JSON: {exc}")]
     try:
         contract = Contract(layout.schemas)
     except (OSError, ValueError, KeyError) as exc:
         return [Problem("schemas/", "table-schema", f"cannot read the Table Schemas: {exc}")]
-    problems = frictionless_problems(layout)
-    frames, read_problems = load_frames(layout)
+    problems = descriptor_problems(layout, descriptor)
+    if frictionless:
+        problems += frictionless_problems(layout)
+    frames, read_problems = load_typed(layout, contract)
     problems += read_problems
-    if layout.memo.is_file():
-        problems += pandera_problems(layout, contract, frames)
-    else:
+    memo = read_memo(layout.memo) if layout.memo.is_file() else None
+    if memo is None:
         problems.append(Problem(f"data/{layout.memo.name}", "memo", "the memo file is missing"))
+    found = schema_problems(contract, frames, memo)
+    # A cell that did not parse is missing in the typed frame: report it once, as unparsed.
+    unparsed = {(p.where, p.row, p.field) for p in read_problems if p.rule in ("type", "enum")}
+    problems += [p for p in found if (p.where, p.row, p.field) not in unparsed]
     order = {name: i for i, name in enumerate(("datapackage.json", "memo", *TABLES))}
     problems.sort(
         key=lambda p: (order.get(p.where, 99), p.row or 0, p.field or "", p.validator or "")

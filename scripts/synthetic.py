@@ -1,0 +1,338 @@
+"""Write a synthetic package in the project's own schemas: every rule satisfied, at any size.
+
+    .venv/bin/python scripts/synthetic.py OUT_DIR --rows 100000 [--seed 1]
+
+The memo is synthetic too (numbered words in passages), so every evidence offset, quote, prefix,
+suffix and verbatim field is real. Values come from the contract: enums, patterns, keys, foreign
+keys, date groups and verbatim fields are read from schemas/; a pattern or type this script does
+not know stops it with a clear error rather than writing a package that breaks a rule.
+About half the rows are evidence, as in the real package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+from memo724.contract import NAME_SEPARATOR, TABLES, Contract, singular
+from memo724.contract.edtf import bounds
+from memo724.contract.memo import sha256_of
+from memo724.contract.paths import MEMO_NAME, REPO, Layout
+from memo724.publication.package import write_descriptor
+
+Row = dict[str, str]
+
+# Shares of the non-evidence rows, close to release 0.1.0 (documents always have one row).
+SHARES = {
+    "passages": 0.06,
+    "actors": 0.14,
+    "events": 0.10,
+    "event_participants": 0.20,
+    "positions": 0.07,
+    "risks": 0.05,
+    "risk_actors": 0.12,
+    "sources": 0.04,
+    "assessments": 0.11,
+    "relations": 0.11,
+}
+EDTF_POOL = [
+    "",
+    "2021",
+    "2021-08",
+    "2021-08-15",
+    "2021-22",
+    "2021-24",
+    "202X",
+    "2019/2021",
+    "2021-08/..",
+    "../2020-03-01",
+    "2001-09-11",
+    "1996",
+]
+WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india"]
+
+
+def _pattern_value(pattern: str, i: int, rng: random.Random) -> str | None:
+    """A value for the patterns the schemas use; None if this script does not know the pattern."""
+    known = {
+        "[A-Z]{3}": lambda: "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(3)),
+        "[a-z0-9]+(-[a-z0-9]+)*": lambda: f"x-{i}",
+        "[0-9a-f]{64}": lambda: "0" * 64,  # documents.sha256: set once the memo is written
+        "data/[a-z0-9.-]+\\.txt": lambda: f"data/{MEMO_NAME}",
+    }
+    make = known.get(pattern)
+    return None if make is None else make()
+
+
+class Generator:
+    def __init__(self, contract: Contract, rows: int, seed: int) -> None:
+        self.contract = contract
+        self.rng = random.Random(seed)
+        self.total = max(rows, 40)
+        other = self.total // 2
+        self.counts = {name: max(2, int(other * share)) for name, share in SHARES.items()}
+        self.counts["documents"] = 1
+        self.memo_parts: list[str] = []
+        self.tables: dict[str, list[Row]] = {}
+        self.passage_words: list[list[tuple[int, int]]] = []  # word offsets per passage
+
+    # The memo: numbered words in passages of 30-60 words, blank lines between them.
+    def build_memo(self) -> str:
+        offset = 0
+        for p in range(self.counts["passages"]):
+            words, spans = [], []
+            for w in range(self.rng.randint(30, 60)):
+                word = f"{self.rng.choice(WORDS)}{p}x{w}"
+                start = offset + sum(len(x) + 1 for x in words)
+                words.append(word)
+                spans.append((start, start + len(word)))
+            text = " ".join(words)
+            self.memo_parts.append(text)
+            self.passage_words.append(spans)
+            offset += len(text) + 2
+        self.memo = "\n\n".join(self.memo_parts)
+        return self.memo
+
+    def key_of(self, table: str, row: Row) -> str:
+        return row[self.contract[table].primary_key[0]]
+
+    def value(self, table: str, field: dict[str, Any], i: int) -> str:
+        name, ftype = field["name"], field.get("type", "string")
+        c = field.get("constraints", {})
+        schema = self.contract[table]
+        fks = {fk.field: fk for fk in schema.foreign_keys}
+        parts = ("edtf", "start", "end", "precision")
+        if any(name == f"{p}_{x}" for p in schema.date_groups for x in parts):
+            return ""  # fill_dates derives the whole group from one EDTF value
+        if name in fks:
+            fk = fks[name]
+            if fk.resource == table:
+                return ""  # a self-reference is optional in every table that has one
+            parents = self.tables[fk.resource]
+            if not c.get("required") and self.rng.random() < 0.5:
+                return ""
+            return self.key_of(fk.resource, self.rng.choice(parents))
+        if name in schema.primary_key and len(schema.primary_key) == 1:
+            return f"{singular(table).replace('_', '-')}-{i}"
+        if "enum" in c:
+            if not c.get("required") and self.rng.random() < 0.2:
+                return ""
+            return str(self.rng.choice(c["enum"]))
+        if ftype == "integer":
+            low = int(c.get("minimum", 0))
+            return str(low + i if c.get("unique") else low + self.rng.randint(0, 1000))
+        if ftype == "number":
+            return f"{self.rng.uniform(0, 1):.4f}"
+        if ftype == "boolean":
+            return self.rng.choice(["true", "false"])
+        if ftype == "date":
+            return f"2021-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}"
+        if "pattern" in c:
+            made = _pattern_value(c["pattern"], i, self.rng)
+            if made is None:
+                raise SystemExit(f"{table}.{name}: no generator for pattern {c['pattern']!r}")
+            return made if c.get("required") or self.rng.random() < 0.7 else ""
+        if not c.get("required") and self.rng.random() < 0.3:
+            return ""
+        limit = int(c.get("maxLength", 200))
+        return f'Synthetic {name.replace("_", " ")} {i}, with a comma and a "quote"'[:limit]
+
+    def fill_dates(self, table: str, row: Row) -> None:
+        for prefix in self.contract[table].date_groups:
+            schema = self.contract[table]
+            required = {
+                part
+                for part in ("edtf", "start", "end")
+                if schema.field(f"{prefix}_{part}").get("constraints", {}).get("required")
+            }
+            pool = [
+                v
+                for v in EDTF_POOL
+                if ("edtf" not in required or v)
+                and ("start" not in required or bounds(v).start)
+                and ("end" not in required or bounds(v).end)
+            ]
+            edtf = self.rng.choice(pool)
+            b = bounds(edtf)
+            row[f"{prefix}_edtf"] = edtf
+            row[f"{prefix}_start"] = b.start.isoformat() if b.start else ""
+            row[f"{prefix}_end"] = b.end.isoformat() if b.end else ""
+            row[f"{prefix}_precision"] = b.precision
+
+    def order(self) -> list[str]:
+        """Tables in an order where every referenced table comes first (self-references aside)."""
+        done: list[str] = []
+        pending = [t for t in TABLES if t != "evidence"]
+        while pending:
+            for t in pending:
+                needs = {fk.resource for fk in self.contract[t].foreign_keys} - {t}
+                if needs <= set(done):
+                    done.append(t)
+                    pending.remove(t)
+                    break
+            else:
+                raise SystemExit(f"foreign keys form a cycle among {pending}")
+        return [*done, "evidence"]
+
+    def generate(self) -> dict[str, list[Row]]:
+        self.build_memo()
+        for table in self.order():
+            if table == "evidence":
+                self.tables[table] = self.evidence()
+            elif table == "passages":
+                self.tables[table] = self.passages()
+            else:
+                self.tables[table] = self.records(table)
+        self.finish_records()
+        return self.tables
+
+    def records(self, table: str) -> list[Row]:
+        schema = self.contract[table]
+        rows, seen = [], set()
+        for i in range(self.counts[table]):
+            row = {f["name"]: self.value(table, f, i) for f in schema.fields}
+            self.fill_dates(table, row)
+            if len(schema.primary_key) > 1:
+                key = tuple(row[k] for k in schema.primary_key)
+                if key in seen:
+                    continue
+                seen.add(key)
+            rows.append(row)
+        if table == "documents":
+            rows[0].update(
+                path=f"data/{MEMO_NAME}",
+                sha256="",  # the hash and length are set once the memo is written
+                code_points=str(len(self.memo)),
+            )
+        return rows
+
+    def passages(self) -> list[Row]:
+        schema = self.contract["passages"]
+        rows, offset = [], 0
+        for i, text in enumerate(self.memo_parts):
+            row = {f["name"]: self.value("passages", f, i) for f in schema.fields}
+            row.update(
+                passage_id=f"passage-{i}",
+                document_id=self.key_of("documents", self.tables["documents"][0]),
+                ordinal=str(i + 1),
+                continues_passage_id=f"passage-{i - 1}" if i and i % 7 == 0 else "",
+                start=str(offset),
+                end=str(offset + len(text)),
+                text=text,
+            )
+            rows.append(row)
+            offset += len(text) + 2
+        return rows
+
+    def span(self) -> tuple[int, int, int]:
+        p = self.rng.randrange(len(self.passage_words))
+        words = self.passage_words[p]
+        w = self.rng.randrange(len(words) - 2)
+        return p, words[w][0], words[w + self.rng.randint(0, 2)][1]
+
+    def evidence(self) -> list[Row]:
+        subjects = self.contract.evidence_subjects
+        schema = self.contract["evidence"]
+        records = [(t, self.key_of(t, r)) for t in subjects for r in self.tables[t]]
+        wanted = max(len(records), self.total - sum(len(v) for v in self.tables.values()))
+        rows = []
+        for i in range(wanted):
+            table, key = records[i] if i < len(records) else self.rng.choice(records)
+            p, start, end = self.span()
+            row = dict.fromkeys(schema.field_names, "")
+            cites = self.rng.random() < 0.1 and self.tables["sources"]
+            row.update(
+                evidence_id=f"{singular(table).replace('_', '')}.{key}.{i}",
+                document_id=self.key_of("documents", self.tables["documents"][0]),
+                passage_id=f"passage-{p}",
+                start=str(start),
+                end=str(end),
+                exact=self.memo[start:end],
+                prefix=self.memo[max(0, start - 32) : start],
+                suffix=self.memo[end : end + 32],
+                cites_source_id=self.key_of("sources", self.rng.choice(self.tables["sources"]))
+                if cites
+                else "",
+            )
+            row[subjects[table]] = key
+            rows.append(row)
+        self.rng.shuffle(rows)
+        return rows
+
+    def finish_records(self) -> None:
+        """Verbatim fields quote the record's own evidence; names list the actor's quotes."""
+        quotes: dict[tuple[str, str], list[str]] = {}
+        for row in self.tables["evidence"]:
+            for table, column in self.contract.evidence_subjects.items():
+                if row[column]:
+                    quotes.setdefault((table, row[column]), []).append(row["exact"])
+        for table in self.contract.evidence_subjects:
+            schema = self.contract[table]
+            for row in self.tables[table]:
+                said = quotes[(table, self.key_of(table, row))]
+                for name in schema.verbatim_fields:
+                    required = schema.field(name).get("constraints", {}).get("required")
+                    keep = required or row[name] or self.rng.random() < 0.5
+                    row[name] = self.rng.choice(said) if keep else ""
+                if table == "actors":
+                    row["names_as_written"] = NAME_SEPARATOR.join(dict.fromkeys(said))
+                if "hedge" in row:  # certainty below the top and likelihood bands need a hedge
+                    row["hedge"] = self.rng.choice(said)
+            self.attribute(table)
+
+    def attribute(self, table: str) -> None:
+        """The view holder is named exactly when the view is an actor's; a risk's is a perceiver."""
+        if not {"attribution", "attributed_to_actor_id"} <= set(self.contract[table].field_names):
+            return
+        perceivers: dict[str, list[str]] = {}
+        for link in self.tables.get("risk_actors", []):
+            if link["role"] == "perceiver":
+                perceivers.setdefault(link["risk_id"], []).append(link["actor_id"])
+        actors = [self.key_of("actors", r) for r in self.tables["actors"]]
+        for row in self.tables[table]:
+            options = perceivers.get(row["risk_id"], []) if table == "risks" else actors
+            if row["attribution"] == "author" or not options:
+                row["attribution"], row["attributed_to_actor_id"] = "author", ""
+            else:
+                row["attributed_to_actor_id"] = self.rng.choice(options)
+
+
+def write_package(root: Path, rows: int, seed: int = 1, schemas: Path = REPO.schemas) -> Layout:
+    """A valid synthetic package of about `rows` rows at root (replaced if it exists)."""
+    layout = Layout(root)
+    if root.exists():
+        shutil.rmtree(root)
+    layout.data.mkdir(parents=True)
+    shutil.copytree(schemas, layout.schemas)
+    contract = Contract(layout.schemas)
+    gen = Generator(contract, rows, seed)
+    tables = gen.generate()
+    with layout.memo.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(gen.memo)
+    tables["documents"][0]["sha256"] = sha256_of(layout.memo)
+    for name in TABLES:
+        fields = contract[name].field_names
+        with layout.table(name).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(fields)
+            writer.writerows([row[f] for f in fields] for row in tables[name])
+    write_descriptor(layout, contract)
+    return layout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    layout = write_package(args.out, args.rows, args.seed)
+    print(f"wrote {layout.root}: a memo and {len(TABLES)} tables, of about {args.rows} rows")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""The package-level checks that always run: the descriptor lists the files, and each file has
+the bytes and sha256 the descriptor states (Frictionless's `byte-count` and `hash-count`).
+
+These read each file once in 1 MiB blocks, so they cost about what hashing costs; Frictionless's
+full row pass (`memo724 validate --frictionless`) repeats them with everything else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from ..contract import TABLES
+from ..contract.errors import Problem
+from ..contract.paths import Layout
+
+VALIDATOR = "memo724"
+
+
+def _facts(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return size, digest.hexdigest()
+
+
+def descriptor_problems(layout: Layout, descriptor: Any) -> list[Problem]:
+    """Problems of the descriptor's shape, its resources' files, their bytes and hashes."""
+
+    def problem(where: str, rule: str, message: str) -> Problem:
+        return Problem(where, rule, message, validator=VALIDATOR)
+
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return [problem("datapackage.json", "descriptor", "needs a list of resources")]
+    problems = []
+    names = set()
+    for i, resource in enumerate(descriptor["resources"]):
+        if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
+            problems.append(problem("datapackage.json", "descriptor", f"resource {i} has no path"))
+            continue
+        name = str(resource.get("name", resource["path"]))
+        names.add(name)
+        path = layout.root / resource["path"]
+        if not path.is_file():
+            problems.append(problem(name, "scheme-error", f"{resource['path']} does not exist"))
+            continue
+        size, sha256 = _facts(path)
+        stated = resource.get("bytes")
+        if stated is not None and stated != size:
+            problems.append(
+                problem(
+                    name, "byte-count", f"the descriptor says {stated} bytes; the file has {size}"
+                )
+            )
+        stated_hash = resource.get("hash")
+        if stated_hash is not None:
+            algorithm, _, value = str(stated_hash).rpartition(":")
+            if algorithm not in ("", "sha256"):
+                problems.append(problem(name, "hash-count", f"unsupported hash {algorithm!r}"))
+            elif value != sha256 and not (algorithm == "" and value == _md5(path)):
+                problems.append(
+                    problem(
+                        name,
+                        "hash-count",
+                        f"the descriptor says sha256 {value}; the file's is {sha256}",
+                    )
+                )
+        if name in TABLES and resource.get("schema") != f"schemas/{name}.json":
+            problems.append(problem(name, "descriptor", f"the schema must be schemas/{name}.json"))
+    for name in TABLES:
+        if name not in names:
+            problems.append(problem("datapackage.json", "descriptor", f"no resource {name}"))
+    return problems
+
+
+def _md5(path: Path) -> str:
+    # Table Schema: a hash without a prefix is MD5.
+    return hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()

@@ -1,0 +1,66 @@
+"""`memo724.schema(table)` validates the frames `memo724.load()` returns, and catches edits."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+
+import memo724
+from memo724.contract import TABLES
+from memo724.contract.paths import Layout
+
+
+@pytest.fixture(scope="module")
+def tables(pristine: Layout) -> dict[str, pd.DataFrame]:
+    return memo724.load_all(layout=pristine)
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_loaded_frames_pass_their_schema(
+    name: str, tables: dict[str, pd.DataFrame], pristine: Layout
+) -> None:
+    memo724.schema(name).validate(tables[name], lazy=True)
+    full = memo724.schema(name, tables=tables, memo=memo724.memo_text(pristine))
+    full.validate(tables[name], lazy=True)
+
+
+def failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> set[str]:
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return {str(c).partition(":")[0] for c in exc.failure_cases["check"]}
+    return set()
+
+
+def test_a_users_edits_are_caught(tables: dict[str, pd.DataFrame], pristine: Layout) -> None:
+    events = tables["events"].copy()
+    dated = events["date_start"].notna()
+    first = events.index[dated][0]
+    events.loc[first, "date_end"] = events.loc[first, "date_start"] - pd.Timedelta(days=1)
+    assert {"date-order@date_end", "edtf-bounds@date_precision"} <= failures(
+        memo724.schema("events"), events
+    )
+    # Without the other tables an unknown actor passes; with them it is a broken key.
+    participants = tables["event_participants"].copy()
+    participants.loc[0, "actor_id"] = "nobody"
+    assert failures(memo724.schema("event_participants"), participants) == set()
+    assert "foreignKey" in failures(
+        memo724.schema("event_participants", tables=tables), participants
+    )
+    evidence = tables["evidence"].copy()
+    evidence.loc[0, "exact"] = evidence.loc[0, "exact"] + "!"
+    memo = memo724.memo_text(pristine)
+    assert "exact-at-offsets@exact" in failures(memo724.schema("evidence", memo=memo), evidence)
+
+
+def test_a_frame_of_text_is_refused_for_its_types(pristine: Layout) -> None:
+    from memo724.validation.validate import read_frame
+
+    text = read_frame(pristine.table("passages"))  # every column a string
+    assert any(c.startswith("dtype(") for c in failures(memo724.schema("passages"), text))
+
+
+def test_unknown_table() -> None:
+    with pytest.raises(KeyError, match="no table 'nope'"):
+        memo724.schema("nope")
