@@ -27,9 +27,11 @@ from memo724.contract import TABLES
 from memo724.contract.paths import REPO
 
 BIN = Path(sys.executable).parent
+# Evidence prefixes and suffixes hold the memo's line breaks: a correct read must allow them.
 READ = (
     "import sys, pyarrow.csv as c\n"
-    "for p in sys.argv[1:]: c.read_csv(p)\n"
+    "options = c.ParseOptions(newlines_in_values=True)\n"
+    "for p in sys.argv[1:]: c.read_csv(p, parse_options=options)\n"
 )  # fmt: skip
 
 
