@@ -257,12 +257,14 @@ def test_verify_flags_a_changed_byte(release: Path, tmp_path: Path, capsys) -> N
     vendored = tmp_path / "vendor"
     shutil.copytree(release / "data", vendored / "data")
     shutil.copytree(release / "schemas", vendored / "schemas")
+    shutil.copyfile(release / "datapackage.json", vendored / "datapackage.json")
     reference = release / "datapackage.json"
     assert main(["verify", str(vendored), "--against", str(reference)]) == 0
     capsys.readouterr()
     sums = release.parent / "SHA256SUMS"
     assert main(["verify", str(vendored), "--against", str(sums)]) == 0
-    assert "verified: 25 files" in capsys.readouterr().out  # the memo, 12 tables, 12 schemas
+    # The descriptor, the memo, 12 tables and 12 schemas.
+    assert "verified: 26 files" in capsys.readouterr().out
     path = vendored / "data" / "actors.csv"
     data = bytearray(path.read_bytes())
     data[-2] ^= 1
@@ -292,9 +294,13 @@ def test_verify_defaults_to_the_installed_release(tmp_path: Path, capsys) -> Non
     vendored = tmp_path / "vendor"
     shutil.copytree(REPO.data, vendored / "data")
     shutil.copytree(REPO.schemas, vendored / "schemas")
+    shutil.copyfile(REPO.descriptor, vendored / "datapackage.json")
     assert main(["verify", str(vendored)]) == 0
-    # The memo, 12 tables and 12 schemas.
-    assert "verified: 25 files" in capsys.readouterr().out
+    # The descriptor, the memo, 12 tables and 12 schemas.
+    assert "verified: 26 files" in capsys.readouterr().out
+    (vendored / "datapackage.json").unlink()
+    assert main(["verify", str(vendored)]) == 1
+    assert "datapackage.json: the release has this file" in capsys.readouterr().err
 
 
 def test_the_release_itself_validates(release: Path) -> None:

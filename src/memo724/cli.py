@@ -18,8 +18,9 @@ from .publication.changes import changelog_top_entry
 from .publication.generate import build_copy, generated_files, stale_files
 from .publication.release import write_release
 from .use.loader import package_layout
-from .use.verify import verify_copy
-from .validation.validate import read_frame, validate_package
+from .use.verify import verify_copy, verify_release
+from .validation.drift import judge, judge_own
+from .validation.validate import read_frame
 
 
 def _report(problems: list[Problem], label: str) -> int:
@@ -42,7 +43,7 @@ def cmd_build(layout: Layout, check_only: bool = False) -> int:
     with tempfile.TemporaryDirectory(prefix=".build-", dir=layout.root) as tmp:
         scratch = Layout(Path(tmp))
         origins = build_copy(layout, scratch)
-        problems = [_locate(p, origins) for p in validate_package(scratch, frictionless=True)]
+        problems = [_locate(p, origins) for p in judge_own(scratch, frictionless=True)]
         if problems:
             return _report(problems, "build refused, nothing written")
         if check_only:
@@ -56,7 +57,7 @@ def cmd_build(layout: Layout, check_only: bool = False) -> int:
 
 
 def cmd_validate(layout: Layout, frictionless: bool = False) -> int:
-    problems = validate_package(layout, frictionless=frictionless)
+    problems = judge(layout.root, frictionless=frictionless)
     if (layout.root / "curation" / "structure.yaml").is_file():
         for rel, line in stale_files(layout):
             at = "" if line is None else f" (first difference at line {line})"
@@ -91,7 +92,7 @@ def cmd_coverage(layout: Layout) -> int:
 
 
 def cmd_release(layout: Layout, dist: Path) -> int:
-    problems = validate_package(layout, frictionless=True)
+    problems = judge_own(layout, frictionless=True)
     top = changelog_top_entry(layout.root)
     if top is None or top[0] != __version__ or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", top[1]):
         problems.append(
@@ -109,11 +110,14 @@ def cmd_release(layout: Layout, dist: Path) -> int:
 
 
 def cmd_verify(copy_root: Path, reference: Path | None) -> int:
-    reference = reference or package_layout().descriptor
-    problems, matched = verify_copy(copy_root, reference)
+    if reference is None:
+        problems, matched, release = verify_release(copy_root)
+        against = f"release {release.version} ({release.origin})"
+    else:
+        (problems, matched), against = verify_copy(copy_root, reference), str(reference)
     if problems:
-        return _report(problems, f"copy at {copy_root} drifted from {reference}")
-    print(f"verified: {matched} files of {copy_root} match {reference}")
+        return _report(problems, f"copy at {copy_root} drifted from {against}")
+    print(f"verified: {matched} files of {copy_root} match {against}")
     return 0
 
 

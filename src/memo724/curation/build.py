@@ -178,6 +178,15 @@ class Builder:
                     )
                 )
                 continue
+            if any(isinstance(item.get(k), (list, dict)) for k in ("quote", "context", "cites")):
+                self.problems.append(
+                    Problem(
+                        where,
+                        "evidence-shape",
+                        "quote, context and cites must be text, not lists or mappings",
+                    )
+                )
+                continue
             try:
                 span = locate(self.text, cell(item.get("quote")), item.get("context"))
             except QuoteError as exc:

@@ -16,8 +16,16 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..contract.errors import DatasetError, Problem
+from ..contract.files import MAX_YAML_BYTES
 
 RECORDS_DIR = "records"
+
+# Bounded work: a curated file may expand (aliases counted at their full size) to at most this
+# many nodes, and may use only the YAML core schema's tags.
+MAX_YAML_NODES = 200_000
+CORE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")
+) | {"!"}
 
 
 @dataclass(frozen=True)
@@ -45,10 +53,78 @@ def _yaml() -> YAML:
     return yaml
 
 
+def _refuse(shown: str, line: int, rule: str, message: str) -> DatasetError:
+    return DatasetError([Problem(f"{shown}:{line + 1}", rule, message)])
+
+
+def check_events(text: str, shown: str) -> None:
+    """Refuse a tag outside the core schema, and aliases that would expand without bound.
+
+    Run on the parser's events before anything is built, so a "billion laughs" file is refused
+    after reading it once, in time proportional to its size.
+    """
+    sizes: dict[str, int] = {}
+    open_nodes: list[list] = []  # [expanded size so far, anchor]
+    total = 0
+    for event in _yaml().parse(text):
+        kind = type(event).__name__
+        line = event.start_mark.line
+        tag = getattr(event, "tag", None)
+        if tag is not None and str(tag) not in CORE_TAGS:
+            shown_tag = str(tag).replace("tag:yaml.org,2002:", "!!")
+            raise _refuse(
+                shown,
+                line,
+                "yaml-tag",
+                f"tag {shown_tag} is not allowed: curated YAML uses only the core schema "
+                "(text, numbers, booleans, null, lists, mappings)",
+            )
+        if kind == "AliasEvent":
+            size = sizes.get(event.anchor, 1)
+        elif kind == "ScalarEvent":
+            size = 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif kind in ("SequenceStartEvent", "MappingStartEvent"):
+            open_nodes.append([1, event.anchor])
+            size = 1
+        elif kind in ("SequenceEndEvent", "MappingEndEvent"):
+            size, anchor = open_nodes.pop()
+            if anchor:
+                sizes[anchor] = size
+            if open_nodes:
+                open_nodes[-1][0] += size
+            continue
+        else:
+            continue
+        total += size
+        if open_nodes and kind != "SequenceStartEvent" and kind != "MappingStartEvent":
+            open_nodes[-1][0] += size
+        if total > MAX_YAML_NODES:
+            raise _refuse(
+                shown,
+                line,
+                "yaml-size",
+                f"aliases expand this file beyond {MAX_YAML_NODES} nodes; "
+                "write the values out instead of nesting anchors",
+            )
+
+
 def load_yaml(path: Path, shown: str) -> Any:
     try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise DatasetError(
+                [Problem(shown, "not-a-regular-file", "only regular files are read")]
+            )
+        if size > MAX_YAML_BYTES:
+            raise DatasetError(
+                [Problem(shown, "file-size", f"{size} bytes, more than {MAX_YAML_BYTES} allowed")]
+            )
         with path.open(encoding="utf-8") as handle:
-            return _yaml().load(handle)
+            text = handle.read()
+        check_events(text, shown)
+        return _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -57,7 +133,11 @@ def load_yaml(path: Path, shown: str) -> Any:
     except YAMLError as exc:
         raise DatasetError([Problem(shown, "yaml-syntax", str(exc))]) from None
     except UnicodeDecodeError as exc:
-        raise DatasetError([Problem(shown, "utf-8", str(exc))]) from None
+        raise DatasetError(
+            [Problem(shown, "utf-8", f"invalid UTF-8 at byte offset {exc.start} ({exc.reason})")]
+        ) from None
+    except RecursionError:
+        raise DatasetError([Problem(shown, "yaml-size", "nested too deeply to read")]) from None
 
 
 def read_records(curation_dir: Path, record_tables: list[str]) -> list[Record]:

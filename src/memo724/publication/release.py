@@ -25,6 +25,7 @@ from ..contract import TABLES, Contract
 from ..contract.errors import DatasetError, Problem
 from ..contract.memo import sha256_of
 from ..contract.paths import Layout
+from ..contract.release import contract_of, read_snapshot, snapshot_file, write_snapshot
 from ..contract.typed import arrow_table
 from .changes import row_digests, snapshot_path
 from .datasette import METADATA_NAME, datasette_metadata
@@ -127,6 +128,24 @@ def record_snapshot(source: Layout, contract: Contract) -> None:
         )
     path.parent.mkdir(exist_ok=True)
     path.write_text(text, encoding="utf-8")
+    record_contract(source)
+
+
+def record_contract(source: Layout) -> None:
+    """Keep releases/contract/<version>.json, the contract later copies of it are judged by."""
+    path = snapshot_file(source.root, __version__)
+    contract = contract_of(source, str(path.relative_to(source.root)))
+    if path.is_file() and read_snapshot(path).to_json() != contract.to_json():
+        raise DatasetError(
+            [
+                Problem(
+                    str(path.relative_to(source.root)),
+                    "release-exists",
+                    f"version {__version__} was released with another contract; bump the version",
+                )
+            ]
+        )
+    write_snapshot(contract, path)
 
 
 def write_release_site(out: Layout, source: Layout) -> None:

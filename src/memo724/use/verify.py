@@ -1,12 +1,27 @@
-"""Checking a vendored copy's files against the hashes of a release."""
+"""Checking a vendored copy's files against the hashes of a release.
+
+Every file the release lists is hashed, datapackage.json and schemas/ included; missing and changed
+files are reported. Files are read through contract.files: nothing outside the copy, nothing that
+is not a regular file, nothing larger than its limit.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 from ..contract.errors import Problem
+from ..contract.files import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES, Refused, read_inside
 from ..contract.memo import sha256_of
+from ..contract.paths import DESCRIPTOR
+from ..contract.release import (
+    ReleaseContract,
+    canonical_json,
+    descriptor_digest,
+    installed_contract,
+    release_contract,
+)
 
 
 def expected_hashes(reference: Path) -> dict[str, str]:
@@ -26,38 +41,102 @@ def expected_hashes(reference: Path) -> dict[str, str]:
         schema = resource.get("schema")
         if isinstance(schema, str) and (reference.parent / schema).is_file():
             out.setdefault(schema, sha256_of(reference.parent / schema))
+    out[DESCRIPTOR] = descriptor_digest(desc)
     return out
 
 
-def required_paths(reference: Path) -> set[str]:
-    """Files every copy must have: the descriptor's resources (the memo and the CSV tables)."""
-    if reference.name == "SHA256SUMS":
-        return {
-            p
-            for p in expected_hashes(reference)
-            if p.startswith("data/") and not p.endswith(".parquet")
-        }
-    desc = json.loads(reference.read_text(encoding="utf-8"))
-    return {r["path"] for r in desc.get("resources", [])}
+def required_paths(expected: dict[str, str]) -> set[str]:
+    """Files every copy must have: the descriptor, the schemas, the memo and the CSV tables.
+
+    A copy may leave out the release's other files (Parquet, SQLite, docs); if present, they are
+    checked.
+    """
+    return {
+        p
+        for p in expected
+        if p == DESCRIPTOR
+        or p.startswith("schemas/")
+        or (p.startswith("data/") and not p.endswith(".parquet"))
+    }
 
 
-def verify_copy(copy_root: Path, reference: Path) -> tuple[list[Problem], int]:
-    """Problems for every drifted or missing file, and how many files matched."""
+def _matches(rel: str, data: bytes, digest: str) -> bool:
+    if hashlib.sha256(data).hexdigest() == digest:
+        return True
+    if rel != DESCRIPTOR:
+        return False
+    # A release folder's descriptor also lists its other files: its package part must be the
+    # release's, and the whole written exactly as memo724 writes it.
+    try:
+        parsed = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return False
+    return (
+        isinstance(parsed, dict)
+        and canonical_json(parsed).encode("utf-8") == data
+        and descriptor_digest(parsed) == digest
+    )
+
+
+def verify_files(copy_root: Path, expected: dict[str, str]) -> tuple[list[Problem], int]:
+    """Problems for every changed, missing or refused file, and how many files matched."""
     problems, matched = [], 0
-    required = required_paths(reference)
-    for rel, digest in sorted(expected_hashes(reference).items()):
-        path = copy_root / rel
-        if not path.is_file():
-            if rel in required:
+    required = required_paths(expected)
+    for rel, digest in sorted(expected.items()):
+        limit = MAX_DESCRIPTOR_BYTES if rel == DESCRIPTOR else MAX_TABLE_BYTES
+        try:
+            data = read_inside(copy_root, rel, limit)
+        except Refused as refused:
+            if refused.problem.rule != "missing":
+                problems.append(refused.problem)
+            elif rel in required:
                 problems.append(
                     Problem(rel, "missing", "the release has this file; the copy does not")
                 )
             continue
-        actual = sha256_of(path)
-        if actual != digest:
-            problems.append(
-                Problem(rel, "drifted", f"sha256 {actual} differs from the release's {digest}")
-            )
-        else:
+        if _matches(rel, data, digest):
             matched += 1
+        else:
+            actual = hashlib.sha256(data).hexdigest()
+            problems.append(
+                Problem(
+                    rel,
+                    "drifted",
+                    f"changed since the release: sha256 {actual} differs from the release's "
+                    f"{digest}",
+                )
+            )
     return problems, matched
+
+
+def verify_copy(copy_root: Path, reference: Path) -> tuple[list[Problem], int]:
+    """Problems for every drifted or missing file against a release's descriptor or SHA256SUMS."""
+    return verify_files(copy_root, expected_hashes(reference))
+
+
+def claimed_release(copy_root: Path) -> tuple[ReleaseContract, list[Problem]]:
+    """The release a copy names in its descriptor; the installed one when it names none known."""
+    installed = installed_contract()
+    try:
+        desc = json.loads(read_inside(copy_root, DESCRIPTOR, MAX_DESCRIPTOR_BYTES).decode("utf-8"))
+    except (Refused, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return installed, []  # the descriptor itself is then reported as changed or refused
+    version = desc.get("version") if isinstance(desc, dict) else None
+    known = release_contract(version) if isinstance(version, str) else None
+    if known is not None:
+        return known, []
+    note = Problem(
+        DESCRIPTOR,
+        "release-version",
+        f"names version {version!r}, not a release this memo724 knows; compared with the "
+        f"installed release {installed.version}",
+        field="version",
+    )
+    return installed, [note]
+
+
+def verify_release(copy_root: Path) -> tuple[list[Problem], int, ReleaseContract]:
+    """A copy's files against the release it names (datapackage.json, schemas, data)."""
+    release, problems = claimed_release(copy_root)
+    found, matched = verify_files(copy_root, release.files)
+    return [*problems, *found], matched, release

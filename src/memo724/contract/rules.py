@@ -1,0 +1,165 @@
+"""Rules derived from the contract for every table, and the Table Schema constructs it supports.
+
+Two rules hold for every table without being written into each schema:
+- Spreadsheet-safe: no cell may begin with `=`, `+`, `-`, `@`, tab or carriage return (a
+  spreadsheet would run it as a formula), unless the field holds the memo's own words at a place
+  (the memo-text fields below, whose every character is checked against the memo).
+- Bounded text: no text cell is longer than the memo itself.
+Both are derived into the Table Schemas the validators read (`effective_schema`), so Frictionless
+and Pandera enforce them alike.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from typing import Any
+
+from .errors import Problem
+
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+# A lookahead that refuses a formula-leading first character; prefixed to string patterns.
+SAFE_START = r"(?![=+\-@\t\r])"
+SAFE_TEXT = SAFE_START + r"[\s\S]*"
+SPREADSHEET_RULE = "spreadsheet-safe"
+SPREADSHEET_MESSAGE = (
+    "must not begin with =, +, -, @, tab or carriage return (a spreadsheet would run it as a "
+    "formula)"
+)
+
+# Fields that hold the memo's words at a place (checked character by character against the memo
+# at their offsets): they may begin as the memo does there.
+MEMO_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
+    "evidence": ("exact", "prefix", "suffix"),
+    "passages": ("text",),
+}
+
+# Table Schema types and constraints the validators derive checks for.
+SUPPORTED_TYPES = ("string", "integer", "number", "boolean", "date")
+SUPPORTED_CONSTRAINTS = (
+    "required",
+    "unique",
+    "enum",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+)
+
+
+def is_memo_text(table: str, field: str) -> bool:
+    return field in MEMO_TEXT_FIELDS.get(table, ())
+
+
+def wrapped_pattern(pattern: str) -> str:
+    return f"{SAFE_START}(?:{pattern})"
+
+
+def effective_schema(table: str, schema: dict[str, Any], memo_code_points: int) -> dict[str, Any]:
+    """The schema with the derived rules written in: what both validators enforce."""
+    out = copy.deepcopy(schema)
+    for field in out.get("fields", []):
+        if field.get("type", "string") != "string":
+            continue
+        constraints = field.setdefault("constraints", {})
+        limit = constraints.get("maxLength")
+        if not isinstance(limit, int) or limit > memo_code_points:
+            constraints["maxLength"] = memo_code_points
+        if is_memo_text(table, field["name"]) or "enum" in constraints:
+            continue  # the memo's words at their place; or a closed list (checked by a test)
+        pattern = constraints.get("pattern")
+        constraints["pattern"] = SAFE_TEXT if pattern is None else wrapped_pattern(pattern)
+    return out
+
+
+def explain_pattern(message: str, value: str | None) -> tuple[str, str] | None:
+    """A validator's pattern failure in the words of the rule it came from: (rule, message)."""
+    if SAFE_START not in message:
+        return None
+    if value is not None and value[:1] in FORMULA_LEADS:
+        return SPREADSHEET_RULE, SPREADSHEET_MESSAGE
+    match = re.search(re.escape(SAFE_START) + r"\(\?:(.*)\)", message)
+    original = match.group(1) if match else ""
+    return "pattern", f"must match {original}"
+
+
+def json_problem(exc: json.JSONDecodeError, shown: str) -> Problem:
+    return Problem(
+        shown,
+        "json",
+        f"not valid JSON at line {exc.lineno} column {exc.colno} (character {exc.pos}): {exc.msg}",
+    )
+
+
+def schema_problems(schema: object, shown: str) -> list[Problem]:
+    """Constructs a schema uses that the validators cannot derive, each naming file and field."""
+    if not isinstance(schema, dict):
+        return [Problem(shown, "table-schema", "a Table Schema is a JSON object")]
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not fields:
+        return [Problem(shown, "table-schema", "needs a non-empty list of fields")]
+    problems = []
+    for i, field in enumerate(fields):
+        if not isinstance(field, dict) or not isinstance(field.get("name"), str):
+            problems.append(
+                Problem(shown, "table-schema", f"fields[{i}] is not an object with a name")
+            )
+            continue
+        name = field["name"]
+        ftype = field.get("type", "string")
+        if ftype not in SUPPORTED_TYPES:
+            problems.append(
+                Problem(
+                    shown,
+                    "unsupported-type",
+                    f"type {ftype!r} has no derivation; use one of {', '.join(SUPPORTED_TYPES)}",
+                    field=name,
+                )
+            )
+        constraints = field.get("constraints", {})
+        if not isinstance(constraints, dict):
+            problems.append(
+                Problem(shown, "table-schema", "constraints must be an object", field=name)
+            )
+            continue
+        for rule, value in constraints.items():
+            if rule not in SUPPORTED_CONSTRAINTS:
+                problems.append(
+                    Problem(
+                        shown,
+                        "unsupported-constraint",
+                        f"constraint {rule!r} has no derivation in memo724's validators",
+                        field=name,
+                    )
+                )
+            elif rule == "pattern":
+                error = None if isinstance(value, str) else "not text"
+                if error is None:
+                    try:
+                        re.compile(value)
+                    except re.error as exc:
+                        error = str(exc)
+                if error is not None:
+                    problems.append(
+                        Problem(
+                            shown,
+                            "invalid-pattern",
+                            f"pattern {value!r} is not a valid regular expression ({error})",
+                            field=name,
+                        )
+                    )
+            elif rule == "enum" and not isinstance(value, list):
+                problems.append(Problem(shown, "table-schema", "enum must be a list", field=name))
+            elif rule in ("minLength", "maxLength") and (
+                not isinstance(value, int) or isinstance(value, bool)
+            ):
+                problems.append(
+                    Problem(shown, "table-schema", f"{rule} must be an integer", field=name)
+                )
+            elif rule in ("required", "unique") and not isinstance(value, bool):
+                problems.append(
+                    Problem(shown, "table-schema", f"{rule} must be true or false", field=name)
+                )
+    return problems

@@ -1,0 +1,135 @@
+"""A vendored copy checked before anything in it is read: paths, file kinds, sizes, encodings.
+
+Every path the copy's descriptor names, and every file of the release, is refused (one line each)
+when it is a URL, absolute, climbs with `..`, resolves outside the copy or is not a regular file.
+Nothing is fetched and nothing can block: the validators only ever see files read from here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..contract.errors import Problem
+from ..contract.files import (
+    MAX_DESCRIPTOR_BYTES,
+    MAX_MEMO_BYTES,
+    MAX_SCHEMA_BYTES,
+    MAX_TABLE_BYTES,
+    Refused,
+    decode_utf8,
+    locate_inside,
+    path_problem,
+    read_inside,
+)
+from ..contract.paths import DESCRIPTOR
+from ..contract.rules import json_problem
+
+# Refusals that stop the check before anything else is read.
+HOSTILE_RULES = frozenset(
+    {
+        "path",
+        "path-url",
+        "path-absolute",
+        "path-parent",
+        "path-outside",
+        "not-a-regular-file",
+        "file-size",
+        "unreadable",
+    }
+)
+
+
+def limit_for(rel: str) -> int:
+    if rel.endswith(".csv"):
+        return MAX_TABLE_BYTES
+    if rel == DESCRIPTOR:
+        return MAX_DESCRIPTOR_BYTES
+    if rel.endswith(".json"):
+        return MAX_SCHEMA_BYTES
+    return MAX_MEMO_BYTES
+
+
+def read_json(root: Path, rel: str) -> tuple[Any, list[Problem]]:
+    """A JSON file of the copy, or None with the one line that says why it cannot be used."""
+    try:
+        raw = read_inside(root, rel, limit_for(rel))
+    except Refused as refused:
+        return None, [refused.problem]
+    text, problems = decode_utf8(raw, rel)
+    try:
+        return json.loads(text), problems
+    except json.JSONDecodeError as exc:
+        return None, [*problems, json_problem(exc, rel)]
+    except RecursionError:
+        return None, [*problems, Problem(rel, "json", "nested too deeply to read")]
+
+
+def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    descriptor, problems = read_json(root, DESCRIPTOR)
+    if problems and problems[-1].rule == "missing":
+        return None, [Problem(str(root / DESCRIPTOR), "descriptor", "no datapackage.json here")]
+    if descriptor is not None and not isinstance(descriptor, dict):
+        return None, [Problem(DESCRIPTOR, "descriptor", "must be a JSON object")]
+    return descriptor, problems
+
+
+def _label(resource: Any, i: int) -> str:
+    name = resource.get("name") if isinstance(resource, dict) else None
+    return f"resources[{name if isinstance(name, str) else i}]"
+
+
+def declared_paths(descriptor: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(field, value) of every file reference in a descriptor: paths, schemas, dialects."""
+    out: list[tuple[str, Any]] = []
+    for key in ("resources", "files"):
+        entries = descriptor.get(key, [])
+        if not isinstance(entries, list):
+            continue
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                continue
+            label = _label(entry, i) if key == "resources" else f"files[{i}]"
+            path = entry.get("path")
+            for j, part in enumerate(path if isinstance(path, list) else [path]):
+                suffix = f".path[{j}]" if isinstance(path, list) else ".path"
+                out.append((label + suffix, part))
+            for prop in ("schema", "dialect"):
+                if isinstance(entry.get(prop), str):
+                    out.append((f"{label}.{prop}", entry[prop]))
+    return out
+
+
+def refusals(root: Path, descriptor: dict[str, Any], release_files: list[str]) -> list[Problem]:
+    """Every path that must not be followed, from the copy's descriptor and the release's list."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for field, value in declared_paths(descriptor):
+        problem = path_problem(value, DESCRIPTOR, field=field)
+        if problem is None:
+            try:
+                locate_inside(root, value)
+            except Refused as refused:
+                problem = refused.problem if refused.problem.rule in HOSTILE_RULES else None
+        if problem is not None and str(problem) not in seen:
+            seen.add(str(problem))
+            problems.append(problem)
+    for rel in release_files:
+        try:
+            locate_inside(root, rel)
+        except Refused as refused:
+            if refused.problem.rule in HOSTILE_RULES and str(refused.problem) not in seen:
+                seen.add(str(refused.problem))
+                problems.append(refused.problem)
+    return problems
+
+
+def read_text(root: Path, rel: str) -> tuple[str | None, bytes | None, list[Problem]]:
+    """A text file of the copy: its text (BOM removed, bad bytes replaced), bytes and problems."""
+    try:
+        raw = read_inside(root, rel, limit_for(rel))
+    except Refused as refused:
+        return None, None, [refused.problem]
+    text, problems = decode_utf8(raw, rel)
+    return text, raw, problems
