@@ -7,6 +7,7 @@ written by hand: the build finds each quote in the memo.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ RECORDS_DIR = "records"
 # Bounded work: a curated file may expand (aliases counted at their full size) to at most this
 # many nodes, and may use only the YAML core schema's tags.
 MAX_YAML_NODES = 200_000
+# Flow collections ([...], {...}) nested deeper than this are refused before parsing: the parser
+# slows down without bound on deep nesting, and no record needs more than a few levels.
+MAX_YAML_DEPTH = 100
 CORE_TAGS = frozenset(
     f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")
 ) | {"!"}
@@ -63,6 +67,19 @@ def check_events(text: str, shown: str) -> None:
     Run on the parser's events before anything is built, so a "billion laughs" file is refused
     after reading it once, in time proportional to its size.
     """
+    depth = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise _refuse(
+                    shown,
+                    text.count("\n", 0, match.start()),
+                    "yaml-size",
+                    f"brackets nested deeper than {MAX_YAML_DEPTH} levels",
+                )
+        elif depth:
+            depth -= 1
     sizes: dict[str, int] = {}
     open_nodes: list[list] = []  # [expanded size so far, anchor]
     total = 0
