@@ -298,7 +298,7 @@ case(T, "integer written as a decimal", cell("passages", "ordinal", "1.5"), ("pa
 case(T, "integer in exponent form", cell("evidence", "end", "1e3"), (f"{EV}, field end", "rule: type"), data=True)
 case(T, "impossible calendar date", cell("documents", "date_start", "2021-13-45"), ("documents, row 2, field date_start", "rule: type"), data=True)
 case(T, "date in another format", cell("documents", "date_end", "30/11/2021"), ("documents, row 2, field date_end", "rule: type"), data=True)
-case(T, "signed integer", cell("documents", "number", "+724"), ("documents, row 2, field number", "rule: type", "[pandera]"), data=True)
+case(T, "signed integer", cell("documents", "number", "+724"), ("documents, row 2, field number", "rule: spreadsheet-safe"), data=True)
 
 # -- constraints -----------------------------------------------------------------------------
 C = "constraints"
@@ -313,7 +313,7 @@ case(C, "date bounds disagree with EDTF", cell("documents", "date_end", "2021-12
 
 # -- keys ------------------------------------------------------------------------------------
 K = "keys"
-case(K, "primary key repeated", pk_dup("actors"), ("actors", "rule: primaryKey"), data=True)
+case(K, "primary key repeated", pk_dup("actors"), ("actors, row 2, field actor_id", "rule: unique"), data=True)
 case(K, "composite key repeated", pk_dup("event_participants"), ("event_participants", "rule: primaryKey"), data=True)
 case(K, "dangling foreign key", cell("event_participants", "actor_id", "nobody"), ("event_participants, row 2, field actor_id", "rule: foreignKey"), data=True)
 case(K, "evidence for a missing record", cell("evidence", "actor_id", "nobody"), (f"{EV}, field actor_id", "rule: foreignKey"), data=True)
@@ -352,12 +352,12 @@ case(S, "missing column", drop_column("events", "place"), ("events, field place"
 case(S, "renamed header", text("data/events.csv", lambda t: t.replace(",place,", ",location,", 1)), ("events, field place", "rule: missing-column"), data=True)
 case(S, "columns reordered", swap_columns("events", "summary", "event_type"), ("events", "rule: column-order"), data=True)
 case(S, "unterminated quote", text("data/risks.csv", lambda t: t + 'broken,"unterminated\n'), ("data/risks.csv", "rule: readable-csv"), data=True)
-case(S, "row with an extra cell", text("data/risks.csv", lambda t: t.replace("\n", ",surplus\n", 2).replace(",surplus\n", "\n", 1)), ("risks, row 2", "rule: extra-cell"), data=True)
-case(S, "row with a missing cell", text("data/relations.csv", lambda t: t.split("\n", 1)[0] + "\n" + t.split("\n", 1)[1].split(",", 1)[1]), ("relations, row 2, field summary", "rule: required"), data=True)
+case(S, "row with an extra cell", text("data/risks.csv", lambda t: t.replace("\n", ",surplus\n", 2).replace(",surplus\n", "\n", 1)), ("data/risks.csv", "Expected", "rule: readable-csv"), data=True)
+case(S, "row with a missing cell", text("data/relations.csv", lambda t: t.split("\n", 1)[0] + "\n" + t.split("\n", 1)[1].split(",", 1)[1]), ("data/relations.csv", "Expected", "rule: readable-csv"), data=True)
 case(S, "empty file", raw("data/risk_actors.csv", lambda b: b""), ("risk_actors", "rule: readable-csv"), data=True)
 case(S, "header only", text("data/risks.csv", lambda t: t.split("\n", 1)[0] + "\n"), ("risk_actors, row 2, field risk_id", "rule: foreignKey"), data=True)
-case(S, "duplicate header", text("data/risks.csv", lambda t: t.replace("risk_id,", "risk_id,risk_id,", 1)), ("risks", "rule: duplicate-label"), data=True)
-case(S, "semicolon delimiter", semicolons("risks"), ("risk_actors, row 2, field risk_id", "rule: foreignKey"), data=True)
+case(S, "duplicate header", text("data/risks.csv", lambda t: t.replace("risk_id,", "risk_id,risk_id,", 1)), ("data/risks.csv", "rule: readable-csv"), data=True)
+case(S, "semicolon delimiter", semicolons("risks"), ("data/risks.csv", "rule: readable-csv"), data=True)
 case(S, "trailing space inside a quote", cell("evidence", "exact", lambda v: v + " "), (f"{EV}, field exact", "rule: exact-at-offsets"), data=True)
 
 # -- encodings -------------------------------------------------------------------------------
@@ -374,11 +374,11 @@ case(E, "terminal escape in a cell", cell("actors", "name", lambda v: "\x1b[31m"
 # -- injection -------------------------------------------------------------------------------
 INJ = "injection"
 for lead, label in (("=", "equals"), ("+", "plus"), ("-", "minus"), ("@", "at"), ("\t", "tab"), ("\r", "carriage return")):
-    case(INJ, f"{label}-led formula in free text", cell("events", "summary", f"{lead}HYPERLINK(\"http://example.org\",\"x\")"), ("events, row 2, field summary", "rule: spreadsheet-safe", "[frictionless]"), ("events, row 2, field summary", "rule: spreadsheet-safe", "[pandera]"), data=True)
+    case(INJ, f"{label}-led formula in free text", cell("events", "summary", f"{lead}HYPERLINK(\"http://example.org\",\"x\")"), ("events, row 2, field summary", "rule: spreadsheet-safe"), data=True)
 case(INJ, "formula in an id", cell("risks", "risk_id", "=cmd|' /C calc'!A0"), ("risks, row 2, field risk_id", "rule: spreadsheet-safe"), data=True)
 case(INJ, "formula in a quote", cell("evidence", "exact", "@SUM(1+1)"), (f"{EV}, field exact", "rule: exact-at-offsets"), data=True)
 case(INJ, "formula in a name", cell("actors", "name", "=HYPERLINK(\"http://evil\")"), ("actors, row 2, field name", "rule: spreadsheet-safe"), data=True)
-case(INJ, "10 MB cell", cell("events", "summary", "A" * 10_000_000), ("events, row 2, field summary", "rule: maxLength"), data=True)
+case(INJ, "10 MB cell", cell("events", "summary", "A" * 10_000_000), ("data/events.csv", "rule: readable-csv"), data=True)
 
 # -- descriptor tampering --------------------------------------------------------------------
 D = "descriptor tampering"

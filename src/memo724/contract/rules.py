@@ -12,6 +12,8 @@ and Pandera enforce them alike.
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 import re
 from typing import Any
@@ -72,6 +74,40 @@ def effective_schema(table: str, schema: dict[str, Any], memo_code_points: int) 
         pattern = constraints.get("pattern")
         constraints["pattern"] = SAFE_TEXT if pattern is None else wrapped_pattern(pattern)
     return out
+
+
+def formula_cells(table: str, schema: dict[str, Any], text: str) -> list[Problem]:
+    """Formula-led cells of the fields a pattern cannot cover (integers, numbers, dates, booleans).
+
+    The typed readers parse `+724` or `-0` as numbers, so these are checked on the CSV text.
+    """
+    kinds = {f.get("name"): f.get("type", "string") for f in schema.get("fields", [])}
+    try:
+        rows = csv.reader(io.StringIO(text, newline=""))
+        header = next(rows, [])
+        watched = [
+            (i, name)
+            for i, name in enumerate(header)
+            if kinds.get(name, "string") != "string" and not is_memo_text(table, name)
+        ]
+        problems = []
+        for n, row in enumerate(rows, start=2):
+            for i, name in watched:
+                if i < len(row) and row[i][:1] in FORMULA_LEADS:
+                    problems.append(
+                        Problem(
+                            table,
+                            SPREADSHEET_RULE,
+                            SPREADSHEET_MESSAGE,
+                            row=n,
+                            field=name,
+                            value=row[i],
+                            validator="memo724",
+                        )
+                    )
+        return problems
+    except csv.Error:
+        return []  # the readers report a CSV that does not parse
 
 
 def explain_pattern(message: str, value: str | None) -> tuple[str, str] | None:

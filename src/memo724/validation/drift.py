@@ -26,7 +26,7 @@ from ..contract.release import (
     known_versions,
     release_contract,
 )
-from ..contract.rules import effective_schema, explain_pattern, schema_problems
+from ..contract.rules import effective_schema, explain_pattern, formula_cells, schema_problems
 from .guard import read_descriptor, read_json, read_text, refusals
 from .validate import validate_package
 
@@ -194,8 +194,13 @@ def _view(release: ReleaseContract, folder: Path, data: dict[str, str]) -> Layou
     return Layout(folder)
 
 
-def judge(root: Path, release: ReleaseContract | None = None) -> list[Problem]:
-    """Every problem of the copy at root, judged against the release it names (or `release`)."""
+def judge(
+    root: Path, release: ReleaseContract | None = None, frictionless: bool = False
+) -> list[Problem]:
+    """Every problem of the copy at root, judged against the release it names (or `release`).
+
+    `frictionless=True` adds Frictionless's own pass over the rows (`validate --frictionless`).
+    """
     descriptor, problems = read_descriptor(root)
     if descriptor is None:
         return problems
@@ -231,12 +236,17 @@ def judge(root: Path, release: ReleaseContract | None = None) -> list[Problem]:
             problems += schema_drift(shown, schema, copy_schema)
 
     data: dict[str, str] = {}
+    tables_by_path = {r["path"]: r["name"] for r in release.resources if "schema" in r}
+    schema_of = {r["name"]: r["schema"] for r in release.resources if "schema" in r}
     for rel in data_paths:
         text, raw, file_problems = read_text(root, rel)
         problems += file_problems
         if text is None or raw is None:
             continue
         data[rel] = text
+        resource = tables_by_path.get(rel)
+        if resource is not None:
+            problems += formula_cells(resource, release.schemas[schema_of[resource]], text)
         expected = release.files.get(rel)
         actual = hashlib.sha256(raw).hexdigest()
         if expected is not None and actual != expected:
@@ -249,7 +259,7 @@ def judge(root: Path, release: ReleaseContract | None = None) -> list[Problem]:
                 )
             )
     with tempfile.TemporaryDirectory(prefix="memo724-judge-") as tmp:
-        rows = _validated(_view(release, Path(tmp), data))
+        rows = _validated(_view(release, Path(tmp), data), frictionless)
     return _unique([*problems, *rows])
 
 
@@ -258,15 +268,16 @@ def judge(root: Path, release: ReleaseContract | None = None) -> list[Problem]:
 _RESULTS: OrderedDict[str, list[Problem]] = OrderedDict()
 
 
-def _validated(view: Layout) -> list[Problem]:
-    digest = hashlib.sha256()
+def _validated(view: Layout, frictionless: bool) -> list[Problem]:
+    digest = hashlib.sha256(b"frictionless" if frictionless else b"")
     for path in sorted(p for p in view.root.rglob("*") if p.is_file()):
         digest.update(path.relative_to(view.root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     key = digest.hexdigest()
     if key not in _RESULTS:
         prefix = f"{view.root}/"
-        rows = [replace(p, message=p.message.replace(prefix, "")) for p in validate_package(view)]
+        found = validate_package(view, frictionless=frictionless)
+        rows = [replace(p, message=p.message.replace(prefix, "")) for p in found]
         _RESULTS[key] = rows
         while len(_RESULTS) > 8:
             _RESULTS.popitem(last=False)
@@ -284,7 +295,7 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def judge_own(layout: Layout) -> list[Problem]:
+def judge_own(layout: Layout, frictionless: bool = True) -> list[Problem]:
     """A freshly built copy judged by its own contract, with the derived rules (the build)."""
     problems = []
     for rel in sorted(p.relative_to(layout.root).as_posix() for p in layout.schemas.glob("*.json")):
@@ -292,4 +303,4 @@ def judge_own(layout: Layout) -> list[Problem]:
         problems += read_problems or schema_problems(schema, rel)
     if problems:
         return problems
-    return judge(layout.root, contract_of(layout, "this checkout"))
+    return judge(layout.root, contract_of(layout, "this checkout"), frictionless)
