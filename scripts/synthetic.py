@@ -324,12 +324,71 @@ def write_package(root: Path, rows: int, seed: int = 1, schemas: Path = REPO.sch
     return layout
 
 
+def multiply(source: Path, root: Path, copies: int) -> Layout:
+    """A package `copies` times the size of `source`: its records repeated with renamed keys.
+
+    The memo, the document and its passages stay as they are (evidence keeps pointing into
+    them); every other table is written `copies` times, each key of a record table and every
+    reference to it suffixed `-c<k>` (none for the first copy), so every rule still holds.
+    Arrow reads and writes the text, so a 10M-row package takes minutes, not hours.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    from memo724.contract.typed import read_csv_text
+
+    src, layout = Layout(source), Layout(root)
+    if root.exists():
+        shutil.rmtree(root)
+    layout.data.mkdir(parents=True)
+    shutil.copytree(src.schemas, layout.schemas)
+    contract = Contract(layout.schemas)
+    fixed = ("documents", "passages")
+    keyed = {
+        t for t in TABLES if t not in (*fixed, "evidence") and len(contract[t].primary_key) == 1
+    }
+    shutil.copyfile(src.memo, layout.memo)
+    for name in fixed:
+        shutil.copyfile(src.table(name), layout.table(name))
+    for name in (t for t in TABLES if t not in fixed):
+        schema = contract[name]
+        renamed = {fk.field for fk in schema.foreign_keys if fk.resource in keyed}
+        if name in keyed:
+            renamed.add(schema.primary_key[0])
+        text = read_csv_text(src.table(name))
+        options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+        with layout.table(name).open("wb") as handle:
+            handle.write((",".join(text.column_names) + "\n").encode("utf-8"))
+            for k in range(copies):
+                suffix = f"-c{k}" if k else ""
+                columns = []
+                for field in text.column_names:
+                    column = text.column(field)
+                    if suffix and field in renamed:
+                        column = pc.binary_join_element_wise(column, pa.scalar(suffix), "")
+                    elif suffix and name == "evidence" and field == "evidence_id":
+                        column = pc.replace_substring_regex(column, r"\.([0-9]+)$", f"{suffix}.\\1")
+                    columns.append(column)
+                pacsv.write_csv(pa.table(columns, names=text.column_names), handle, options)
+    write_descriptor(layout, contract)
+    return layout
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--copies-of", type=Path, default=None, help="multiply this package instead (see --copies)"
+    )
+    parser.add_argument("--copies", type=int, default=10)
     args = parser.parse_args()
+    if args.copies_of is not None:
+        multiply(args.copies_of, args.out, args.copies)
+        print(f"wrote {args.out}: {args.copies} copies of {args.copies_of}'s records")
+        return
     layout = write_package(args.out, args.rows, args.seed)
     print(f"wrote {layout.root}: a memo and {len(TABLES)} tables, of about {args.rows} rows")
 

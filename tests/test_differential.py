@@ -25,7 +25,7 @@ from memo724.validation.schemas import TABLE_SCHEMA_RULES
 from memo724.validation.validate import validate_package
 
 SEED = 724
-MUTATIONS = 36
+MUTATIONS = 24
 Row = dict[str, str]
 
 # Values a careless edit or a broken export leaves behind, for every type.
