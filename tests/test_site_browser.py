@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from memo724.contract import Contract
 from memo724.contract.paths import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -144,25 +145,17 @@ def test_every_evidence_row_is_one_marked_span_reachable_by_keyboard(browser: Br
     assert listed[0] == f"{record_table(record)}/{record_id(record)}"
 
 
-SUBJECTS = {
-    "actor_id": "actors",
-    "event_id": "events",
-    "position_id": "positions",
-    "risk_id": "risks",
-    "source_id": "sources",
-    "assessment_id": "assessments",
-    "relation_id": "relations",
-}
+# Content table -> its column in evidence, as the contract declares them.
+SUBJECTS = Contract(REPO.schemas).evidence_subjects
 
 
 def record_table(row: dict[str, str]) -> str:
-    """The table of the record an evidence row supports, from its id's kind (actor.x.123)."""
-    kind = row["evidence_id"].split(".", 1)[0]
-    return next(t for t in SUBJECTS.values() if t.rstrip("s") == kind)
+    """The table of the record an evidence row supports: the one subject column filled."""
+    return next(t for t, column in SUBJECTS.items() if row.get(column))
 
 
 def record_id(row: dict[str, str]) -> str:
-    return next(row[c] for c, t in SUBJECTS.items() if t == record_table(row) and row.get(c))
+    return row[SUBJECTS[record_table(row)]]
 
 
 def test_selecting_a_span_lists_its_record_and_those_of_the_spans_around_it(

@@ -70,7 +70,8 @@ TABLEAU = [
 ]
 SHARED = "shared event"
 SHARED_COLOUR = "#9a9a9a"
-DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [1, 4], [12, 4]]
+# Stroke dashes, each period short enough to show in a legend symbol: solid, dash, dot, ...
+DASHES = [[1, 0], [6, 2], [2, 2], [1, 3.5], [5, 1.5, 1, 1.5], [3, 5]]
 CONFIG: dict[str, Any] = {
     "font": "DejaVu Sans, Verdana, sans-serif",
     "view": {"stroke": None},
