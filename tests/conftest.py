@@ -60,12 +60,13 @@ def source_copy(tmp_path: Path) -> Callable[[], Layout]:
 @pytest.fixture(scope="session")
 def site_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A release-shaped folder (data, schemas, docs) with its site/ written once per session."""
+    from memo724.publication.release import DOCS
     from memo724.publication.site import write_site
 
     root = tmp_path_factory.mktemp("site-release")
     for part in ("data", "schemas"):
         shutil.copytree(REPO.root / part, root / part)
-    for name in ("datapackage.json", "README.md", "CODEBOOK.md", "CHANGELOG.md", "LICENSE"):
+    for name in ("datapackage.json", *DOCS):
         shutil.copyfile(REPO.root / name, root / name)
     write_site(Layout(root), root / "site")
     return root

@@ -14,6 +14,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from memo724.contract.paths import REPO, Layout
+from memo724.publication.release import DOCS
 from memo724.publication.site import write_site
 from memo724.publication.site.figures import clear_render_cache
 from memo724.publication.site.gather import Evidence
@@ -158,5 +159,6 @@ def test_index_counts_every_table_and_links_its_files(site_release: Path) -> Non
         count = len(rows(table))
         assert re.search(rf"<code>{table}</code></th><td class=\"num\">{count}</td>", html), table
         assert f'href="../data/{table}.csv"' in html
-    assert 'href="../CODEBOOK.md"' in html
+    for doc in DOCS:  # the codebook, the data card and the rest the release ships
+        assert f'href="../{doc}"' in html, doc
     assert "How to cite" in html
