@@ -207,8 +207,8 @@ def test_console_script_exits_non_zero_without_traceback(package_copy: Layout) -
 
 def test_missing_package_is_one_clear_line(tmp_path: Path, capsys) -> None:
     code, err = run(["validate", str(tmp_path)], capsys)
-    assert code == 1
-    assert "no datapackage.json here" in err
+    assert code == 2
+    assert err == f"error: {tmp_path} holds no data package: there is no datapackage.json in it\n"
 
 
 def test_missing_column_and_broken_csv_in_a_copy(package_copy: Layout, capsys) -> None:

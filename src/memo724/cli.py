@@ -12,15 +12,50 @@ from pathlib import Path
 
 from . import __version__
 from .contract.errors import DatasetError, Problem
-from .contract.paths import REPO, Layout
-from .curation.coverage import coverage, exclusions
-from .publication.changes import changelog_top_entry
-from .publication.generate import build_copy, generated_files, stale_files
-from .publication.release import write_release
-from .use.loader import package_layout
-from .use.verify import verify_copy, verify_release
-from .validation.drift import judge, judge_own
-from .validation.validate import read_frame
+from .contract.paths import DESCRIPTOR, REPO, Layout
+
+# Each command imports its own modules when it runs: `memo724 verify` never loads the validators,
+# `memo724 --version` loads nothing.
+
+
+class UsageError(Exception):
+    """A command that cannot run here or on this path: one line, exit status 2."""
+
+
+def _source_checkout(root: Path, command: str) -> Layout:
+    """The checkout the maintainer commands work on, or one line saying this is not one."""
+    if not ((root / "curation").is_dir() and (root / "pyproject.toml").is_file()):
+        raise UsageError(
+            f"`memo724 {command}` is a maintainer command: it works in a source checkout of "
+            f"ponars-memo-724 (with curation/ and pyproject.toml), and {root} is not one"
+        )
+    return Layout(root)
+
+
+def _curation_tools(command: str) -> None:
+    """The curated YAML needs ruamel.yaml, which only the `curation` extra installs."""
+    try:
+        import ruamel.yaml  # noqa: F401
+    except ModuleNotFoundError:
+        raise UsageError(
+            f"`memo724 {command}` needs ruamel.yaml: pip install 'ponars-memo-724[curation]' "
+            "(or `make test` in the checkout, which installs everything)"
+        ) from None
+
+
+def _package_folder(path: Path, *, descriptor_ok: bool = False) -> Path:
+    """A folder holding a data package (or, where allowed, its datapackage.json), resolved."""
+    path = path.resolve()
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or folder")
+    if path.is_file():
+        if descriptor_ok and path.name == DESCRIPTOR:
+            return path.parent
+        wanted = f"a folder or its {DESCRIPTOR}" if descriptor_ok else "a folder"
+        raise UsageError(f"{path} is a file; expected {wanted} holding the data package")
+    if not (path / DESCRIPTOR).is_file():
+        raise UsageError(f"{path} holds no data package: there is no {DESCRIPTOR} in it")
+    return path
 
 
 def _report(problems: list[Problem], label: str) -> int:
@@ -40,6 +75,9 @@ def _locate(problem: Problem, origins: dict[str, list[str]]) -> Problem:
 
 def cmd_build(layout: Layout, check_only: bool = False) -> int:
     """Build into a scratch copy, validate it, and only then replace the generated files."""
+    from .publication.generate import build_copy, generated_files
+    from .validation.drift import judge_own
+
     with tempfile.TemporaryDirectory(prefix=".build-", dir=layout.root) as tmp:
         scratch = Layout(Path(tmp))
         origins = build_copy(layout, scratch)
@@ -57,8 +95,12 @@ def cmd_build(layout: Layout, check_only: bool = False) -> int:
 
 
 def cmd_validate(layout: Layout, frictionless: bool = False) -> int:
+    from .validation.drift import judge
+
     problems = judge(layout.root, frictionless=frictionless)
     if (layout.root / "curation" / "structure.yaml").is_file():
+        from .publication.generate import stale_files
+
         for rel, line in stale_files(layout):
             at = "" if line is None else f" (first difference at line {line})"
             problems.append(
@@ -78,6 +120,9 @@ def cmd_validate(layout: Layout, frictionless: bool = False) -> int:
 
 def cmd_coverage(layout: Layout) -> int:
     """Print the sentence coverage of a copy, and every sentence no statement quotes."""
+    from .curation.coverage import coverage, exclusions
+    from .validation.validate import read_frame
+
     frames = {n: read_frame(layout.table(n)) for n in ("passages", "evidence", "sources")}
     cov = coverage(
         frames["passages"], frames["evidence"], frames["sources"], exclusions(layout.curation)
@@ -92,6 +137,10 @@ def cmd_coverage(layout: Layout) -> int:
 
 
 def cmd_release(layout: Layout, dist: Path) -> int:
+    from .publication.changes import changelog_top_entry
+    from .publication.release import write_release
+    from .validation.drift import judge_own
+
     problems = judge_own(layout, frictionless=True)
     top = changelog_top_entry(layout.root)
     if top is None or top[0] != __version__ or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", top[1]):
@@ -110,6 +159,8 @@ def cmd_release(layout: Layout, dist: Path) -> int:
 
 
 def cmd_verify(copy_root: Path, reference: Path | None) -> int:
+    from .use.verify import verify_copy, verify_release
+
     if reference is None:
         problems, matched, release = verify_release(copy_root)
         against = f"release {release.version} ({release.origin})"
@@ -123,6 +174,7 @@ def cmd_verify(copy_root: Path, reference: Path | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="memo724", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"memo724 {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build data/ and datapackage.json from curation/")
     b.add_argument(
@@ -159,15 +211,28 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
-            return cmd_build(Layout(args.root.resolve()), check_only=args.check)
+            layout = _source_checkout(args.root.resolve(), "build")
+            _curation_tools("build")
+            return cmd_build(layout, check_only=args.check)
         if args.command == "release":
-            return cmd_release(REPO, args.dist.resolve())
+            layout = _source_checkout(REPO.root, "release")
+            _curation_tools("release")
+            return cmd_release(layout, args.dist.resolve())
         if args.command == "verify":
-            return cmd_verify(args.path.resolve(), args.against)
-        root = (args.path or package_layout().root).resolve()
+            return cmd_verify(_package_folder(args.path), args.against)
         if args.command == "coverage":
-            return cmd_coverage(Layout(root))
-        return cmd_validate(Layout(root.parent if root.is_file() else root), args.frictionless)
+            _source_checkout(REPO.root, "coverage")
+            _curation_tools("coverage")
+            return cmd_coverage(Layout(_package_folder(args.path or REPO.root)))
+        if args.path is None:
+            from .use.loader import package_layout
+
+            return cmd_validate(package_layout(), args.frictionless)
+        layout = Layout(_package_folder(args.path, descriptor_ok=True))
+        return cmd_validate(layout, args.frictionless)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except DatasetError as exc:
         return _report(exc.problems, "stopped")
     except Exception as exc:  # the user gets one line, not a traceback (MEMO724_DEBUG shows it)

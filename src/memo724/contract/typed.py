@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import csv
 import json
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -114,6 +116,24 @@ class Unparsed:
     values: list[str]
 
 
+def text_array(values: Sequence[str | None]) -> pa.Array:
+    """A string array from its buffers: `pa.array(list)` would import pandas, which the polars
+    path of the loader does not need (pyarrow asks pandas whether a list is "array-like")."""
+    offsets, data, valid = array("i", [0]), bytearray(), bytearray((len(values) + 7) // 8)
+    for i, value in enumerate(values):
+        if value is not None:
+            data += value.encode("utf-8")
+            valid[i // 8] |= 1 << (i % 8)
+        offsets.append(len(data))
+    nulls = sum(v is None for v in values)
+    return pa.Array.from_buffers(
+        pa.string(),
+        len(values),
+        [pa.py_buffer(bytes(valid)), pa.py_buffer(offsets.tobytes()), pa.py_buffer(bytes(data))],
+        null_count=nulls,
+    )
+
+
 def _fullmatch(text: pa.ChunkedArray, pattern: str) -> pa.ChunkedArray:
     return pc.match_substring_regex(text, f"^(?:{pattern})$")
 
@@ -145,7 +165,7 @@ def parse_column(field: dict[str, Any], text: pa.ChunkedArray) -> tuple[pa.Chunk
     ftype = field.get("type", "string")
     target = arrow_type(field)
     if pa.types.is_dictionary(target):
-        enum = pa.array(field["constraints"]["enum"], type=pa.string())
+        enum = text_array(field["constraints"]["enum"])
         indices = pc.cast(pc.index_in(text, value_set=enum), pa.int32())
         chunks = [
             pa.DictionaryArray.from_arrays(c, enum, ordered=target.ordered) for c in indices.chunks
@@ -154,12 +174,15 @@ def parse_column(field: dict[str, Any], text: pa.ChunkedArray) -> tuple[pa.Chunk
     if ftype == "string":
         return text, "type"
     if ftype == "boolean":
-        truth = pc.is_in(text, value_set=pa.array(TRUE_VALUES))
-        known = pc.or_(truth, pc.is_in(text, value_set=pa.array(FALSE_VALUES)))
+        truth = pc.is_in(text, value_set=text_array(TRUE_VALUES))
+        known = pc.or_(truth, pc.is_in(text, value_set=text_array(FALSE_VALUES)))
         return pc.if_else(known, truth, None), "type"
     if ftype == "date":
         valid = pc.if_else(_fullmatch(text, DATE), text, None)
-        return _per_distinct(valid, date.fromisoformat, pa.date32()), "type"
+        try:  # Arrow's own ISO parser: no Python objects (and no pandas import) for valid data
+            return pc.cast(valid, pa.date32()), "type"
+        except pa.ArrowInvalid:  # an impossible date (2021-02-30): decide per value
+            return _per_distinct(valid, date.fromisoformat, pa.date32()), "type"
     pattern = INTEGER if ftype == "integer" else NUMBER
     valid = pc.if_else(_fullmatch(text, pattern), text, None)
     if ftype == "integer":

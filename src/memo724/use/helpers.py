@@ -8,14 +8,14 @@ memo and the passage that holds each.
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..contract import TABLES, Contract
 from ..contract.paths import Layout
-from ..contract.typed import is_ordinal
 from .loader import frame_attrs, load, package_layout, table_schema
+
+if TYPE_CHECKING:  # imported where used: `import memo724` imports no data library
+    import pandas as pd
 
 DESCRIBE_COLUMNS = (
     "field",
@@ -55,6 +55,10 @@ def describe(table: str | None = None, layout: Layout | None = None) -> pd.DataF
     coded fields, None when not coded), the `references` of a foreign key (`table.field`) and
     `verbatim` (the memo's own words). The table's description and key are in `.attrs`.
     """
+    import pandas as pd
+
+    from ..contract.typed import is_ordinal
+
     layout = layout or package_layout()
     if table is None:
         rows = []

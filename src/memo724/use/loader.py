@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..contract import TABLES, Contract, TableSchema
 from ..contract.memo import read_memo
 from ..contract.paths import REPO, Layout
-from ..contract.typed import arrow_table, to_pandas
+
+if TYPE_CHECKING:  # imported where used: `import memo724` costs neither pandas nor pyarrow
+    import pyarrow as pa
 
 Engine = Literal["pandas", "polars"]
 
@@ -45,6 +45,8 @@ def table_schema(table: str, layout: Layout | None = None) -> TableSchema:
 
 def load_arrow(table: str, layout: Layout | None = None) -> pa.Table:
     """One table as a typed Arrow table; field descriptions are in its schema metadata."""
+    from ..contract.typed import arrow_table
+
     layout = layout or package_layout()
     return arrow_table(table_schema(table, layout), layout.table(table))
 
@@ -79,9 +81,11 @@ def load(table: str, engine: Engine = "pandas", layout: Layout | None = None) ->
         raise ValueError(f"engine must be 'pandas' or 'polars', not {engine!r}")
     layout = layout or package_layout()
     schema = table_schema(table, layout)
-    data = arrow_table(schema, layout.table(table))
+    data = load_arrow(table, layout)
     if engine == "polars":
         return to_polars(data, schema)
+    from ..contract.typed import to_pandas
+
     frame = to_pandas(data)
     frame.attrs.update(frame_attrs(schema))
     return frame

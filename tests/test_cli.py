@@ -1,0 +1,102 @@
+"""The command line never surprises: a version, and one clear line (exit 2) for a wrong place."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import memo724
+import memo724.cli as cli
+from memo724.contract.paths import Layout
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = cli.main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_line_error(err: str) -> str:
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ") and "Traceback" not in err
+    return lines[0]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"memo724 {memo724.__version__}"
+
+
+@pytest.mark.parametrize("command", ["validate", "verify", "coverage"])
+def test_missing_path(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run([command, str(tmp_path / "nope")], capsys)
+    assert code == 2
+    assert one_line_error(err) == f"error: {tmp_path / 'nope'}: no such file or folder"
+
+
+@pytest.mark.parametrize("command", ["validate", "verify", "coverage"])
+def test_file_where_a_folder_is_expected(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("hello\n", encoding="utf-8")
+    code, _, err = run([command, str(readme)], capsys)
+    assert code == 2
+    assert f"{readme} is a file; expected a folder" in one_line_error(err)
+
+
+@pytest.mark.parametrize("command", ["validate", "verify", "coverage"])
+def test_folder_with_no_package(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run([command, str(tmp_path)], capsys)
+    assert code == 2
+    assert one_line_error(err) == (
+        f"error: {tmp_path} holds no data package: there is no datapackage.json in it"
+    )
+
+
+def test_validate_accepts_the_descriptor_itself(
+    package_copy: Layout, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["validate", str(package_copy.descriptor)], capsys)
+    assert code == 0 and out.startswith(f"valid: {package_copy.root}")
+
+
+@pytest.mark.parametrize("argv", [["build"], ["build", "--check"], ["release"], ["coverage"]])
+def test_maintainer_commands_outside_a_checkout(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # As from an installed wheel: the "checkout" above the package is site-packages' parent.
+    monkeypatch.setattr(cli, "REPO", Layout(tmp_path))
+    if argv[0] == "build":
+        argv = [*argv, "--root", str(tmp_path)]
+    code, _, err = run(argv, capsys)
+    assert code == 2
+    line = one_line_error(err)
+    assert f"`memo724 {argv[0]}` is a maintainer command" in line and str(tmp_path) in line
+
+
+def test_maintainer_command_without_the_curation_extra(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "ruamel.yaml", None)  # as if ruamel.yaml were not installed
+    code, _, err = run(["build", "--check"], capsys)
+    assert code == 2
+    assert "pip install 'ponars-memo-724[curation]'" in one_line_error(err)
+
+
+def test_polars_engine_without_polars_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "polars", None)  # as if polars were not installed
+    with pytest.raises(ModuleNotFoundError) as caught:
+        memo724.load("events", engine="polars")
+    message = str(caught.value)
+    assert "\n" not in message and "pip install 'ponars-memo-724[polars]'" in message
