@@ -3,6 +3,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+# A second environment at the lowest versions pyproject.toml allows (constraints/lowest.txt), where
+# `make test` runs the loader, validate and verify tests: the lower bounds are tested, not guessed.
+LOWEST := .venv-lowest
+LOWEST_STAMP := $(LOWEST)/.installed-$(shell cat constraints/lowest.txt | sha256sum | cut -c1-16)
+LOWEST_TESTS := tests/test_loader.py tests/test_imports.py tests/test_cli.py tests/test_verify.py \
+	tests/test_mutations.py --deselect tests/test_loader.py::test_wheel_ships_the_data_and_loads_from_it
 
 # Second implementations the tests check the package with, installed once per machine:
 # the JavaScript datapackage/tableschema libraries (npm ci from tests/js/package-lock.json; skipped
@@ -11,7 +17,7 @@ JS_STAMP := tests/js/node_modules/.installed
 CFF_VENV := $(VENV)/cffconvert
 CFF_STAMP := $(CFF_VENV)/.installed-$(shell cat tests/cff/requirements.lock | sha256sum | cut -c1-16)
 
-.PHONY: release test build validate lint clean tools
+.PHONY: release test test-lowest lowest-constraints build validate lint clean tools
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +39,22 @@ $(CFF_STAMP): tests/cff/requirements.lock $(STAMP)
 
 tools: $(JS_STAMP) $(CFF_STAMP)
 
+$(LOWEST_STAMP): constraints/lowest.txt pyproject.toml | $(STAMP)
+	rm -rf $(LOWEST)
+	$(BIN)/uv venv --quiet --python $(PYTHON) $(LOWEST)
+	VIRTUAL_ENV=$(LOWEST) $(BIN)/uv pip install --quiet -r constraints/lowest.txt
+	VIRTUAL_ENV=$(LOWEST) $(BIN)/uv pip install --quiet --no-deps -e .
+	touch $@
+
+# After changing a lower bound in pyproject.toml: resolve the lowest versions again, then commit.
+lowest-constraints: $(STAMP)
+	$(BIN)/uv pip compile --quiet --resolution lowest-direct --python-version 3.11 \
+		--extra polars --extra curation pyproject.toml constraints/lowest.in \
+		-o constraints/lowest.txt
+
+test-lowest: $(LOWEST_STAMP)
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider $(LOWEST_TESTS)
+
 build: $(STAMP)
 	$(BIN)/memo724 build
 
@@ -49,12 +71,18 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(STAMP) tools
+# The main suite and the lowest-versions tests run side by side; both must pass.
+test: $(STAMP) tools $(LOWEST_STAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(MAKE) --no-print-directory test-lowest > $(LOWEST)/last-run.log 2>&1 & lowest=$$!; \
+	$(BIN)/pytest; main=$$?; \
+	wait $$lowest; low=$$?; \
+	echo "--- lowest supported versions ($(LOWEST), constraints/lowest.txt):"; \
+	tail -n 30 $(LOWEST)/last-run.log; \
+	test $$main -eq 0 && test $$low -eq 0
 
 clean:
-	rm -rf $(VENV) dist
+	rm -rf $(VENV) $(LOWEST) dist

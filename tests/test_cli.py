@@ -56,8 +56,9 @@ def test_folder_with_no_package(
 ) -> None:
     code, _, err = run([command, str(tmp_path)], capsys)
     assert code == 2
+    also = " and no data/ folder" if command == "verify" else ""
     assert one_line_error(err) == (
-        f"error: {tmp_path} holds no data package: there is no datapackage.json in it"
+        f"error: {tmp_path} holds no data package: there is no datapackage.json{also} in it"
     )
 
 

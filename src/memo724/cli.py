@@ -24,10 +24,10 @@ class UsageError(Exception):
 
 def _source_checkout(root: Path, command: str) -> Layout:
     """The checkout the maintainer commands work on, or one line saying this is not one."""
-    if not ((root / "curation").is_dir() and (root / "pyproject.toml").is_file()):
+    if not (root / "curation").is_dir():
         raise UsageError(
             f"`memo724 {command}` is a maintainer command: it works in a source checkout of "
-            f"ponars-memo-724 (with curation/ and pyproject.toml), and {root} is not one"
+            f"ponars-memo-724 (with the curated records in curation/), and {root} is not one"
         )
     return Layout(root)
 
@@ -43,8 +43,11 @@ def _curation_tools(command: str) -> None:
         ) from None
 
 
-def _package_folder(path: Path, *, descriptor_ok: bool = False) -> Path:
-    """A folder holding a data package (or, where allowed, its datapackage.json), resolved."""
+def _package_folder(path: Path, *, descriptor_ok: bool = False, data_ok: bool = False) -> Path:
+    """A folder holding a data package (or, where allowed, its datapackage.json), resolved.
+
+    data_ok: a folder with data/ but no descriptor counts too (verify checks a copy's files).
+    """
     path = path.resolve()
     if not path.exists():
         raise UsageError(f"{path}: no such file or folder")
@@ -53,8 +56,11 @@ def _package_folder(path: Path, *, descriptor_ok: bool = False) -> Path:
             return path.parent
         wanted = f"a folder or its {DESCRIPTOR}" if descriptor_ok else "a folder"
         raise UsageError(f"{path} is a file; expected {wanted} holding the data package")
+    if data_ok and (path / "data").is_dir():
+        return path
     if not (path / DESCRIPTOR).is_file():
-        raise UsageError(f"{path} holds no data package: there is no {DESCRIPTOR} in it")
+        also = " and no data/ folder" if data_ok else ""
+        raise UsageError(f"{path} holds no data package: there is no {DESCRIPTOR}{also} in it")
     return path
 
 
@@ -219,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
             _curation_tools("release")
             return cmd_release(layout, args.dist.resolve())
         if args.command == "verify":
-            return cmd_verify(_package_folder(args.path), args.against)
+            return cmd_verify(_package_folder(args.path, data_ok=True), args.against)
         if args.command == "coverage":
             _source_checkout(REPO.root, "coverage")
             _curation_tools("coverage")
