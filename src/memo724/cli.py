@@ -144,6 +144,7 @@ def cmd_coverage(layout: Layout) -> int:
 
 def cmd_release(layout: Layout, dist: Path) -> int:
     from .publication.changes import changelog_top_entry
+    from .publication.python_dist import build_python_dists
     from .publication.release import write_release
     from .validation.drift import judge_own
 
@@ -159,8 +160,13 @@ def cmd_release(layout: Layout, dist: Path) -> int:
         )
     if problems:
         return _report(problems, "release refused")
-    folder = write_release(layout, dist)
-    print(f"released {folder} and {folder.name}.zip; hashes in {dist / 'SHA256SUMS'}")
+    with tempfile.TemporaryDirectory(prefix=".python-dists-") as tmp:
+        dists = build_python_dists(layout.root, Path(tmp))
+        folder = write_release(layout, dist, python_dists=dists)
+    print(
+        f"released {folder} (with the wheel and sdist) and {folder.name}.zip; "
+        f"hashes in {dist / 'SHA256SUMS'}"
+    )
     return 0
 
 

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from ..contract.typed import arrow_table
 from .changes import row_digests, snapshot_path
 from .datasette import METADATA_NAME, datasette_metadata
 from .package import NAME, descriptor, dump_json, file_facts
+from .python_dist import user_readme
 from .sqlite_export import write_sqlite
 
 DOCS = ("README.md", "CHANGELOG.md", "LICENSE", "CODEBOOK.md", "DATACARD.md", "CITATION.cff")
@@ -170,8 +172,17 @@ def write_release_site(out: Layout, source: Layout) -> None:
     write_site(out, out.root / "site", descriptor=source.descriptor)
 
 
-def write_release(source: Layout, dist: Path, provenance: dict[str, Any] | None = None) -> Path:
-    """Write dist/<name>-<version>/, its zip and SHA256SUMS from source's validated package."""
+def write_release(
+    source: Layout,
+    dist: Path,
+    provenance: dict[str, Any] | None = None,
+    python_dists: Sequence[Path] = (),
+) -> Path:
+    """Write dist/<name>-<version>/, its zip and SHA256SUMS from source's validated package.
+
+    python_dists (the wheel and sdist, see python_dist.py) are copied into the release folder, so
+    the zip a user downloads installs with `pip install` and SHA256SUMS hashes them too.
+    """
     name = release_name()
     final, final_zip = dist / name, dist / f"{name}.zip"
     contract = Contract(source.schemas)
@@ -186,6 +197,11 @@ def write_release(source: Layout, dist: Path, provenance: dict[str, Any] | None 
         shutil.copytree(source.schemas, out.schemas)
         for doc in DOCS:
             shutil.copyfile(source.root / doc, folder / doc)
+        # The release is for users: its README stops where the maintainers' part begins.
+        readme = (source.root / "README.md").read_text(encoding="utf-8")
+        (folder / "README.md").write_text(user_readme(readme), encoding="utf-8")
+        for path in python_dists:
+            shutil.copyfile(path, folder / path.name)
         write_parquet(contract, out.data, folder / "parquet")
         write_sqlite(contract, out.data, folder / f"{NAME}.sqlite")
         write_release_site(out, source)

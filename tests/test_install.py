@@ -1,0 +1,259 @@
+"""A release users can install: its wheel and sdist, and every README snippet run as written.
+
+A fresh virtual environment gets the runtime requirements at the lowest supported versions
+(pandas 2.x, from constraints/lowest.txt, through uv and its per-machine cache, so repeated runs
+are fast); the README's install line then installs the release's wheel there with pip, which must
+change nothing that was installed. Each README snippet runs from the place its marker names:
+`release` (an unzipped release folder), `project` (a user's project with the release unzipped in
+it) or `checkout` (this repository, where the Makefile targets must exist).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from email import message_from_string
+from pathlib import Path
+
+import pytest
+import yaml
+
+from memo724 import __version__
+from memo724.contract import TABLES
+from memo724.contract.paths import REPO, Layout
+from memo724.publication.python_dist import build_python_dists, user_readme
+from memo724.publication.release import write_release
+
+PROVENANCE = {"source_commit": "test", "python": "3.11", "tools": {}, "builder": "test"}
+UV = Path(sys.executable).with_name("uv")
+RUNTIME = ("pandas", "pyarrow", "frictionless", "pandera")
+
+
+@dataclass(frozen=True)
+class Snippet:
+    place: str  # release, project or checkout
+    kind: str  # "" or github-actions / pre-commit for YAML
+    needs: tuple[str, ...]  # libraries beyond the wheel's requirements: run in the dev env
+    lang: str
+    code: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.place} {self.lang}: {self.code.strip().splitlines()[0]}"
+
+
+MARKER = re.compile(r"<!-- snippet: ([^>]*?) -->\n```(\w+)\n(.*?)```", re.S)
+
+
+def readme_snippets(text: str) -> list[Snippet]:
+    out = []
+    for spec, lang, code in MARKER.findall(text):
+        parts = [p.strip() for p in spec.split(",")]
+        needs: tuple[str, ...] = ()
+        kind = ""
+        for extra in parts[1:]:
+            if extra.startswith("needs "):
+                needs = tuple(extra.removeprefix("needs ").split())
+            else:
+                kind = extra
+        out.append(Snippet(parts[0], kind, needs, lang, code))
+    return out
+
+
+def run(argv: list, **kwargs) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(a) for a in argv], capture_output=True, text=True, check=False, **kwargs
+    )
+
+
+@pytest.fixture(scope="module")
+def dists(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return build_python_dists(REPO.root, tmp_path_factory.mktemp("python-dists"))
+
+
+@pytest.fixture(scope="module")
+def release(dists: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A release written from a copy of the checkout's package, carrying the wheel and sdist."""
+    source = Layout(tmp_path_factory.mktemp("source"))
+    for part in ("data", "schemas"):
+        shutil.copytree(REPO.root / part, source.root / part)
+    for name in ("datapackage.json", "README.md", "CODEBOOK.md", "CHANGELOG.md", "LICENSE"):
+        shutil.copyfile(REPO.root / name, source.root / name)
+    project = tmp_path_factory.mktemp("project")
+    write_release(source, project / "dist", PROVENANCE, python_dists=dists)
+    # As a user has it: the zip unzipped into their project folder.
+    with zipfile.ZipFile(project / "dist" / f"ponars-memo-724-{__version__}.zip") as archive:
+        archive.extractall(project)
+    return project / f"ponars-memo-724-{__version__}"
+
+
+@pytest.fixture(scope="module")
+def user_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh environment with pip and the runtime requirements at their lowest (pandas 2.x)."""
+    venv = tmp_path_factory.mktemp("user") / "venv"
+    made = run([UV, "venv", "--quiet", "--seed", "--python", sys.executable, venv])
+    assert made.returncode == 0, made.stderr
+    lowest = REPO.root / "constraints" / "lowest.txt"
+    env = {**os.environ, "VIRTUAL_ENV": str(venv)}
+    done = run([UV, "pip", "install", "--quiet", "-c", lowest, *RUNTIME], env=env)
+    assert done.returncode == 0, done.stderr
+    return venv
+
+
+def freeze(venv: Path) -> set[str]:
+    out = run([UV, "pip", "freeze"], env={**os.environ, "VIRTUAL_ENV": str(venv)})
+    return set(out.stdout.splitlines())
+
+
+def user_env(venv: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    return {**env, "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"}
+
+
+def run_snippet(snippet: Snippet, cwd: Path, venv: Path) -> None:
+    """Run one snippet from cwd as its reader would; fail naming it."""
+    env = user_env(venv)
+    if snippet.needs:  # polars, duckdb: the project's own environment has them
+        env = {
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        }
+    commands: list[list[str]] = []
+    if snippet.lang == "sh":
+        commands = [["bash", "-euo", "pipefail", "-c", snippet.code]]
+    elif snippet.lang == "python":
+        script = cwd / ".snippet.py"
+        script.write_text(snippet.code, encoding="utf-8")
+        commands = [["python", str(script)]]
+    elif snippet.kind == "github-actions":
+        steps = yaml.safe_load(snippet.code)["jobs"]["vendored-data"]["steps"]
+        assert {s["uses"].split("@")[0] for s in steps if "uses" in s} == {
+            "actions/checkout",
+            "actions/setup-python",
+        }
+        commands = [["bash", "-euo", "pipefail", "-c", s["run"]] for s in steps if "run" in s]
+    elif snippet.kind == "pre-commit":
+        hooks = [h for repo in yaml.safe_load(snippet.code)["repos"] for h in repo["hooks"]]
+        assert all(h["language"] == "system" and h["pass_filenames"] is False for h in hooks)
+        commands = [shlex.split(h["entry"]) for h in hooks]
+    assert commands, f"no way to run {snippet.label}"
+    for argv in commands:
+        done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, f"{snippet.label}\n{done.stdout}\n{done.stderr}"
+        (cwd / ".snippet.py").unlink(missing_ok=True)
+
+
+# -- the distributions -----------------------------------------------------------------------
+
+
+def test_release_carries_the_wheel_and_sdist_hashed(release: Path, dists: list[Path]) -> None:
+    wheel, sdist = (release / d.name for d in dists)
+    assert wheel.name == f"ponars_memo_724-{__version__}-py3-none-any.whl"
+    assert sdist.name == f"ponars_memo_724-{__version__}.tar.gz"
+    sums = (release.parent / "dist" / "SHA256SUMS").read_text(encoding="utf-8")
+    for path in (wheel, sdist):
+        assert f"  {release.name}/{path.name}\n" in sums
+        assert path.read_bytes() == (dists[0].parent / path.name).read_bytes()
+
+
+def test_wheel_and_sdist_are_byte_reproducible(dists: list[Path], tmp_path: Path) -> None:
+    again = build_python_dists(REPO.root, tmp_path)
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in dists]
+
+
+def test_wheel_and_release_get_the_readme_user_part(release: Path, dists: list[Path]) -> None:
+    readme = (REPO.root / "README.md").read_text(encoding="utf-8")
+    user = user_readme(readme)
+    assert "## Install" in user and "## Maintaining" not in user and "make test" not in user
+    assert (release / "README.md").read_text(encoding="utf-8") == user
+    with zipfile.ZipFile(dists[0]) as archive:
+        name = f"ponars_memo_724-{__version__}.dist-info/METADATA"
+        metadata = message_from_string(archive.read(name).decode("utf-8"))
+    assert metadata.get_payload() == user
+    assert metadata["Requires-Python"] == ">=3.11"
+    runtime = [r for r in metadata.get_all("Requires-Dist") if "extra ==" not in r]
+    assert sorted(r.split(">=")[0] for r in runtime) == sorted(RUNTIME), runtime
+    assert not [r for r in runtime if "==" in r or "<" in r], runtime  # ranges, no caps
+
+
+# -- installing it next to pandas 2.x ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def installed(release: Path, user_venv: Path) -> tuple[set[str], set[str]]:
+    """Run the README's install snippet in the fresh environment; its packages before and after."""
+    before = freeze(user_venv)
+    install = readme_snippets((REPO.root / "README.md").read_text(encoding="utf-8"))[0]
+    assert install.place == "release" and "pip install" in install.code
+    run_snippet(install, release, user_venv)
+    return before, freeze(user_venv)
+
+
+def test_wheel_installs_next_to_pandas_2_without_changing_it(
+    installed: tuple[set[str], set[str]],
+) -> None:
+    before, after = installed
+    assert any(line.startswith("pandas==2.") for line in before), before
+    assert before - after == set()
+    (added,) = after - before
+    assert added.startswith("ponars-memo-724")
+
+
+def test_installed_wheel_loads_every_table_and_validates_its_copy(
+    installed: tuple[set[str], set[str]], user_venv: Path, tmp_path: Path
+) -> None:
+    env = user_env(user_venv)
+    script = (
+        "import memo724, sys\n"
+        f"for name in {TABLES!r}:\n"
+        "    assert len(memo724.load(name)) > 0, name\n"
+        "assert 'frictionless' not in sys.modules and 'pandera' not in sys.modules\n"
+        "import pandas; print(pandas.__version__)\n"
+    )
+    loaded = run(["python", "-c", script], cwd=tmp_path, env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.startswith("2.")
+    checked = run(["memo724", "validate"], cwd=tmp_path, env=env)
+    assert checked.returncode == 0, checked.stderr
+    assert "site-packages/memo724/package" in checked.stdout
+    for command in ("build", "release", "coverage"):
+        refused = run(["memo724", command], cwd=tmp_path, env=env)
+        assert refused.returncode == 2
+        assert refused.stderr.count("\n") == 1 and "maintainer command" in refused.stderr
+
+
+# -- the README ----------------------------------------------------------------------------------
+
+
+def test_every_readme_code_block_is_a_marked_snippet() -> None:
+    text = (REPO.root / "README.md").read_text(encoding="utf-8")
+    fences = re.findall(r"^```\w*$", text, re.M)
+    snippets = readme_snippets(text)
+    assert len(fences) == 2 * len(snippets), "a code block without a <!-- snippet: ... --> marker"
+    assert {s.place for s in snippets} == {"release", "project", "checkout"}
+    assert not re.search(r"memo.724[^\n]*@v\d|rev: v\d|<this repository>", text)  # no tag yet
+
+
+def test_readme_snippets_run_as_written(
+    installed: tuple[set[str], set[str]], release: Path, user_venv: Path
+) -> None:
+    snippets = readme_snippets((REPO.root / "README.md").read_text(encoding="utf-8"))[1:]
+    places = {"release": release, "project": release.parent}
+    ran = 0
+    for snippet in snippets:
+        if snippet.place == "checkout":  # make release / make test (this run): targets exist
+            makefile = (REPO.root / "Makefile").read_text(encoding="utf-8")
+            for line in snippet.code.splitlines():
+                target = line.split("#")[0].split()
+                assert target[:1] == ["make"] and len(target) == 2, line
+                assert re.search(rf"^{target[1]}:", makefile, re.M), line
+            continue
+        run_snippet(snippet, places[snippet.place], user_venv)
+        ran += 1
+    assert ran >= 8
