@@ -28,7 +28,7 @@ from memo724 import __version__
 from memo724.contract import TABLES
 from memo724.contract.paths import REPO, Layout
 from memo724.publication.python_dist import build_python_dists, user_readme
-from memo724.publication.release import write_release
+from memo724.publication.release import DOCS, write_release
 
 PROVENANCE = {"source_commit": "test", "python": "3.11", "tools": {}, "builder": "test"}
 UV = Path(sys.executable).with_name("uv")
@@ -83,7 +83,7 @@ def release(dists: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path
     source = Layout(tmp_path_factory.mktemp("source"))
     for part in ("data", "schemas"):
         shutil.copytree(REPO.root / part, source.root / part)
-    for name in ("datapackage.json", "README.md", "CODEBOOK.md", "CHANGELOG.md", "LICENSE"):
+    for name in ("datapackage.json", *DOCS):
         shutil.copyfile(REPO.root / name, source.root / name)
     project = tmp_path_factory.mktemp("project")
     write_release(source, project / "dist", PROVENANCE, python_dists=dists)
