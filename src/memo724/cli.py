@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .contract.errors import DatasetError, Problem
-from .contract.paths import DESCRIPTOR, REPO, Layout
+from .contract.paths import DESCRIPTOR, REPO, REPO_ROOT, Layout
 
 # Each command imports its own modules when it runs: `memo724 verify` never loads the validators,
 # `memo724 --version` loads nothing.
@@ -161,7 +161,8 @@ def cmd_release(layout: Layout, dist: Path) -> int:
     if problems:
         return _report(problems, "release refused")
     with tempfile.TemporaryDirectory(prefix=".python-dists-") as tmp:
-        dists = build_python_dists(layout.root, Path(tmp))
+        # The wheel and sdist of the code that runs: this checkout's pyproject.toml and src/.
+        dists = build_python_dists(REPO_ROOT, Path(tmp))
         folder = write_release(layout, dist, python_dists=dists)
     print(
         f"released {folder} (with the wheel and sdist) and {folder.name}.zip; "

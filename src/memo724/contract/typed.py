@@ -134,6 +134,11 @@ def text_array(values: Sequence[str | None]) -> pa.Array:
     )
 
 
+def _null(typ: pa.DataType) -> pa.Scalar:
+    """A typed null; a bare None would go through pyarrow's Python conversion (importing pandas)."""
+    return pa.nulls(1, typ)[0]
+
+
 def _fullmatch(text: pa.ChunkedArray, pattern: str) -> pa.ChunkedArray:
     return pc.match_substring_regex(text, f"^(?:{pattern})$")
 
@@ -176,15 +181,15 @@ def parse_column(field: dict[str, Any], text: pa.ChunkedArray) -> tuple[pa.Chunk
     if ftype == "boolean":
         truth = pc.is_in(text, value_set=text_array(TRUE_VALUES))
         known = pc.or_(truth, pc.is_in(text, value_set=text_array(FALSE_VALUES)))
-        return pc.if_else(known, truth, None), "type"
+        return pc.if_else(known, truth, _null(pa.bool_())), "type"
     if ftype == "date":
-        valid = pc.if_else(_fullmatch(text, DATE), text, None)
+        valid = pc.if_else(_fullmatch(text, DATE), text, _null(pa.string()))
         try:  # Arrow's own ISO parser: no Python objects (and no pandas import) for valid data
             return pc.cast(valid, pa.date32()), "type"
         except pa.ArrowInvalid:  # an impossible date (2021-02-30): decide per value
             return _per_distinct(valid, date.fromisoformat, pa.date32()), "type"
     pattern = INTEGER if ftype == "integer" else NUMBER
-    valid = pc.if_else(_fullmatch(text, pattern), text, None)
+    valid = pc.if_else(_fullmatch(text, pattern), text, _null(pa.string()))
     if ftype == "integer":
         valid = pc.replace_substring_regex(valid, r"^\+", "")
         try:
