@@ -255,7 +255,7 @@ def pandas_dtype(field: dict[str, Any]) -> Any:
         return pd.ArrowDtype(pa.date32())
     if pa.types.is_dictionary(typ):
         return pd.CategoricalDtype(field["constraints"]["enum"], ordered=is_ordinal(field))
-    return pd.StringDtype()
+    return pd.StringDtype("pyarrow")
 
 
 def _pandas_type(typ: pa.DataType) -> Any:
@@ -268,7 +268,7 @@ def _pandas_type(typ: pa.DataType) -> Any:
     if pa.types.is_boolean(typ):
         return pd.BooleanDtype()
     if pa.types.is_string(typ) or pa.types.is_large_string(typ):
-        return pd.StringDtype()
+        return pd.StringDtype("pyarrow")
     if pa.types.is_date32(typ):
         return pd.ArrowDtype(pa.date32())
     return None  # dictionaries become categoricals by default

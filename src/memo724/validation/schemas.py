@@ -121,7 +121,9 @@ def _arrow(series: pd.Series) -> pyarrow.ChunkedArray | pyarrow.Array:
     if isinstance(series.dtype, pd.CategoricalDtype):
         return pyarrow.array(series.astype("string").array)
     try:
-        return pyarrow.chunked_array(series.array._pa_array)  # Arrow-backed: no copy
+        data = series.array._pa_array  # Arrow-backed: no copy
+        # pandas 2.x already holds a ChunkedArray, which pyarrow < 16 cannot wrap again
+        return data if isinstance(data, pyarrow.ChunkedArray) else pyarrow.chunked_array(data)
     except AttributeError:
         return pyarrow.array(series.array, from_pandas=True)
 
