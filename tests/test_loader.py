@@ -29,7 +29,7 @@ def expected_dtype(field: dict) -> object:
         return pd.BooleanDtype()
     if enum:
         return pd.CategoricalDtype(enum, ordered=field.get("categoriesOrdered") is True)
-    return pd.StringDtype()
+    return pd.StringDtype("pyarrow")
 
 
 @pytest.mark.parametrize("name", TABLES)
