@@ -152,6 +152,7 @@ SUBJECTS = {
     "source_id": "sources",
     "assessment_id": "assessments",
     "relation_id": "relations",
+    "time_link_id": "time_links",
 }
 
 
