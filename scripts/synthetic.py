@@ -15,6 +15,7 @@ import argparse
 import csv
 import random
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from memo724.contract import NAME_SEPARATOR, TABLES, Contract, singular
 from memo724.contract.edtf import bounds
 from memo724.contract.memo import sha256_of
 from memo724.contract.paths import MEMO_NAME, REPO, Layout
+from memo724.contract.timeline import TimeLink, derive_windows
 from memo724.publication.package import write_descriptor
 
 Row = dict[str, str]
@@ -38,6 +40,7 @@ SHARES = {
     "sources": 0.04,
     "assessments": 0.11,
     "relations": 0.11,
+    "time_links": 0.03,
 }
 EDTF_POOL = [
     "",
@@ -283,6 +286,36 @@ class Generator:
                 if "hedge" in row:  # certainty below the top and likelihood bands need a hedge
                     row["hedge"] = self.rng.choice(said)
             self.attribute(table)
+        self.place_in_time()
+
+    def place_in_time(self) -> None:
+        """Time links anchor events to the memo's date; events' windows follow the contract rule."""
+        if "time_links" not in self.tables:
+            return
+        document = self.tables["documents"][0]
+        stated = {
+            r["event_id"]: (_day(r["date_start"]), _day(r["date_end"]))
+            for r in self.tables["events"]
+        }
+        for row in self.tables["time_links"]:
+            # 'before' the memo bounds an undated event; a dated one gets 'includes', which adds
+            # no constraint and so can never contradict its stated date.
+            undated = stated.get(row["event_id"]) == (None, None)
+            row["relation"] = "before" if undated else "includes"
+            row["anchor_event_id"] = ""
+            row["anchor_document_id"] = self.key_of("documents", document)
+        links = [
+            TimeLink(r["time_link_id"], r["event_id"], r["relation"], None)
+            for r in self.tables["time_links"]
+        ]
+        windows, _ = derive_windows(
+            stated, links, (_day(document["date_start"]), _day(document["date_end"]))
+        )
+        for r in self.tables["events"]:
+            w = windows[r["event_id"]]
+            r["time_start"] = w.start.isoformat() if w.start else ""
+            r["time_end"] = w.end.isoformat() if w.end else ""
+            r["time_basis"] = w.basis
 
     def attribute(self, table: str) -> None:
         """The view holder is named exactly when the view is an actor's; a risk's is a perceiver."""
@@ -299,6 +332,10 @@ class Generator:
                 row["attribution"], row["attributed_to_actor_id"] = "author", ""
             else:
                 row["attributed_to_actor_id"] = self.rng.choice(options)
+
+
+def _day(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def write_package(root: Path, rows: int, seed: int = 1, schemas: Path = REPO.schemas) -> Layout:

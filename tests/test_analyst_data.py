@@ -4,6 +4,7 @@ no released id gone unexplained, and the new rules enforced by the validator."""
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -172,3 +173,14 @@ def test_validator_enforces_hedging_and_attribution(
     assert ("positions", "certainty-needs-hedge", "certainty") in found
     assert ("assessments", "view-holder", "attributed_to_actor_id") in found
     assert ("risks", "view-holder-perceives", "attributed_to_actor_id") in found
+
+
+def test_figures_command_prints_the_issue_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    from memo724.cli import main
+
+    assert main(["figures"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"occurred/reported events with a time window +(\d+) of \1 \(100%\)", out)
+    assert re.search(r"orphan actors +0\n", out)
+    assert re.search(r"duplicate groups .* (\d+) \(\1 allowlisted with a reason, 0 not\)", out)
+    assert re.search(r"sources cited by the evidence of a row +(\d+) of \1 ", out)

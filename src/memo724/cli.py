@@ -221,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="a release's datapackage.json or SHA256SUMS (default: this installed version's)",
     )
+    g = sub.add_parser("figures", help="print the data-quality figures (issue 7) of a built copy")
+    g.add_argument(
+        "path", nargs="?", type=Path, default=None, help="source checkout (default: this one)"
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -233,6 +237,11 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_release(layout, args.dist.resolve())
         if args.command == "verify":
             return cmd_verify(_package_folder(args.path, data_ok=True), args.against)
+        if args.command == "figures":
+            from .publication.figures import figures_text
+
+            print(figures_text(Layout((args.path or REPO.root).resolve())))
+            return 0
         if args.command == "coverage":
             _source_checkout(REPO.root, "coverage")
             _curation_tools("coverage")

@@ -24,6 +24,7 @@ TABLES: tuple[str, ...] = (
     "sources",
     "assessments",
     "relations",
+    "time_links",
     "evidence",
 )
 

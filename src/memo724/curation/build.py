@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from ..contract.edtf import EDTFError, bounds
 from ..contract.errors import DatasetError, Problem
 from ..contract.memo import read_memo
 from ..contract.paths import Layout
+from ..contract.timeline import TimeLink, derive_windows
 from .quotes import QuoteError, locate
 from .records import Record, load_yaml, read_records
 from .structure import Structure, read_structure
@@ -32,7 +34,7 @@ CHILD_LISTS: dict[str, dict[str, str]] = {
 # Fields the build computes; a curator who writes them gets an error.
 DERIVED: dict[str, set[str]] = {
     "actors": {"names_as_written"},
-    "events": {"plover_event_type", "plover_quad_class"},
+    "events": {"plover_event_type", "plover_quad_class", "time_start", "time_end", "time_basis"},
     "documents": {"title", "date_as_printed", "path", "media_type", "sha256", "code_points"},
 }
 
@@ -257,6 +259,57 @@ class Builder:
                     )
                 )
 
+    def derive_time(self) -> None:
+        """Each event's time window from its stated date and the time links (contract.timeline)."""
+        rows = self.tables.rows
+        events = rows.get("events", [])
+        documents = rows.get("documents", [])
+        stated = {r["event_id"]: (_day(r["date_start"]), _day(r["date_end"])) for r in events}
+        links = [
+            TimeLink(r["time_link_id"], r["event_id"], r["relation"], r["anchor_event_id"] or None)
+            for r in rows.get("time_links", [])
+        ]
+        for r, origin in zip(
+            rows.get("time_links", []), self.tables.origins.get("time_links", []), strict=True
+        ):
+            unknown = [v for v in (r["event_id"], r["anchor_event_id"]) if v and v not in stated]
+            if unknown:
+                self.problems.append(Problem(origin, "time-link", f"no event {unknown[0]!r}"))
+            if bool(r["anchor_event_id"]) == bool(r["anchor_document_id"]):
+                self.problems.append(
+                    Problem(
+                        origin,
+                        "time-link",
+                        "give exactly one of anchor_event_id, anchor_document_id",
+                    )
+                )
+        document = (
+            (_day(documents[0]["date_start"]), _day(documents[0]["date_end"]))
+            if documents
+            else (None, None)
+        )
+        windows, conflicts = derive_windows(stated, links, document)
+        origins = dict(
+            zip(
+                (r["time_link_id"] for r in rows.get("time_links", [])),
+                self.tables.origins.get("time_links", []),
+                strict=True,
+            )
+        )
+        for c in conflicts:
+            self.problems.append(
+                Problem(
+                    origins.get(c.link_id, "curation/records"),
+                    "time-link",
+                    f"{c.link_id}: {c.message}",
+                )
+            )
+        for r in events:
+            w = windows[r["event_id"]]
+            r["time_start"] = w.start.isoformat() if w.start else ""
+            r["time_end"] = w.end.isoformat() if w.end else ""
+            r["time_basis"] = w.basis
+
     # -- whole build -----------------------------------------------------------------------
 
     def passages(self) -> None:
@@ -302,6 +355,7 @@ class Builder:
             self.check_verbatim(record, row, [start for _, start in spans])
             self.child_rows(record)
             self.tables.add(record.table, row, record.where())
+        self.derive_time()
         if self.problems:
             raise DatasetError(self.problems)
         for table in self.contract.tables:
@@ -309,6 +363,10 @@ class Builder:
             self.tables.origins.setdefault(table, [])
         sort_tables(self.tables, self.contract)
         return self.tables
+
+
+def _day(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def natural_key(value: str) -> list[Any]:

@@ -8,12 +8,15 @@ tables given as context and the contract; nothing here knows how the tables were
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from ..contract import TableSchema
+from ..contract.timeline import TimeLink, Window, derive_windows
 from .checks import filled, row_rule
 
 # Certainty values that need the memo's qualifying words in `hedge` (all but the top of the scale).
@@ -106,6 +109,141 @@ def attribution_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -
     return out
 
 
+def _day(value: Any) -> date | None:
+    """A date cell as read (text, date, timestamp or missing) as a date; unreadable -> None."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None  # the type check reports it
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _windows(
+    events: pd.DataFrame, tables: Mapping[str, pd.DataFrame]
+) -> tuple[dict[str, Window], set[str]] | None:
+    """Windows re-derived from the stated dates and the time links (contract.timeline), and the
+    ids of links that contradict them; None when a table or column the rule needs is missing."""
+    links, documents = tables.get("time_links"), tables.get("documents")
+    if links is None or documents is None:
+        return None
+    if not {"event_id", "date_start", "date_end"} <= set(events.columns):
+        return None
+    if not {"time_link_id", "event_id", "relation", "anchor_event_id"} <= set(links.columns):
+        return None
+    stated = {
+        str(e): (_day(s), _day(t))
+        for e, s, t in zip(
+            events["event_id"], events["date_start"], events["date_end"], strict=True
+        )
+        if _text(e) is not None
+    }
+    parsed = [
+        TimeLink(str(i), str(e), str(r), _text(a))
+        for i, e, r, a in zip(
+            links["time_link_id"],
+            links["event_id"],
+            links["relation"],
+            links["anchor_event_id"],
+            strict=True,
+        )
+        if None not in (_text(i), _text(e), _text(r))
+    ]
+    document: tuple[date | None, date | None] = (None, None)
+    if len(documents) and {"date_start", "date_end"} <= set(documents.columns):
+        document = (_day(documents["date_start"].iloc[0]), _day(documents["date_end"].iloc[0]))
+    windows, conflicts = derive_windows(stated, parsed, document)
+    return windows, {c.link_id for c in conflicts}
+
+
+def time_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -> list[pa.Check]:
+    """Events' windows must be what contract.timeline derives; time links must be consistent.
+
+    The windows are derived once, here, from the tables given as context; the checks keep only
+    plain dictionaries (no frame), so no reference cycle ties a frame to its schema.
+    """
+    out: list[pa.Check] = []
+    events = tables.get("events")
+    derived = None if events is None else _windows(events, tables)
+    if derived is None:
+        return out
+    windows, conflicts = derived
+    if schema.name == "events" and {"time_start", "time_end", "time_basis"} <= set(
+        schema.field_names
+    ):
+        expected: dict[str, dict[str, Any]] = {
+            "time_start": {e: w.start for e, w in windows.items()},
+            "time_end": {e: w.end for e, w in windows.items()},
+            "time_basis": {e: w.basis for e, w in windows.items()},
+        }
+        for field, by_event in expected.items():
+
+            def same(
+                frame: pd.DataFrame, field: str = field, by_event: dict[str, Any] = by_event
+            ) -> np.ndarray:
+                read = _text if field == "time_basis" else _day
+                return np.asarray(
+                    [
+                        read(cell) == by_event.get(str(e))
+                        for e, cell in zip(frame["event_id"], frame[field], strict=True)
+                    ],
+                    dtype=bool,
+                )
+
+            out.append(
+                row_rule(
+                    same,
+                    "time-window",
+                    field,
+                    f"{field} must be what the stated date and the time links give"
+                    " (contract.timeline)",
+                    ["event_id", field],
+                )
+            )
+    if schema.name == "time_links" and "anchor_document_id" in schema.field_names:
+        bad = frozenset(conflicts)
+        out += [
+            row_rule(
+                lambda f: ~f["time_link_id"].astype(object).isin(bad).to_numpy(dtype=bool),
+                "time-consistent",
+                "relation",
+                "the link contradicts the dates and links of its event and anchor",
+                ["time_link_id"],
+            ),
+            row_rule(
+                lambda f: filled(f["anchor_event_id"]) != filled(f["anchor_document_id"]),
+                "one-anchor",
+                "anchor_event_id",
+                "exactly one of anchor_event_id and anchor_document_id must be filled",
+                ["anchor_event_id", "anchor_document_id"],
+            ),
+            row_rule(
+                lambda f: (
+                    ~filled(f["anchor_event_id"])
+                    | np.asarray(
+                        (
+                            f["anchor_event_id"].astype("string") != f["event_id"].astype("string")
+                        ).fillna(True),
+                        dtype=bool,
+                    )
+                ),
+                "not-self",
+                "anchor_event_id",
+                "an event cannot be its own anchor",
+                ["anchor_event_id", "event_id"],
+            ),
+        ]
+    return out
+
+
 def model_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -> list[pa.Check]:
     """Every rule of this module for one table (row rules on the frame being validated)."""
-    return [*hedging_rules(schema), *attribution_rules(schema, tables)]
+    return [*hedging_rules(schema), *attribution_rules(schema, tables), *time_rules(schema, tables)]

@@ -1,0 +1,148 @@
+"""Relative time: deriving each event's time window from its stated date and its time links.
+
+The rule belongs to the contract, so the build (which writes the windows) and the validator
+(which re-derives and checks them on any copy) apply the same one. A time link says "event
+<relation> anchor" (TimeML TLINK types); the anchor is another event or the memo's own date.
+
+- A stated date gives the window itself (basis `stated`); links on such an event must agree with
+  it (their constraints must leave a non-empty window) but do not narrow it.
+- Otherwise the window is the intersection of what the links imply, to a fixed point (an anchor's
+  own window may be derived):
+  before A -> end <= A's latest end; after A -> start >= A's earliest start;
+  during / simultaneous / begins / ends A -> both; includes / overlaps A -> nothing.
+  With the memo's own date as anchor, `before` and `overlaps` both bound the part of the event the
+  memo reports: end <= the memo's last day.
+- Basis: `anchored` when a link to another event bounds the window, else `document-date` when a
+  link to the memo's date does, else `unknown`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+RELATIONS = ("before", "after", "during", "includes", "simultaneous", "overlaps", "begins", "ends")
+BASES = ("stated", "anchored", "document-date", "unknown")
+
+_LOWER = {"after", "during", "simultaneous", "begins", "ends"}
+_UPPER = {"before", "during", "simultaneous", "begins", "ends"}
+_DOCUMENT_UPPER = {"before", "overlaps", "during", "simultaneous", "ends"}
+
+
+@dataclass(frozen=True)
+class Window:
+    start: date | None
+    end: date | None
+    basis: str
+
+    @property
+    def bounded(self) -> bool:
+        return self.start is not None or self.end is not None
+
+
+@dataclass(frozen=True)
+class TimeLink:
+    link_id: str
+    event_id: str
+    relation: str
+    anchor_event_id: str | None  # None: the anchor is the memo's own date
+
+
+@dataclass(frozen=True)
+class Conflict:
+    link_id: str
+    event_id: str
+    message: str
+
+
+def _constraint(
+    link: TimeLink, anchor: tuple[date | None, date | None]
+) -> tuple[date | None, date | None]:
+    a_start, a_end = anchor
+    if link.anchor_event_id is None:
+        return None, (a_end if link.relation in _DOCUMENT_UPPER else None)
+    lower = a_start if link.relation in _LOWER else None
+    upper = a_end if link.relation in _UPPER else None
+    return lower, upper
+
+
+def _narrow(
+    window: tuple[date | None, date | None], bound: tuple[date | None, date | None]
+) -> tuple[date | None, date | None]:
+    start, end = window
+    lo, hi = bound
+    if lo is not None and (start is None or lo > start):
+        start = lo
+    if hi is not None and (end is None or hi < end):
+        end = hi
+    return start, end
+
+
+def derive_windows(
+    stated: dict[str, tuple[date | None, date | None]],
+    links: list[TimeLink],
+    document: tuple[date | None, date | None],
+) -> tuple[dict[str, Window], list[Conflict]]:
+    """Each event's window and basis, and every link that contradicts the windows.
+
+    `stated` maps every event id to its stated (start, end); (None, None) when it has no date.
+    Links naming an unknown event or anchor are skipped (foreign keys report them).
+    """
+    has_date = {e for e, (s, t) in stated.items() if s is not None or t is not None}
+    links = [
+        k
+        for k in links
+        if k.event_id in stated and (k.anchor_event_id is None or k.anchor_event_id in stated)
+    ]
+    windows = {e: stated[e] if e in has_date else (None, None) for e in stated}
+    for _ in range(len(links) + 1):
+        changed = False
+        for link in links:
+            if link.event_id in has_date:
+                continue
+            anchor = document if link.anchor_event_id is None else windows[link.anchor_event_id]
+            new = _narrow(windows[link.event_id], _constraint(link, anchor))
+            if new != windows[link.event_id]:
+                windows[link.event_id], changed = new, True
+        if not changed:
+            break
+    conflicts = []
+    for link in links:
+        anchor = document if link.anchor_event_id is None else windows[link.anchor_event_id]
+        start, end = _narrow(windows[link.event_id], _constraint(link, anchor))
+        if start is not None and end is not None and start > end:
+            conflicts.append(
+                Conflict(
+                    link.link_id,
+                    link.event_id,
+                    f"'{link.relation}' its anchor leaves no day for the event ({start} > {end})",
+                )
+            )
+    result = {}
+    for event, (start, end) in windows.items():
+        basis = "stated" if event in has_date else _basis(event, links, windows, document)
+        result[event] = Window(start, end, basis if (start or end) else "unknown")
+    return result, conflicts
+
+
+def _basis(
+    event: str,
+    links: list[TimeLink],
+    windows: dict[str, tuple[date | None, date | None]],
+    document: tuple[date | None, date | None],
+) -> str:
+    by_event = by_document = False
+    for link in links:
+        if link.event_id != event:
+            continue
+        anchor = document if link.anchor_event_id is None else windows[link.anchor_event_id]
+        lo, hi = _constraint(link, anchor)
+        if lo is None and hi is None:
+            continue
+        if link.anchor_event_id is None:
+            by_document = True
+        else:
+            by_event = True
+    if by_event:
+        return "anchored"
+    return "document-date" if by_document else "unknown"

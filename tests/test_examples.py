@@ -1,0 +1,83 @@
+"""The three analyst questions of EXAMPLES.md: each query runs exactly as written in the docs
+and gives the answer expected from reading the memo."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import io
+import re
+from typing import Any
+
+import pytest
+
+from memo724.contract.paths import REPO
+
+BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def answers() -> dict[str, Any]:
+    text = (REPO.root / "EXAMPLES.md").read_text(encoding="utf-8")
+    blocks = BLOCK.findall(text)
+    assert len(blocks) == 4, "a set-up block and one block per question"
+    namespace: dict[str, Any] = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for block in blocks:
+            exec(compile(block, "EXAMPLES.md", "exec"), namespace)
+    return namespace
+
+
+def test_timeline_of_russias_actions_toward_the_taliban_since_2021(answers: dict) -> None:
+    timeline = answers["timeline"]
+    # The immediate reaction to the August 2021 takeover (anchored to it), then the late-October
+    # Moscow talks; nothing from before 2021 (the 2003 listing, the mid-2010s contacts).
+    assert list(timeline["event_id"]) == [
+        "deputy-foreign-minister-remark-on-afghan-counterterrorism",
+        "kremlin-calls-for-recognizing-taliban-control",
+        "moscow-message-ball-on-taliban-side",
+        "russian-embassy-ready-to-interact",
+        "moscow-regional-talks-on-afghanistan",
+    ]
+    starts = list(timeline["time_start"])
+    assert starts == sorted(starts) and starts[0] == datetime.date(2021, 8, 1)
+    assert set(timeline["time_basis"]) == {"anchored", "stated"}
+
+
+def test_whom_russia_works_with_and_in_which_forums(answers: dict) -> None:
+    assert answers["partners"] == [
+        "afghan-de-facto-authorities",  # the embassy's readiness to interact
+        "csto",  # member, leader, co-agent of the drill
+        "intra-afghan-dialogue",  # Moscow-initiated
+        "regional-multilateral-frameworks",  # collective action
+        "regional-peace-consultation-format",  # Moscow-initiated
+        "regional-powers",  # "in cooperation with regional powers"
+        "russias-central-asian-allies",
+        "tajikistan",  # "Moscow's CSTO ally Tajikistan"
+        "taliban",  # invited to the negotiations, party to the Moscow talks
+        "uzbekistan",  # "Moscow's rapprochement with Tashkent"
+    ]
+    assert answers["forums"] == [
+        "csto",
+        "intra-afghan-dialogue",
+        "regional-multilateral-frameworks",
+        "regional-peace-consultation-format",
+    ]
+
+
+def test_risks_russia_perceives_ranked_by_hedge(answers: dict) -> None:
+    ranked = answers["ranked"]
+    assert list(ranked["risk_id"]) == [
+        "isis-presence-in-afghanistan",
+        "islamist-militant-milieu-risk",
+        "narcotics-from-afghanistan",
+        "overlap-of-threats-in-northern-afghanistan",
+        "tajikistan-afghanistan-tensions",
+        "terrorism-from-afghanistan",
+        "afghan-authorities-potential-links-to-radical-groups",
+        "destabilization-spilling-across-borders",
+        "intra-afghan-strife-in-the-north",
+        "state-failure-in-afghanistan",
+    ]
+    possible = ranked[ranked["certainty"] == "possible"]
+    assert set(possible["hedge"]) == {"potential", "could"}
