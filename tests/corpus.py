@@ -40,6 +40,7 @@ class Case:
     command: str = "validate"  # validate | verify | build
     data: bool = False  # a data corruption: also run with the descriptor's hashes recomputed
     source: bool = False  # applied to a scratch clone of the source checkout, not a copy
+    usage: bool = False  # the command was pointed at no package at all: a usage error, exit 2
 
     @property
     def runs(self) -> int:
@@ -402,7 +403,7 @@ case(D, "descriptor with invalid UTF-8", raw(DP, lambda b: at(b, 50, b"\xfe")), 
 case(D, "descriptor not an object", raw(DP, lambda b: b"[]"), (DP, "must be a JSON object", "rule: descriptor"))
 case(D, "descriptor nested without end", raw(DP, lambda b: b"[" * 100_000), (DP, "rule: json"))
 case(D, "descriptor over its size limit", raw(DP, lambda b: b + b" " * (4 * 1024 * 1024)), (DP, "rule: file-size"))
-case(D, "descriptor missing", lambda lay: lay.descriptor.unlink(), ("no datapackage.json here", "rule: descriptor"))
+case(D, "descriptor missing", lambda lay: lay.descriptor.unlink(), ("holds no data package", "no datapackage.json"), usage=True)
 
 # -- schema tampering ------------------------------------------------------------------------
 H = "schema tampering"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import zipfile
@@ -319,7 +320,8 @@ def test_release_command_needs_a_dated_changelog_entry(
     changelog = layout.root / "CHANGELOG.md"
     dated, unreleased = f"## [{__version__}] - 2026-11-25", f"## [{__version__}] - Unreleased"
     # The version in progress may be either; start from Unreleased, then date it.
-    text = changelog.read_text(encoding="utf-8").replace(dated, unreleased)
+    top = re.compile(rf"## \[{re.escape(__version__)}\] - [0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}")
+    text = top.sub(unreleased, changelog.read_text(encoding="utf-8"), count=1)
     assert unreleased in text
     changelog.write_text(text, encoding="utf-8")
     assert main(["release", "--dist", str(tmp_path / "dist")]) == 1

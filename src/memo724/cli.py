@@ -58,7 +58,9 @@ def _package_folder(path: Path, *, descriptor_ok: bool = False, data_ok: bool = 
         raise UsageError(f"{path} is a file; expected {wanted} holding the data package")
     if data_ok and (path / "data").is_dir():
         return path
-    if not (path / DESCRIPTOR).is_file():
+    # Anything at the descriptor's place (a FIFO, a link) is the guards' to judge, with exit 1.
+    descriptor = path / DESCRIPTOR
+    if not (descriptor.exists() or descriptor.is_symlink()):
         also = " and no data/ folder" if data_ok else ""
         raise UsageError(f"{path} holds no data package: there is no {DESCRIPTOR}{also} in it")
     return path
