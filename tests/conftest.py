@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import http.server
 import shutil
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -70,3 +73,43 @@ def site_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copyfile(REPO.root / name, root / name)
     write_site(Layout(root), root / "site")
     return root
+
+
+@dataclass
+class Loopback:
+    """A server on 127.0.0.1 that records every request: hostile URLs point here, and a test
+    proves nothing was fetched by finding `seen` still empty."""
+
+    url: str
+    seen: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def loopback_server() -> Iterator[Loopback]:
+    found = Loopback("")
+
+    class Counting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            found.seen.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"document_id\n")  # plausible enough that a fetch would go on
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Counting)
+    found.url = f"http://127.0.0.1:{server.server_port}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield found
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def loopback(loopback_server: Loopback) -> Loopback:
+    """The session's loopback server with no request recorded yet."""
+    loopback_server.seen.clear()
+    return loopback_server

@@ -10,7 +10,6 @@ requests), and finish within the time limit.
 from __future__ import annotations
 
 import hashlib
-import http.server
 import io
 import os
 import re
@@ -18,14 +17,14 @@ import shutil
 import signal
 import stat
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from conftest import Loopback
 from corpus import CASES, LOOPBACK, Case, rehash, summary_markdown
 
 from memo724.cli import main
@@ -57,32 +56,6 @@ class Network:
 
 
 sys.addaudithook(Network.hook)
-
-
-class CountingHandler(http.server.BaseHTTPRequestHandler):
-    seen: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        CountingHandler.seen.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="session")
-def loopback() -> Iterator[list[str]]:
-    server = http.server.HTTPServer(("127.0.0.1", 0), CountingHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    LOOPBACK["url"] = f"http://127.0.0.1:{server.server_port}"
-    try:
-        yield CountingHandler.seen
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def snapshot(root: Path) -> dict[str, object]:
@@ -136,9 +109,10 @@ def test_hostile_case(
     case: Case,
     pristine: Layout,
     source_copy: Callable[[], Layout],
-    loopback: list[str],
+    loopback: Loopback,
     tmp_path: Path,
 ) -> None:
+    LOOPBACK["url"] = loopback.url
     for variant in ("original hashes", "hashes recomputed")[: case.runs]:
         if case.source:  # a scratch clone of the source checkout (records, schemas, data, docs)
             layout = source_copy()
@@ -165,7 +139,7 @@ def test_hostile_case(
             assert any(all(f in line for f in fragments) for line in lines), (fragments, where)
         assert snapshot(root) == before, f"files changed: {where}"
         assert Network.events == [], (Network.events, where)
-        assert loopback == [], (loopback, where)
+        assert loopback.seen == [], (loopback.seen, where)
 
 
 def test_corpus_size_and_categories() -> None:

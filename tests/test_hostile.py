@@ -4,16 +4,13 @@ spreadsheet-safe cells, the release's contract rather than the copy's, one line 
 from __future__ import annotations
 
 import csv
-import http.server
 import json
 import os
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
+from conftest import Loopback
 
 from memo724.cli import main
 from memo724.contract import TABLES, Contract
@@ -37,32 +34,6 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     return code, captured.err
 
 
-class CountingHandler(http.server.BaseHTTPRequestHandler):
-    seen: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        CountingHandler.seen.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"document_id\n")
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def loopback() -> Iterator[tuple[str, list[str]]]:
-    CountingHandler.seen = []
-    server = http.server.HTTPServer(("127.0.0.1", 0), CountingHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", CountingHandler.seen
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def edit_descriptor(layout: Layout, edit) -> None:
     desc = json.loads(layout.descriptor.read_text(encoding="utf-8"))
     edit(desc)
@@ -74,9 +45,9 @@ def resource(desc: dict, name: str) -> dict:
 
 
 def test_url_paths_are_refused_without_a_request(
-    package_copy: Layout, loopback: tuple[str, list[str]], capsys
+    package_copy: Layout, loopback: Loopback, capsys
 ) -> None:
-    url, seen = loopback
+    url, seen = loopback.url, loopback.seen
 
     def edit(desc: dict) -> None:
         resource(desc, "events")["path"] = f"{url}/events.csv"
