@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
+
 from memo724.contract import Contract
 from memo724.contract.paths import Layout
 from memo724.contract.timeline import TimeLink, derive_windows
@@ -74,6 +76,30 @@ def test_almost_every_event_that_happened_is_placed_in_time(pristine: Layout) ->
     dated = events[events["date_edtf"].notna()]
     assert (dated["time_basis"] == "stated").all()
     assert (dated["time_start"].fillna("") == dated["date_start"].fillna("")).all()
+
+
+def test_review_c_windows_are_no_more_precise_than_the_words(pristine: Layout) -> None:
+    by_id = read_frame(pristine.table("events")).set_index("event_id")
+    # "From the outset ... engaging it militarily": begun before the mid-2010s decision, never
+    # said to have ended, so only the memo's date bounds it (not the decade's last day).
+    engage = by_id.loc["taliban-engage-isis-k-militarily"]
+    assert pd.isna(engage["time_start"])
+    assert (engage["time_end"], engage["time_basis"]) == ("2021-11-30", "document-date")
+    # Executed in prison though "detained by the previous government": after the takeover.
+    execution = by_id.loc["taliban-execute-abu-umar-khorasani"]
+    assert (execution["time_start"], execution["time_end"], execution["time_basis"]) == (
+        "2021-08-01",
+        "2021-11-30",
+        "anchored",
+    )
+    links = read_frame(pristine.table("time_links")).set_index("time_link_id")
+    # One fact, one row: the execution-after-detention link has no inverse twin.
+    pairs = {
+        (r.event_id, r.anchor_event_id)
+        for r in links.itertuples()
+        if isinstance(r.anchor_event_id, str)
+    }
+    assert not {(b, a) for a, b in pairs} & pairs
 
 
 def test_every_time_link_has_evidence_and_one_anchor(pristine: Layout) -> None:
