@@ -101,3 +101,20 @@ def test_polars_engine_without_polars_names_the_extra(monkeypatch: pytest.Monkey
         memo724.load("events", engine="polars")
     message = str(caught.value)
     assert "\n" not in message and "pip install 'ponars-memo-724[polars]'" in message
+
+
+def test_an_internal_fault_is_one_line_with_its_own_exit_status(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*args: object) -> int:
+        raise KeyError("a bug, not the user's input")
+
+    monkeypatch.setattr(cli, "cmd_validate", broken)
+    monkeypatch.delenv("MEMO724_DEBUG", raising=False)
+    code, _, err = run(["validate"], capsys)
+    assert code == cli.INTERNAL_ERROR == 3
+    line = one_line_error(err)
+    assert "internal error, please report it: KeyError" in line and "MEMO724_DEBUG=1" in line
+    monkeypatch.setenv("MEMO724_DEBUG", "1")
+    with pytest.raises(KeyError):
+        cli.main(["validate"])

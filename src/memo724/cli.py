@@ -17,6 +17,8 @@ from .contract.paths import DESCRIPTOR, REPO, REPO_ROOT, Layout
 # Each command imports its own modules when it runs: `memo724 verify` never loads the validators,
 # `memo724 --version` loads nothing.
 
+INTERNAL_ERROR = 3  # exit status of a fault in memo724 itself (README: exit codes)
+
 
 class UsageError(Exception):
     """A command that cannot run here or on this path: one line, exit status 2."""
@@ -262,11 +264,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the user gets one line, not a traceback (MEMO724_DEBUG shows it)
         if os.environ.get("MEMO724_DEBUG"):
             raise
+        # A fault of memo724 itself, not of the input or the call: its own exit status, so a
+        # script can tell "fix your call" (2) from "report this" (3).
         print(
-            f"error: {type(exc).__name__}: {exc} (set MEMO724_DEBUG=1 for a traceback)",
+            f"error: internal error, please report it: {type(exc).__name__}: {exc} "
+            "(set MEMO724_DEBUG=1 for a traceback)",
             file=sys.stderr,
         )
-        return 2
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":
