@@ -84,8 +84,13 @@ def _locate(problem: Problem, origins: dict[str, list[str]]) -> Problem:
 
 
 def cmd_build(layout: Layout, check_only: bool = False) -> int:
-    """Build into a scratch copy, validate it, and only then replace the generated files."""
-    from .publication.generate import build_copy, generated_files
+    """Build into a scratch copy, validate it, and only then replace the generated files.
+
+    `--check` writes nothing and also names each committed generated file that differs from the
+    fresh build (a hand edit, or records changed without a build). That comparison lives here,
+    not in `validate`: it needs a whole build, and `validate` judges a package, not its sources.
+    """
+    from .publication.generate import build_copy, generated_files, stale_files
     from .validation.drift import judge_own
 
     with tempfile.TemporaryDirectory(prefix=".build-", dir=layout.root) as tmp:
@@ -95,7 +100,22 @@ def cmd_build(layout: Layout, check_only: bool = False) -> int:
         if problems:
             return _report(problems, "build refused, nothing written")
         if check_only:
-            print("check passed: the records build into a valid package (nothing written)")
+            stale = [
+                Problem(
+                    rel,
+                    "generated",
+                    f"differs from a fresh build of curation/"
+                    f"{'' if line is None else f' (first difference at line {line})'}: "
+                    "edit the records and run the build, never the generated files",
+                )
+                for rel, line in stale_files(layout, scratch)
+            ]
+            if stale:
+                return _report(stale, "the committed files are not what the records build")
+            print(
+                "check passed: the records build into a valid package, "
+                "identical to the committed files (nothing written)"
+            )
             return 0
         layout.data.mkdir(exist_ok=True)
         for rel in generated_files():
@@ -108,19 +128,6 @@ def cmd_validate(layout: Layout, frictionless: bool = False) -> int:
     from .validation.drift import judge
 
     problems = judge(layout.root, frictionless=frictionless)
-    if (layout.root / "curation" / "structure.yaml").is_file():
-        from .publication.generate import stale_files
-
-        for rel, line in stale_files(layout):
-            at = "" if line is None else f" (first difference at line {line})"
-            problems.append(
-                Problem(
-                    rel,
-                    "generated",
-                    f"differs from a fresh build of curation/{at}: "
-                    "edit the records and run the build, never the generated files",
-                )
-            )
     if problems:
         return _report(problems, f"invalid package at {layout.root}")
     checks = "descriptor, hashes, Pandera schemas and provenance checks"

@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import tempfile
-from pathlib import Path
 
 from .. import __version__
 from ..contract import TABLES, Contract
@@ -103,23 +101,21 @@ def generated_files() -> list[str]:
     ]
 
 
-def stale_files(layout: Layout) -> list[tuple[str, int | None]]:
-    """Generated files that differ from a fresh build, with the first differing line."""
+def stale_files(layout: Layout, fresh: Layout) -> list[tuple[str, int | None]]:
+    """Generated files of layout that differ from those of a fresh build, with the first
+    differing line."""
     stale: list[tuple[str, int | None]] = []
-    with tempfile.TemporaryDirectory(prefix="memo724-fresh-") as tmp:
-        fresh = Layout(Path(tmp))
-        build_copy(layout, fresh)
-        for rel in generated_files():
-            ours, theirs = layout.root / rel, fresh.root / rel
-            if not ours.is_file():
-                stale.append((rel, None))
-                continue
-            a = ours.read_text(encoding="utf-8").split("\n")
-            b = theirs.read_text(encoding="utf-8").split("\n")
-            if a != b:
-                line = next(
-                    (i + 1 for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
-                    min(len(a), len(b)) + 1,
-                )
-                stale.append((rel, line))
+    for rel in generated_files():
+        ours, theirs = layout.root / rel, fresh.root / rel
+        if not ours.is_file():
+            stale.append((rel, None))
+            continue
+        a = ours.read_text(encoding="utf-8").split("\n")
+        b = theirs.read_text(encoding="utf-8").split("\n")
+        if a != b:
+            line = next(
+                (i + 1 for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                min(len(a), len(b)) + 1,
+            )
+            stale.append((rel, line))
     return stale
