@@ -6,12 +6,16 @@ The browser tests (tests/test_site_browser.py) check what a reader sees; these c
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import re
 import struct
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
+
+import numpy as np
 
 from memo724.contract.paths import REPO, Layout
 from memo724.publication.release import DOCS
@@ -136,9 +140,9 @@ def png_size(path: Path) -> tuple[int, int]:
 
 def test_figures_are_written_standalone_with_one_mark_per_record(site_release: Path) -> None:
     figures = site_release / "site" / "figures"
-    dated = {r["event_id"] for r in rows("events") if r["date_start"] or r["date_end"]}
+    placed = {r["event_id"] for r in rows("events") if r["time_start"] or r["time_end"]}
     actors = {r["actor_id"] for r in rows("actors")}
-    for name, prefix, expected in (("timeline", "event ", dated), ("network", "actor ", actors)):
+    for name, prefix, expected in (("timeline", "event ", placed), ("network", "actor ", actors)):
         svg = ElementTree.parse(figures / f"{name}.svg").getroot()
         labels = [
             e.get("aria-label", "")[len(prefix) :]
@@ -162,3 +166,121 @@ def test_index_counts_every_table_and_links_its_files(site_release: Path) -> Non
     for doc in DOCS:  # the codebook, the data card and the rest the release ships
         assert f'href="../{doc}"' in html, doc
     assert "How to cite" in html
+
+
+def day_ms(iso: str) -> int:
+    return (dt.date.fromisoformat(iso) - dt.date(1970, 1, 1)).days * 86_400_000
+
+
+def next_day(iso: str) -> str:
+    return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
+
+
+def x_scale(spec: dict) -> tuple[Callable[[int], float], tuple[float, float]]:
+    """The timeline's x scale as the spec declares it (piecewise linear) and its pixel range."""
+    x = next(
+        layer["encoding"]["x"]["scale"]
+        for layer in spec["layer"]
+        if layer["encoding"]["x"]["field"] == "start"
+    )
+    domain = x["domain"]
+    span = x.get("range", [0, spec["width"]])
+    return (lambda ms: float(np.interp(ms, domain, span))), (span[0], span[-1])
+
+
+def drawn_events(svg: ElementTree.Element) -> dict[str, tuple[str, float, float, float, str, str]]:
+    """event id -> (mark kind, first pixel, last pixel, row pixel, stroke or fill, stroke width)."""
+    out = {}
+    for e in svg.iter():
+        label = e.get("aria-label", "")
+        if not label.startswith("event "):
+            continue
+        x, y = translate(e)
+        tag = e.tag.rsplit("}", 1)[-1]
+        x2 = x + float(e.get("x2", "0")) if tag == "line" else x
+        colour = e.get("stroke") if tag == "line" else e.get("fill")
+        out[label[6:]] = (tag, x, x2, y, colour or "", e.get("stroke-width", ""))
+    return out
+
+
+def translate(e: ElementTree.Element) -> tuple[float, float]:
+    match = re.search(r"translate\(([-\d.e]+),([-\d.e]+)\)", e.get("transform", ""))
+    assert match, e.attrib
+    return float(match.group(1)), float(match.group(2))
+
+
+def open_triangles(svg: ElementTree.Element, side: str) -> list[tuple[float, float]]:
+    """Where the triangles marking open sides stand: (x, y) of each symbol in `<side>_marks`."""
+    groups = [g for g in svg.iter() if f"{side}_marks" in (g.get("class") or "").split()]
+    assert len(groups) == 1, side
+    return [translate(p) for p in groups[0] if p.tag.rsplit("}", 1)[-1] == "path"]
+
+
+def test_every_event_with_a_window_is_drawn_over_exactly_its_window(site_release: Path) -> None:
+    """Each event that has a time window (time_start / time_end, derived from the stated date and
+    the time links) is one mark spanning that window and nothing more; an open side reaches the
+    chart's edge and carries a triangle there; the basis is told apart by colour and thickness."""
+    figures = site_release / "site" / "figures"
+    spec = json.loads((figures / "timeline.vl.json").read_text(encoding="utf-8"))
+    svg = ElementTree.parse(figures / "timeline.svg").getroot()
+    drawn = drawn_events(svg)
+    px, (left, right) = x_scale(spec)
+    events = [r for r in rows("events") if r["time_start"] or r["time_end"]]
+    assert {r["time_basis"] for r in events} == {"stated", "anchored", "document-date"}
+    assert sorted(drawn) == sorted(r["event_id"] for r in events)
+    by_basis: dict[str, set[tuple[str, str]]] = {}
+    triangles: dict[str, list[tuple[float, float]]] = {"open_start": [], "open_end": []}
+    for r in events:
+        tag, first, last, y, colour, width = drawn[r["event_id"]]
+        start = px(day_ms(r["time_start"])) if r["time_start"] else left
+        end = px(day_ms(next_day(r["time_end"]))) if r["time_end"] else right
+        if tag == "line":
+            assert abs(first - start) < 0.5 and abs(last - end) < 0.5, (r["event_id"], first, last)
+            by_basis.setdefault(r["time_basis"], set()).add((colour, width))
+        else:  # a single day: a point at that day
+            assert r["time_start"] == r["time_end"], r["event_id"]
+            assert start - 0.5 < first < end + 0.5, r["event_id"]
+        if not r["time_start"]:
+            triangles["open_start"].append((left, y))
+        if not r["time_end"]:
+            triangles["open_end"].append((right, y))
+    assert triangles["open_start"] and triangles["open_end"]
+    # The spec's own data, to the day: the window's first day and the day after its last.
+    values = {v["event_id"]: v for v in spec["data"]["values"]}
+    for r in events:
+        v = values[r["event_id"]]
+        assert (v["first_day"], v["last_day"]) == (
+            r["time_start"] or "open",
+            r["time_end"] or "open",
+        )
+        if r["time_start"]:
+            assert v["start"] == day_ms(r["time_start"]), r["event_id"]
+        if r["time_end"]:
+            assert v["end"] == day_ms(next_day(r["time_end"])), r["event_id"]
+    for side, expected in triangles.items():
+        found = sorted(open_triangles(svg, side))
+        assert len(found) == len(expected), side
+        for (fx, fy), (ex, ey) in zip(found, sorted(expected), strict=True):
+            assert abs(fx - ex) < 0.5 and abs(fy - ey) < 0.5, (side, fx, fy, ex, ey)
+    styles = {basis: next(iter(s)) for basis, s in by_basis.items() if len(s) == 1}
+    assert len(styles) == len(by_basis) == 3, by_basis
+    assert len({colour for colour, _ in styles.values()}) == 3
+    widths = [float(styles[b][1]) for b in ("stated", "anchored", "document-date")]
+    assert widths == sorted(widths, reverse=True) and len(set(widths)) == 3
+
+
+def test_the_timeline_table_says_open_and_the_basis_never_an_edge_date(site_release: Path) -> None:
+    html = (site_release / "site" / "timeline.html").read_text(encoding="utf-8")
+    for r in rows("events"):
+        row = re.search(
+            rf'<tr data-event="{re.escape(r["event_id"])}" data-basis="([^"]*)">(.*?)</tr>', html
+        )
+        if not (r["time_start"] or r["time_end"]):
+            assert row is None, r["event_id"]
+            assert f'reader.html#events/{r["event_id"]}"' in html
+            continue
+        assert row, r["event_id"]
+        cells = re.findall(r"<td>(.*?)</td>", row.group(2))
+        assert cells[0] == f'<a href="reader.html#events/{r["event_id"]}">{r["event_id"]}</a>'
+        assert row.group(1) == r["time_basis"] == cells[3]
+        assert cells[1] == (r["time_start"] or "open") and cells[2] == (r["time_end"] or "open")

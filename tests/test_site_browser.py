@@ -9,6 +9,7 @@ tests are skipped with a message saying so.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -232,16 +233,42 @@ def test_marks_differ_by_pattern_not_only_by_colour(browser: Browser) -> None:
     assert all(p.startswith("linear-gradient") for p in patterns)
 
 
-def test_the_timeline_has_one_mark_per_dated_event_each_linking_to_the_reader(
+def day_ms(iso: str) -> int:
+    return (dt.date.fromisoformat(iso) - dt.date(1970, 1, 1)).days * 86_400_000
+
+
+def test_the_timeline_places_every_event_with_a_window_inside_it_each_linking_to_the_reader(
     browser: Browser,
 ) -> None:
     browser.open("timeline.html")
-    labels = browser.js(
-        "return Array.from(document.querySelectorAll('#chart [aria-label^=\"event \"]'))"
-        ".map(e => e.getAttribute('aria-label').slice(6))"
+    # Each event mark as drawn: its first and last pixel on the chart's own x scale.
+    drawn = browser.js(
+        "const out = {}; document.querySelectorAll('#chart [aria-label^=\"event \"]')"
+        ".forEach(e => { const m = /translate\\(([-\\d.e]+),/.exec(e.getAttribute('transform'));"
+        " const x = parseFloat(m[1]); out[e.getAttribute('aria-label').slice(6)] ="
+        " [x, x + parseFloat(e.getAttribute('x2') || '0')]; }); return out;"
     )
-    dated = [r["event_id"] for r in rows("events") if r["date_start"] or r["date_end"]]
-    assert sorted(labels) == sorted(dated)
+    events = [r for r in rows("events") if r["time_start"] or r["time_end"]]
+    assert sorted(drawn) == sorted(r["event_id"] for r in events)
+    days = sorted(
+        {day_ms(r["time_start"]) for r in events if r["time_start"]}
+        | {day_ms(r["time_end"]) + 86_400_000 for r in events if r["time_end"]}
+    )
+    pixels = browser.js(
+        "const x = window.memo724Chart.scale('x');"
+        " return [arguments[0].map(d => x(d)), x.range()];",
+        days,
+    )
+    at = dict(zip(days, pixels[0], strict=True))
+    left, right = min(pixels[1]), max(pixels[1])
+    for r in events:
+        first = at[day_ms(r["time_start"])] if r["time_start"] else left
+        last = at[day_ms(r["time_end"]) + 86_400_000] if r["time_end"] else right
+        x, x2 = drawn[r["event_id"]]
+        if x == x2:  # a point: one day
+            assert r["time_start"] == r["time_end"] and first - 0.5 <= x <= last + 0.5
+        else:
+            assert abs(x - first) < 0.5 and abs(x2 - last) < 0.5, (r["event_id"], x, x2)
     browser.screenshot("timeline-desktop")
     point = browser.driver.find_element(By.CSS_SELECTOR, "#chart path[aria-label^='event ']")
     target = point.get_attribute("aria-label")[6:]

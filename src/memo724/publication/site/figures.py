@@ -28,8 +28,12 @@ VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 LAYOUT_SEED = 724
 PNG_SCALE = 2
 READER = "reader.html"
-# Event fields the timeline draws as positions rather than lists in its tooltip.
-DRAWN_DATES = ("date_start", "date_end")
+# Event fields the timeline draws as positions rather than lists in its tooltip: the window the
+# build derives from the stated date and the time links (contract/timeline.py).
+DRAWN_DATES = ("time_start", "time_end")
+OPEN = "open"
+# Bar widths by basis, firmest first (stated, anchored, document-date).
+BASIS_WIDTHS = [8, 5, 2.5, 1.5]
 # What the bundle exposes to the page's classic scripts (vl-convert's documented names).
 BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;"
 
@@ -95,37 +99,50 @@ class Figure:
     spec: dict[str, Any]
 
 
-def dated_events(data: SiteData) -> list[dict[str, Any]]:
-    """Events with at least one bound, earliest first: one timeline mark each.
+def placed_events(data: SiteData) -> list[dict[str, Any]]:
+    """Events with a time window (`time_start` / `time_end`), earliest first: one mark each.
 
-    A bound left open is drawn to the edge the package knows: the memo's own date for an open end,
-    the earliest bound of any event for an open start.
+    The window is the one the build derives (contract/timeline.py): a stated date, or the bounds
+    the time links give (anchored to another event or to the memo's own date); `time_basis` says
+    which. A bound the data leaves open is drawn to the edge of the chart (the earliest or latest
+    day any window names, at least the memo's own date) and marked open there; its tooltip and the
+    table say "open", never that edge's date.
     """
     events = data.tables["events"]
     fields = events.schema.field_names
-    dated = [r for r in events.rows if r.get("date_start") or r.get("date_end")]
-    if not dated:
+    placed = [r for r in events.rows if r.get("time_start") or r.get("time_end")]
+    if not placed:
         return []
-    memo_end = data.document.get("date_end") or max(
-        r.get("date_end") or r["date_start"] for r in dated
-    )
-    earliest = min(r.get("date_start") or r["date_end"] for r in dated)
+    known = [r[f] for r in placed for f in DRAWN_DATES if r.get(f)]
+    earliest = min(known)
+    latest = max([*known, *([data.document["date_end"]] if data.document.get("date_end") else [])])
     marks = []
-    for r in sorted(dated, key=lambda r: (r.get("date_start") or earliest, r["event_id"])):
-        start = r.get("date_start") or earliest
-        last = r.get("date_end") or memo_end
-        bounds = (
-            "open start" if "date_start" not in r else "open end" if "date_end" not in r else ""
-        )
+    for r in sorted(
+        placed,
+        key=lambda r: (r.get("time_start") or earliest, r.get("time_end") or latest, r["event_id"]),
+    ):
+        open_start, open_end = not r.get("time_start"), not r.get("time_end")
+        start = r.get("time_start") or earliest
+        last = r.get("time_end") or latest
+        bounds = {
+            (False, False): "closed",
+            (True, False): "open start",
+            (False, True): "open end",
+            (True, True): "open",
+        }[(open_start, open_end)]
         marks.append(
             {
                 **{f: r.get(f, "") for f in fields if f not in DRAWN_DATES},
-                "bounds": bounds or "closed",
+                "bounds": bounds,
+                "first_day": r.get("time_start", OPEN),
+                "last_day": r.get("time_end", OPEN),
+                "open_start": open_start,
+                "open_end": open_end,
                 "start": _ms(start),
                 "end": _ms(_next_day(last)),  # end exclusive, so a day is a day wide
-                "first_day": start,
-                "last_day": last,
-                "shape": "point" if start == last else "span",
+                "edge_start": start,
+                "edge_end": last,
+                "shape": "point" if bounds == "closed" and start == last else "span",
                 "href": f"{READER}#events/{r['event_id']}",
                 "description": f"event {r['event_id']}",
             }
@@ -146,8 +163,8 @@ def time_axis(values: list[dict[str, Any]], width: int) -> tuple[dict[str, Any],
     squeeze those months into a sliver, so the scale is piecewise: years up to the memo's year on
     the left part, the memo's year by month on the right part, the change marked on the chart.
     """
-    first = min(v["first_day"] for v in values)
-    last = _next_day(max(v["last_day"] for v in values))
+    first = min(v["edge_start"] for v in values)
+    last = _next_day(max(v["edge_end"] for v in values))
     year = int(last[:4]) if last[5:] != "01-01" else int(last[:4]) - 1
     cut = f"{year}-01-01"
     if first >= cut:
@@ -177,16 +194,25 @@ def time_axis(values: list[dict[str, Any]], width: int) -> tuple[dict[str, Any],
 
 def timeline_spec(data: SiteData) -> dict[str, Any]:
     events = data.contract["events"]
-    precision = [p for p in events.enum("date_precision") if p != "unknown"]
+    bases = [b for b in events.enum("time_basis") if b != "unknown"]
     factuality = events.enum("factuality")
-    values = dated_events(data)
+    values = placed_events(data)
     width = 560
     order = [v["event_id"] for v in values]
-    # The event's own date fields as the schema has them (new ones included), then the bounds drawn.
-    dates = [f for f in events.field_names if f.startswith("date_") and f not in DRAWN_DATES]
+    # The event's own date fields as the schema has them (new ones included), then the window.
+    dates = [f for f in events.field_names if f.startswith("date_")]
     tooltip = [
         {"field": f, "type": "nominal"}
-        for f in ("event_id", "summary", *dates, "factuality", "first_day", "last_day", "bounds")
+        for f in (
+            "event_id",
+            "summary",
+            *dates,
+            "factuality",
+            "time_basis",
+            "first_day",
+            "last_day",
+            "bounds",
+        )
     ]
     y = {
         "field": "event_id",
@@ -200,15 +226,25 @@ def timeline_spec(data: SiteData) -> dict[str, Any]:
     x = {
         "field": "start",
         "type": "quantitative",
-        "title": "date: first to last possible day the memo supports",
+        "title": "first to last possible day the memo supports (a triangle: open on that side)",
         "scale": scale,
         "axis": axis,
     }
+    # The basis by colour and, for readers who cannot tell the colours apart, by thickness:
+    # the firmer the placement, the thicker the bar (stated > anchored > the memo's date only).
     color = {
-        "field": "date_precision",
-        "type": "ordinal",
-        "title": "precision",
-        "scale": {"domain": precision, "range": _cycle(OKABE_ITO, len(precision))},
+        "field": "time_basis",
+        "type": "nominal",
+        "title": "placed by",
+        "scale": {"domain": bases, "range": _cycle(OKABE_ITO, len(bases))},
+        "legend": {"symbolType": "stroke"},
+    }
+    thickness = {
+        "field": "time_basis",
+        "type": "nominal",
+        "title": "placed by",
+        "scale": {"type": "ordinal", "domain": bases, "range": BASIS_WIDTHS[: len(bases)]},
+        "legend": {"symbolType": "stroke"},
     }
     common = {
         "y": y,
@@ -229,15 +265,16 @@ def timeline_spec(data: SiteData) -> dict[str, Any]:
     layers += [
         {
             "transform": [{"filter": "datum.shape === 'span'"}],
-            "mark": {"type": "rule", "strokeWidth": 6, "strokeCap": "butt", "cursor": "pointer"},
+            "mark": {"type": "rule", "strokeCap": "butt", "cursor": "pointer"},
             "encoding": {
                 **common,
                 "x": x,
                 "x2": {"field": "end"},
+                "strokeWidth": thickness,
                 "strokeDash": {
                     "field": "factuality",
                     "type": "nominal",
-                    "title": "factuality (spans)",
+                    "title": "factuality (bars)",
                     "scale": {"domain": factuality, "range": _cycle(DASHES, len(factuality))},
                 },
             },
@@ -263,11 +300,40 @@ def timeline_spec(data: SiteData) -> dict[str, Any]:
             },
         },
     ]
-    subtitle = (
-        f"{len(values)} dated events, earliest first; a bar spans every day its date can mean"
-    )
+    # An open side ends in a triangle pointing off the chart: the window goes on past the edge.
+    for side, field, shape in (
+        ("open_start", "start", "triangle-left"),
+        ("open_end", "end", "triangle-right"),
+    ):
+        layers.append(
+            {
+                "name": side,  # the SVG's mark group is then `<side>_marks`
+                "transform": [{"filter": f"datum.{side}"}],
+                "mark": {
+                    "type": "point",
+                    "shape": shape,
+                    "filled": True,
+                    "size": 120,
+                    "opacity": 1,
+                    "aria": False,
+                },
+                "encoding": {
+                    "x": {**x, "field": field},
+                    "y": y,
+                    "color": color,
+                    "tooltip": tooltip,
+                },
+            }
+        )
+    counts = {b: sum(v["time_basis"] == b for v in values) for b in bases}
+    subtitle = [
+        f"{len(values)} events with a time window, earliest first ("
+        + ", ".join(f"{n} {b}" for b, n in counts.items())
+        + ")",
+        "a bar spans every day the memo allows",
+    ]
     if cut is not None:
-        subtitle += "; years left of the dashed line, months right of it"
+        subtitle[-1] += "; years left of the dashed line, months right of it"
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "title": {

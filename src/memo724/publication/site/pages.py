@@ -4,7 +4,8 @@
 
     index.html      title, authorship, licence, citation, row counts, links to every table and doc
     reader.html     the memo by passage, every evidence span marked; #<table>/<id> opens a record
-    timeline.html   every dated event on a time axis (Vega-Lite, drawn by the bundled Vega)
+    timeline.html   every event with a time window on a time axis (Vega-Lite, drawn by the
+                    bundled Vega), with the basis of each window
     network.html    actors, relations and shared events (layout computed here by networkx)
     figures/        the two figures as standalone SVG and PNG, and their Vega-Lite specs
     assets/         the stylesheet, the reader's script, the Vega bundle and its licence notice
@@ -26,7 +27,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from ...contract import TABLES, singular
 from ...contract.paths import Layout
-from .figures import Figure, bundle_versions, dated_events, figures, render_png, render_svg
+from .figures import Figure, bundle_versions, figures, placed_events, render_png, render_svg
 from .figures import vega_bundle as _vega_bundle
 from .gather import SiteData, gather
 from .marks import PATTERNS, marked_passages
@@ -224,11 +225,11 @@ def write_site(
         "reader": {"passages": passages, "payload": reader_payload(data)},
         "timeline": {
             "figure": figs[0],
-            "events": dated_events(data),
-            "undated": [
+            "events": placed_events(data),
+            "unplaced": [
                 r
                 for r in data.tables["events"].rows
-                if not (r.get("date_start") or r.get("date_end"))
+                if not (r.get("time_start") or r.get("time_end"))
             ],
         },
         "network": {"figure": figs[1], "actors": data.tables["actors"].rows},
