@@ -4,7 +4,8 @@
 
 The first row is the real package as released (data, schemas and descriptor, no curation);
 the others are synthetic packages in the project's schemas (scripts/synthetic.py, every rule
-satisfied), generated once into --work. Each figure is the median wall time of --repeat runs
+satisfied; packages of their own, validated with `--contract` this version), generated once
+into --work. Each figure is the median wall time of --repeat runs
 (one run above 200k rows) and the peak resident memory of that process (os.wait4). The machine
 is shared: compare the ratios within one run, never figures across runs. Measured here, never
 asserted in a test.
@@ -23,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+from memo724 import __version__
 from memo724.contract import TABLES
 from memo724.contract.paths import REPO
 
@@ -96,16 +98,18 @@ def main() -> None:
 
     header = (
         "| rows | CSV MiB | pyarrow read | frictionless validate | memo724 validate "
-        "| fl / memo724 | memo724 / pyarrow | memo724 peak / CSV bytes |"
+        "| fl / memo724 | memo724 / pyarrow | memo724 peak / CSV bytes | load (1 min) |"
     )
     print(header)
-    print("|" + "---|" * 8)
+    print("|" + "---|" * 9)
     for label, root in packages:
         rows, size = rows_and_bytes(root)
         repeat = args.repeat if rows <= 200_000 else 1
         csvs = [str(root / "data" / f"{n}.csv") for n in TABLES]
         read = measure([sys.executable, "-c", READ, *csvs], repeat)
-        mine = measure([str(BIN / "memo724"), "validate", str(root)], repeat)
+        # A synthetic package is a package of its own that follows this release's contract.
+        own = [] if label == "release" else ["--contract", __version__]
+        mine = measure([str(BIN / "memo724"), "validate", str(root), *own], repeat)
         skip = args.no_frictionless_above is not None and rows > args.no_frictionless_above
         fl = (
             (float("nan"), float("nan"))
@@ -117,7 +121,8 @@ def main() -> None:
         print(
             f"| {rows:,} ({label}) | {mib:.1f} | {read[0]:.2f} s / {read[1]:.0f} MiB "
             f"| {fl[0]:.2f} s / {fl[1]:.0f} MiB | {mine[0]:.2f} s / {mine[1]:.0f} MiB "
-            f"| {fl[0] / mine[0]:.1f}x | {mine[0] / read[0]:.1f}x | {mine[1] / mib:.2f} |",
+            f"| {fl[0] / mine[0]:.1f}x | {mine[0] / read[0]:.1f}x | {mine[1] / mib:.2f} "
+            f"| {os.getloadavg()[0]:.1f} |",
             flush=True,
         )
 

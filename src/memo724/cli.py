@@ -124,14 +124,26 @@ def cmd_build(layout: Layout, check_only: bool = False) -> int:
     return 0
 
 
-def cmd_validate(layout: Layout, frictionless: bool = False) -> int:
+def cmd_validate(layout: Layout, frictionless: bool = False, contract: str | None = None) -> int:
     from .validation.drift import judge
 
-    problems = judge(layout.root, frictionless=frictionless)
+    if contract is None:
+        problems = judge(layout.root, frictionless=frictionless)
+    else:
+        from .contract.release import known_versions, release_contract
+
+        release = release_contract(contract)
+        if release is None:
+            raise UsageError(
+                f"--contract {contract}: not a release this memo724 knows "
+                f"({', '.join(known_versions())})"
+            )
+        problems = judge(layout.root, release, frictionless, own=True)
     if problems:
         return _report(problems, f"invalid package at {layout.root}")
     checks = "descriptor, hashes, Pandera schemas and provenance checks"
-    print(f"valid: {layout.root} ({checks}{', Frictionless' if frictionless else ''})")
+    against = "" if contract is None else f"; follows the contract of memo724 {contract}"
+    print(f"valid: {layout.root} ({checks}{', Frictionless' if frictionless else ''}{against})")
     return 0
 
 
@@ -205,7 +217,19 @@ def main(argv: list[str] | None = None) -> int:
         "--root", type=Path, default=REPO.root, help="source checkout (default: this one)"
     )
     b.add_argument("--check", action="store_true", help="build and validate only; write nothing")
-    v = sub.add_parser("validate", help="validate a copy of the package (default: this one)")
+    v = sub.add_parser(
+        "validate",
+        help="validate a copy of the package (default: this one)",
+        description=(
+            "Validate a copy of the package against the contract of the release its "
+            "datapackage.json names (version): contract drift, changed files, then every row. "
+            "With --contract VERSION, validate a package of its own (its own name and version, "
+            "e.g. more memos in the same schemas) that follows that release's contract: its "
+            "descriptor and schemas are judged against the release's, every row by its rules, "
+            "file bytes and hashes against its own datapackage.json, and the memo's length and "
+            "hash against its own memo file."
+        ),
+    )
     v.add_argument(
         "path",
         nargs="?",
@@ -217,6 +241,13 @@ def main(argv: list[str] | None = None) -> int:
         "--frictionless",
         action="store_true",
         help="also run Frictionless's full row pass (the reference implementation; slower)",
+    )
+    v.add_argument(
+        "--contract",
+        metavar="VERSION",
+        default=None,
+        help="the package is its own, following the contract of this memo724 release "
+        "(e.g. 0.2.0): not judged as a copy of that release",
     )
     c = sub.add_parser("coverage", help="list body sentences that no statement quotes")
     c.add_argument(
@@ -260,9 +291,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.path is None:
             from .use.loader import package_layout
 
-            return cmd_validate(package_layout(), args.frictionless)
+            return cmd_validate(package_layout(), args.frictionless, args.contract)
         layout = Layout(_package_folder(args.path, descriptor_ok=True))
-        return cmd_validate(layout, args.frictionless)
+        return cmd_validate(layout, args.frictionless, args.contract)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -183,3 +183,37 @@ def decode_utf8(data: bytes, shown: str) -> tuple[str, list[Problem]]:
             )
         )
     return text, problems
+
+
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def checked_utf8(data: bytes, shown: str) -> tuple[bytes, list[Problem]]:
+    """The bytes a parser may read, and the problems `decode_utf8` finds, without keeping a str.
+
+    Clean UTF-8 (the usual case) is returned as it is: one C-speed decode to validate it and one
+    bytes search for control characters (a UTF-8 multi-byte sequence never holds a byte below
+    0x80, so a control byte is a control character at the same byte offset). Otherwise the text
+    of `decode_utf8` (BOM removed, bad bytes replaced) is re-encoded, so the rows around a bad
+    byte are still checked.
+    """
+    clean = not data.startswith(UTF8_BOM)
+    if clean:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            clean = False
+    if not clean:
+        text, problems = decode_utf8(data, shown)
+        return text.encode("utf-8"), problems
+    control = _CONTROL_BYTES.search(data)
+    if control is None:
+        return data, []
+    return data, [
+        Problem(
+            shown,
+            "control-character",
+            f"control character U+{control.group()[0]:04X} at byte offset {control.start()}; "
+            "text files hold no control characters but tab, LF and CR",
+        )
+    ]

@@ -12,13 +12,14 @@ and Pandera enforce them alike.
 from __future__ import annotations
 
 import copy
-import csv
-import io
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problem
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 # A lookahead that refuses a formula-leading first character; prefixed to string patterns.
@@ -76,38 +77,44 @@ def effective_schema(table: str, schema: dict[str, Any], memo_code_points: int) 
     return out
 
 
-def formula_cells(table: str, schema: dict[str, Any], text: str) -> list[Problem]:
+# A formula-leading first character, as an RE2 search anchored at the start of the cell.
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def formula_cells(table: str, schema: dict[str, Any], text: pa.Table) -> list[Problem]:
     """Formula-led cells of the fields a pattern cannot cover (integers, numbers, dates, booleans).
 
-    The typed readers parse `+724` or `-0` as numbers, so these are checked on the CSV text.
+    The typed readers parse `+724` or `-0` as numbers, so these are checked on the CSV's text
+    columns (as read by `typed.read_csv_text`, before typing), one Arrow kernel per column. Row
+    numbers count records with the header as 1, as the validators do. Text fields need no scan:
+    `effective_schema` writes the rule into their patterns, which both validators enforce.
     """
+    import numpy as np
+    import pyarrow.compute as pc
+
     kinds = {f.get("name"): f.get("type", "string") for f in schema.get("fields", [])}
-    try:
-        rows = csv.reader(io.StringIO(text, newline=""))
-        header = next(rows, [])
-        watched = [
-            (i, name)
-            for i, name in enumerate(header)
-            if kinds.get(name, "string") != "string" and not is_memo_text(table, name)
+    problems = []
+    for name, column in zip(text.column_names, text.columns, strict=True):
+        if kinds.get(name, "string") == "string" or is_memo_text(table, name):
+            continue
+        led = pc.fill_null(pc.match_substring_regex(column, FORMULA_START), False)
+        if not pc.any(led).as_py():
+            continue
+        rows = np.flatnonzero(led.to_numpy(zero_copy_only=False))
+        values = pc.take(column, rows).to_pylist()
+        problems += [
+            Problem(
+                table,
+                SPREADSHEET_RULE,
+                SPREADSHEET_MESSAGE,
+                row=int(row) + 2,
+                field=name,
+                value=value,
+                validator="memo724",
+            )
+            for row, value in zip(rows.tolist(), values, strict=True)
         ]
-        problems = []
-        for n, row in enumerate(rows, start=2):
-            for i, name in watched:
-                if i < len(row) and row[i][:1] in FORMULA_LEADS:
-                    problems.append(
-                        Problem(
-                            table,
-                            SPREADSHEET_RULE,
-                            SPREADSHEET_MESSAGE,
-                            row=n,
-                            field=name,
-                            value=row[i],
-                            validator="memo724",
-                        )
-                    )
-        return problems
-    except csv.Error:
-        return []  # the readers report a CSV that does not parse
+    return problems
 
 
 def explain_pattern(message: str, value: str | None) -> tuple[str, str] | None:

@@ -121,6 +121,13 @@ class Contract:
             path = schema_dir / f"{name}.json"
             self.tables[name] = TableSchema(name, json.loads(path.read_text(encoding="utf-8")))
 
+    @classmethod
+    def of(cls, schemas: dict[str, dict[str, Any]]) -> Contract:
+        """The contract of Table Schemas already read (table -> schema), with no folder."""
+        contract = cls.__new__(cls)
+        contract.tables = {name: TableSchema(name, schemas[name]) for name in TABLES}
+        return contract
+
     def __getitem__(self, name: str) -> TableSchema:
         return self.tables[name]
 

@@ -15,6 +15,7 @@ March). `parse_table` reports every cell that does not parse; `arrow_table` refu
 from __future__ import annotations
 
 import csv
+import io
 import json
 from array import array
 from collections.abc import Sequence
@@ -66,14 +67,18 @@ def arrow_schema(schema: TableSchema) -> pa.Schema:
     return pa.schema(fields, metadata={"table_schema": table_schema, "table_name": schema.name})
 
 
-def read_header(path: Path) -> list[str]:
-    with path.open(encoding="utf-8", newline="") as handle:
+def read_header(source: Path | bytes) -> list[str]:
+    """The header record of a CSV file, or of CSV bytes already read (only its first record)."""
+    if isinstance(source, bytes):
+        lines = io.TextIOWrapper(io.BytesIO(source), encoding="utf-8", newline="")
+        return next(csv.reader(lines), [])
+    with source.open(encoding="utf-8", newline="") as handle:
         return next(csv.reader(handle), [])
 
 
-def _read(path: Path, header: list[str], newlines_in_values: bool) -> pa.Table:
+def _read(source: Path | bytes, header: list[str], newlines_in_values: bool) -> pa.Table:
     return pacsv.read_csv(
-        path,
+        pa.BufferReader(source) if isinstance(source, bytes) else source,
         parse_options=pacsv.ParseOptions(newlines_in_values=newlines_in_values),
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(header, pa.string()),
@@ -84,13 +89,16 @@ def _read(path: Path, header: list[str], newlines_in_values: bool) -> pa.Table:
     )
 
 
-def read_csv_text(path: Path) -> pa.Table:
-    """A CSV as Arrow columns of text, empty cells missing; every column stays a string.
+def read_csv_text(source: Path | bytes) -> pa.Table:
+    """A CSV (a file, or its bytes already read) as Arrow columns of text, empty cells missing;
+    every column stays a string.
 
     Line breaks are allowed inside quoted values (evidence prefixes and suffixes hold the
     memo's own), which makes pyarrow find row ends serially before parsing blocks in parallel.
+    Bytes are read in place (no copy), so a caller that has read and hashed a file once hands
+    the same bytes here.
     """
-    return _read(path, read_header(path), newlines_in_values=True)
+    return _read(source, read_header(source), newlines_in_values=True)
 
 
 def read_text_columns(path: Path) -> dict[str, list[str | None]]:

@@ -1,10 +1,15 @@
 """Judging a copy against the release it names: contract drift, changed files, then the rows.
 
 The copy's descriptor and schemas are compared with the release's contract, and every difference
-is reported as contract drift (file, field, what changed). The rows are then validated by both
-validators against the release's contract (with the derived rules of contract.rules written in),
-never against the copy's own schemas: the validators read a private folder holding the release's
-descriptor and schemas and the copy's data bytes, read through the guard.
+is reported as contract drift (file, field, what changed). The rows are then validated against
+the release's contract (with the derived rules of contract.rules written in), never against the
+copy's own schemas. Each file is read once through the guard; its bytes are hashed, checked as
+UTF-8 and parsed in memory by the typed reader (only `--frictionless` writes a private folder of
+the release's descriptor and schemas and the copy's bytes, for Frictionless to read).
+
+A package of its own that follows a release's contract (`validate --contract VERSION`) is judged
+the same way, except for what it states for itself: its identity in the descriptor, its files'
+bytes and hashes, and its memo (see `judge`).
 """
 
 from __future__ import annotations
@@ -14,11 +19,14 @@ import json
 import tempfile
 from collections import OrderedDict
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..contract import Contract
 from ..contract.errors import Problem
-from ..contract.paths import DESCRIPTOR, Layout
+from ..contract.files import Refused, checked_utf8, read_inside
+from ..contract.paths import DESCRIPTOR, MEMO_NAME, Layout
 from ..contract.release import (
     RELEASE_ONLY_KEYS,
     ReleaseContract,
@@ -26,9 +34,10 @@ from ..contract.release import (
     known_versions,
     release_contract,
 )
-from ..contract.rules import effective_schema, explain_pattern, formula_cells, schema_problems
-from .guard import read_descriptor, read_json, read_text, refusals
-from .validate import validate_package
+from ..contract.rules import effective_schema, explain_pattern, schema_problems
+from .files import fact_problems
+from .guard import limit_for, read_descriptor, read_json, refusals
+from .validate import Source, frictionless_problems, sorted_problems, validate_tables
 
 DRIFT = "contract-drift"
 # Facts of a file, not of the contract: a changed file is reported by its hash, once.
@@ -107,14 +116,24 @@ def schema_drift(shown: str, release: dict[str, Any], copy: Any) -> list[Problem
     return out
 
 
-def descriptor_drift(release: dict[str, Any], copy: dict[str, Any]) -> list[Problem]:
-    """Every difference of the copy's descriptor from the release's."""
+# What a package of its own (`validate --contract`) states for itself, not the contract: every
+# top-level key but the profile and the resources, and each resource's words and file facts.
+CONTRACT_KEYS = ("$schema", "profile", "resources")
+OWN_RESOURCE_KEYS = ("title", "description", *FILE_FACTS)
+
+
+def descriptor_drift(
+    release: dict[str, Any], copy: dict[str, Any], own: bool = False
+) -> list[Problem]:
+    """Every difference of the copy's descriptor from the release's (`own`: of its contract)."""
+    skip: tuple[str, ...] = ("resources", *RELEASE_ONLY_KEYS)
+    if own:
+        skip += tuple(k for k in {*release, *copy} if k not in CONTRACT_KEYS)
     out = [
         replace(p, field=p.message.split(" ", 1)[0])
-        for p in _diff_props(
-            DESCRIPTOR, None, release, copy, skip=("resources", *RELEASE_ONLY_KEYS)
-        )
+        for p in _diff_props(DESCRIPTOR, None, release, copy, skip=skip)
     ]
+    resource_skip = OWN_RESOURCE_KEYS if own else ()
     old = {r["name"]: r for r in release.get("resources", [])}
     entries = copy.get("resources")
     if not isinstance(entries, list):
@@ -139,7 +158,7 @@ def descriptor_drift(release: dict[str, Any], copy: dict[str, Any]) -> list[Prob
                 Problem(DESCRIPTOR, DRIFT, "resource removed (the release has it)", field=label)
             )
             continue
-        for p in _diff_props(DESCRIPTOR, label, resource, new[name]):
+        for p in _diff_props(DESCRIPTOR, label, resource, new[name], skip=resource_skip):
             out.append(replace(p, field=f"{label}.{p.message.split(' ', 1)[0]}"))
     for name in new:
         if name not in old:
@@ -174,59 +193,102 @@ def _one_line(problem: Problem) -> Problem:
     return replace(problem, rule=rule, message=message, value=value)
 
 
-def _view(release: ReleaseContract, folder: Path, data: dict[str, str]) -> Layout:
-    """A private folder: the release's descriptor and effective schemas, the copy's data text."""
+def _view(
+    release: ReleaseContract,
+    schemas: dict[str, dict[str, Any]],
+    folder: Path,
+    data: dict[str, bytes],
+) -> Layout:
+    """A private folder for Frictionless: the release's descriptor, the effective schemas (by
+    table) and the bytes the rows were read from."""
     descriptor = {k: v for k, v in release.descriptor.items() if k not in RELEASE_ONLY_KEYS}
     descriptor["resources"] = [
         {k: v for k, v in r.items() if k not in FILE_FACTS} for r in release.resources
     ]
     (folder / DESCRIPTOR).write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
-    tables = release.schema_tables()
-    for rel, schema in release.schemas.items():
+    for rel, table in release.schema_tables().items():
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        effective = effective_schema(tables.get(rel, ""), schema, release.memo_code_points)
-        target.write_text(json.dumps(effective, indent=2), encoding="utf-8")
-    for rel, text in data.items():
+        target.write_text(json.dumps(schemas[table], indent=2), encoding="utf-8")
+    for rel, raw in data.items():
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", newline="")
+        target.write_bytes(raw)
     return Layout(folder)
 
 
+def _release_of(descriptor: dict[str, Any]) -> tuple[ReleaseContract | None, list[Problem]]:
+    version = descriptor.get("version")
+    release = release_contract(version) if isinstance(version, str) else None
+    if release is not None:
+        return release, []
+    known = ", ".join(known_versions())
+    return None, [
+        Problem(
+            DESCRIPTOR,
+            "release-version",
+            f"names version {_short(version)}, not a release this memo724 knows ({known}); "
+            "install the memo724 of that version to judge it, or, if it is a package of its own "
+            "in memo724's schemas, name the contract it follows: memo724 validate PATH "
+            "--contract VERSION",
+            field="version",
+        )
+    ]
+
+
+def _memo_path(release: ReleaseContract) -> str:
+    for resource in release.resources:
+        if resource.get("name") == "memo" and isinstance(resource.get("path"), str):
+            return str(resource["path"])
+    return f"data/{MEMO_NAME}"
+
+
+def _stated(descriptor: dict[str, Any], rel: str) -> dict[str, Any] | None:
+    """The copy's own resource entry for the file at rel (a package of its own states its facts)."""
+    entries = descriptor.get("resources")
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and entry.get("path") == rel:
+            return entry
+    return None
+
+
 def judge(
-    root: Path, release: ReleaseContract | None = None, frictionless: bool = False
+    root: Path,
+    release: ReleaseContract | None = None,
+    frictionless: bool = False,
+    *,
+    own: bool = False,
 ) -> list[Problem]:
     """Every problem of the copy at root, judged against the release it names (or `release`).
 
-    `frictionless=True` adds Frictionless's own pass over the rows (`validate --frictionless`).
+    `own=True` (`memo724 validate PATH --contract VERSION`): the copy is a package of its own that
+    follows `release`'s contract (more memos in the same schemas, a synthetic package), not that
+    release. Its descriptor's identity (name, version, title, licences...) and each resource's
+    title, description, bytes and hash are its own; the rest of the descriptor and the schemas
+    must be the release's (drift is reported as for a copy). File bytes and hashes are checked
+    against the copy's own descriptor, and the memo's facts (length, hash) come from the copy's
+    own memo file. The rows are judged by the release's contract either way.
+
+    Each file is read once, through the guard: its bytes are hashed, checked as UTF-8 and handed
+    in memory to the typed reader. `frictionless=True` adds Frictionless's own pass over the rows
+    (`validate --frictionless`), which reads a private copy of the files.
     """
     descriptor, problems = read_descriptor(root)
     if descriptor is None:
         return problems
     if release is None:
-        version = descriptor.get("version")
-        release = release_contract(version) if isinstance(version, str) else None
+        release, unknown = _release_of(descriptor)
         if release is None:
-            known = ", ".join(known_versions())
-            return [
-                *problems,
-                Problem(
-                    DESCRIPTOR,
-                    "release-version",
-                    f"names version {_short(version)}, not a release this memo724 knows "
-                    f"({known}); install the memo724 of that version to judge it",
-                    field="version",
-                ),
-            ]
+            return [*problems, *unknown]
     data_paths = [r["path"] for r in release.resources if isinstance(r.get("path"), str)]
     refused = refusals(root, descriptor, [*data_paths, *release.schemas])
     if refused:
         return [*problems, *refused]
 
-    problems += descriptor_drift(release.descriptor, descriptor)
+    problems += descriptor_drift(release.descriptor, descriptor, own=own)
+    tables = release.schema_tables()
     for rel, schema in release.schemas.items():
-        table = release.schema_tables().get(rel, rel)
+        table = tables.get(rel, rel)
         ref = _copy_schema_ref(descriptor, table, rel)
         shown = ref if isinstance(ref, str) else f"{DESCRIPTOR} (inline schema of {table})"
         copy_schema, read_problems = (ref, []) if isinstance(ref, dict) else read_json(root, ref)
@@ -235,54 +297,77 @@ def judge(
             problems += schema_problems(copy_schema, shown)
             problems += schema_drift(shown, schema, copy_schema)
 
-    data: dict[str, str] = {}
-    tables_by_path = {r["path"]: r["name"] for r in release.resources if "schema" in r}
-    schema_of = {r["name"]: r["schema"] for r in release.resources if "schema" in r}
+    # One read of each file: hash, UTF-8 check, then the same bytes go to the typed reader.
+    data: dict[str, bytes] = {}
+    digests: dict[str, str] = {}
     for rel in data_paths:
-        text, raw, file_problems = read_text(root, rel)
-        problems += file_problems
-        if text is None or raw is None:
+        try:
+            raw = read_inside(root, rel, limit_for(rel, own=own))
+        except Refused as refusal:
+            problems.append(refusal.problem)
             continue
-        data[rel] = text
-        resource = tables_by_path.get(rel)
-        if resource is not None:
-            problems += formula_cells(resource, release.schemas[schema_of[resource]], text)
-        expected = release.files.get(rel)
         actual = hashlib.sha256(raw).hexdigest()
-        if expected is not None and actual != expected:
-            problems.append(
-                Problem(
-                    rel,
-                    "changed-since-release",
-                    f"changed since release {release.version} (sha256 {actual[:16]}..., the "
-                    f"release has {expected[:16]}...); its rows are checked below",
+        if own:
+            stated = _stated(descriptor, rel)
+            if stated is not None:
+                name = str(stated.get("name", rel))
+                md5 = partial(lambda b: hashlib.md5(b, usedforsecurity=False).hexdigest(), raw)
+                problems += fact_problems(name, stated, len(raw), actual, md5)
+        else:
+            expected = release.files.get(rel)
+            if expected is not None and actual != expected:
+                problems.append(
+                    Problem(
+                        rel,
+                        "changed-since-release",
+                        f"changed since release {release.version} (sha256 {actual[:16]}..., the "
+                        f"release has {expected[:16]}...); its rows are checked below",
+                    )
                 )
-            )
-    with tempfile.TemporaryDirectory(prefix="memo724-judge-") as tmp:
-        rows = _validated(_view(release, Path(tmp), data), frictionless)
-    return _unique([*problems, *rows])
+        parsed, text_problems = checked_utf8(raw, rel)
+        problems += text_problems
+        data[rel] = parsed
+        digests[rel] = actual if parsed is raw else hashlib.sha256(parsed).hexdigest()
+        del raw
 
-
-# The last few results by the exact bytes validated: judging the same bytes again (a copy and its
-# re-hashed twin, or a caller judging repeatedly in one process) gives the same rows.
-_RESULTS: OrderedDict[str, list[Problem]] = OrderedDict()
-
-
-def _validated(view: Layout, frictionless: bool) -> list[Problem]:
-    digest = hashlib.sha256(b"frictionless" if frictionless else b"")
-    for path in sorted(p for p in view.root.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(view.root).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    key = digest.hexdigest()
+    memo_bytes = data.get(_memo_path(release))
+    memo = None if memo_bytes is None else memo_bytes.decode("utf-8")
+    # A package of its own bounds its text by its own memo; a copy by the release's.
+    code_points = len(memo) if own and memo is not None else release.memo_code_points
+    schemas = {
+        table: effective_schema(table, release.schemas[rel], code_points)
+        for rel, table in tables.items()
+    }
+    paths = {r["name"]: r["path"] for r in release.resources if "schema" in r}
+    key = hashlib.sha256(
+        json.dumps([frictionless, schemas, sorted(digests.items())], sort_keys=True).encode()
+    ).hexdigest()
     if key not in _RESULTS:
-        prefix = f"{view.root}/"
-        found = validate_package(view, frictionless=frictionless)
-        rows = [replace(p, message=p.message.replace(prefix, "")) for p in found]
-        _RESULTS[key] = rows
+        rows = []
+        if frictionless:
+            with tempfile.TemporaryDirectory(prefix="memo724-judge-") as tmp:
+                view = _view(release, schemas, Path(tmp), data)
+                prefix = f"{view.root}/"
+                rows += [
+                    replace(p, message=p.message.replace(prefix, ""))
+                    for p in frictionless_problems(view)
+                ]
+        # Handed over, not shared: the reader drops each table's bytes once it is parsed.
+        sources: dict[str, Source] = {
+            name: data.pop(path) for name, path in paths.items() if path in data
+        }
+        rows += validate_tables(Contract.of(schemas), sources, memo, spreadsheet_safe=True)
+        _RESULTS[key] = sorted_problems(rows)
         while len(_RESULTS) > 8:
             _RESULTS.popitem(last=False)
     _RESULTS.move_to_end(key)
-    return list(_RESULTS[key])
+    return _unique([*problems, *_RESULTS[key]])
+
+
+# The last few results by the exact bytes validated and the schemas that judged them: judging the
+# same bytes again (a copy and its re-hashed twin, or a caller judging repeatedly in one process)
+# gives the same rows without validating them twice.
+_RESULTS: OrderedDict[str, list[Problem]] = OrderedDict()
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -8,6 +8,8 @@ full row pass (`memo724 validate --frictionless`) repeats them with everything e
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,31 +51,46 @@ def descriptor_problems(layout: Layout, descriptor: Any) -> list[Problem]:
             problems.append(problem(name, "scheme-error", f"{resource['path']} does not exist"))
             continue
         size, sha256 = _facts(path)
-        stated = resource.get("bytes")
-        if stated is not None and stated != size:
-            problems.append(
-                problem(
-                    name, "byte-count", f"the descriptor says {stated} bytes; the file has {size}"
-                )
-            )
-        stated_hash = resource.get("hash")
-        if stated_hash is not None:
-            algorithm, _, value = str(stated_hash).rpartition(":")
-            if algorithm not in ("", "sha256"):
-                problems.append(problem(name, "hash-count", f"unsupported hash {algorithm!r}"))
-            elif value != sha256 and not (algorithm == "" and value == _md5(path)):
-                problems.append(
-                    problem(
-                        name,
-                        "hash-count",
-                        f"the descriptor says sha256 {value}; the file's is {sha256}",
-                    )
-                )
+        problems += fact_problems(name, resource, size, sha256, partial(_md5, path))
         if name in TABLES and resource.get("schema") != f"schemas/{name}.json":
             problems.append(problem(name, "descriptor", f"the schema must be schemas/{name}.json"))
     for name in TABLES:
         if name not in names:
             problems.append(problem("datapackage.json", "descriptor", f"no resource {name}"))
+    return problems
+
+
+def fact_problems(
+    name: str, resource: dict[str, Any], size: int, sha256: str, md5: Callable[[], str]
+) -> list[Problem]:
+    """A file's size and hash against what its resource states (`bytes`, `hash`), if it does."""
+    problems = []
+    stated = resource.get("bytes")
+    if stated is not None and stated != size:
+        problems.append(
+            Problem(
+                name,
+                "byte-count",
+                f"the descriptor says {stated} bytes; the file has {size}",
+                validator=VALIDATOR,
+            )
+        )
+    stated_hash = resource.get("hash")
+    if stated_hash is not None:
+        algorithm, _, value = str(stated_hash).rpartition(":")
+        if algorithm not in ("", "sha256"):
+            problems.append(
+                Problem(name, "hash-count", f"unsupported hash {algorithm!r}", validator=VALIDATOR)
+            )
+        elif value != sha256 and not (algorithm == "" and value == md5()):
+            problems.append(
+                Problem(
+                    name,
+                    "hash-count",
+                    f"the descriptor says sha256 {value}; the file's is {sha256}",
+                    validator=VALIDATOR,
+                )
+            )
     return problems
 
 

@@ -41,8 +41,10 @@ HOSTILE_RULES = frozenset(
 )
 
 
-def limit_for(rel: str) -> int:
-    if rel.endswith(".csv"):
+def limit_for(rel: str, own: bool = False) -> int:
+    """How many bytes a file of a copy may hold. A package of its own (`validate --contract`)
+    may carry more memos: its memo file is bounded as a table is."""
+    if rel.endswith(".csv") or (own and not rel.endswith(".json")):
         return MAX_TABLE_BYTES
     if rel == DESCRIPTOR:
         return MAX_DESCRIPTOR_BYTES
@@ -123,13 +125,3 @@ def refusals(root: Path, descriptor: dict[str, Any], release_files: list[str]) -
                 seen.add(str(refused.problem))
                 problems.append(refused.problem)
     return problems
-
-
-def read_text(root: Path, rel: str) -> tuple[str | None, bytes | None, list[Problem]]:
-    """A text file of the copy: its text (BOM removed, bad bytes replaced), bytes and problems."""
-    try:
-        raw = read_inside(root, rel, limit_for(rel))
-    except Refused as refused:
-        return None, None, [refused.problem]
-    text, problems = decode_utf8(raw, rel)
-    return text, raw, problems

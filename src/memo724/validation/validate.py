@@ -20,6 +20,7 @@ from ..contract import TABLES, Contract
 from ..contract.errors import Problem
 from ..contract.memo import read_memo
 from ..contract.paths import Layout
+from ..contract.rules import formula_cells
 from ..contract.typed import Unparsed, parse_table, read_csv_text, to_pandas
 from .files import descriptor_problems
 from .schemas import Context, derive
@@ -111,19 +112,34 @@ def _parse_problems(table: str, contract: Contract, unparsed: list[Unparsed]) ->
     return problems
 
 
-def load_typed(layout: Layout, contract: Contract) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """Every readable table parsed with its schema's types, and every cell that does not parse."""
+# A table's CSV: a file to read, or its bytes already read (and hashed) through the guard.
+Source = Path | bytes
+
+
+def load_typed(
+    sources: dict[str, Source], contract: Contract, spreadsheet_safe: bool = False
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Every readable table parsed with its schema's types, and every cell that does not parse.
+
+    `sources` is consumed: each entry is removed as its table is read, so bytes handed over
+    in memory are freed table by table. `spreadsheet_safe` also reports formula-led cells of the
+    typed fields (contract.rules), on the same Arrow text, before it is typed and dropped.
+    """
     frames, problems = {}, []
     for name in TABLES:
-        path = layout.table(name)
+        source = sources.pop(name, None)
+        if source is None:
+            continue  # whoever gathered the sources said why (missing, refused)
         try:
-            text = read_csv_text(path)
+            text = read_csv_text(source)
         except (OSError, ValueError, pyarrow.ArrowException) as exc:
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             problems.append(Problem(f"data/{name}.csv", "readable-csv", message))
             continue
+        if spreadsheet_safe:
+            problems += formula_cells(name, contract[name].descriptor, text)
         typed, unparsed = parse_table(contract[name], text)
-        del text
+        del text, source
         problems += _parse_problems(name, contract, unparsed)
         frames[name] = to_pandas(typed)
     return frames, problems
@@ -196,17 +212,32 @@ def validate_package(layout: Layout, frictionless: bool = False) -> list[Problem
     problems = descriptor_problems(layout, descriptor)
     if frictionless:
         problems += frictionless_problems(layout)
-    frames, read_problems = load_typed(layout, contract)
-    problems += read_problems
     memo = read_memo(layout.memo) if layout.memo.is_file() else None
     if memo is None:
         problems.append(Problem(f"data/{layout.memo.name}", "memo", "the memo file is missing"))
+    problems += validate_tables(contract, {n: layout.table(n) for n in TABLES}, memo)
+    return sorted_problems(problems)
+
+
+def validate_tables(
+    contract: Contract,
+    sources: dict[str, Source],
+    memo: str | None,
+    spreadsheet_safe: bool = False,
+) -> list[Problem]:
+    """The rows of the tables at `sources` (consumed, see `load_typed`): every cell parsed with
+    its type, then the derived Pandera schemas with the other tables and the memo as context."""
+    frames, read_problems = load_typed(sources, contract, spreadsheet_safe)
     found = schema_problems(contract, frames, memo)
     # A cell that did not parse is missing in the typed frame: report it once, as unparsed.
     unparsed = {(p.where, p.row, p.field) for p in read_problems if p.rule in ("type", "enum")}
-    problems += [p for p in found if (p.where, p.row, p.field) not in unparsed]
+    return [*read_problems, *(p for p in found if (p.where, p.row, p.field) not in unparsed)]
+
+
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
+    """Package problems first, then each table's in reading order, by row and field."""
     order = {name: i for i, name in enumerate(("datapackage.json", "memo", *TABLES))}
-    problems.sort(
-        key=lambda p: (order.get(p.where, 99), p.row or 0, p.field or "", p.validator or "")
+    return sorted(
+        problems,
+        key=lambda p: (order.get(p.where, 99), p.row or 0, p.field or "", p.validator or ""),
     )
-    return problems
