@@ -7,6 +7,8 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -124,7 +126,29 @@ def cmd_build(layout: Layout, check_only: bool = False) -> int:
     return 0
 
 
+@contextmanager
+def _without_data_synthesis() -> Iterator[None]:
+    """Import Pandera's pandas backend as it loads where hypothesis is not installed.
+
+    Pandera imports hypothesis, when it is installed, for data synthesis (`schema.example()`),
+    which validation never uses; in a development environment that import (hypothesis and what
+    it pulls in) is about a second of a cold `memo724 validate`. Hidden only while the backend
+    loads, and only if nothing imported hypothesis before, so later imports of it still work.
+    """
+    if "hypothesis" in sys.modules:
+        yield
+        return
+    sys.modules["hypothesis"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if sys.modules.get("hypothesis") is None:
+            del sys.modules["hypothesis"]
+
+
 def cmd_validate(layout: Layout, frictionless: bool = False, contract: str | None = None) -> int:
+    with _without_data_synthesis():
+        import pandera.backends.pandas.builtin_checks  # noqa: F401
     from .validation.drift import judge
 
     if contract is None:
