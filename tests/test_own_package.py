@@ -40,6 +40,15 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     return code, out, err
 
 
+def judged_again(layout: Layout, what: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """Restate the package's own descriptor (honest bytes and hashes), validate it under this
+    release's contract, and return what it printed on stderr (it must exit 1)."""
+    write_own_descriptor(layout, Contract(layout.schemas), what)
+    code, _, err = run(["validate", str(layout.root), "--contract", __version__], capsys)
+    assert code == 1, err
+    return err
+
+
 def set_cell(layout: Layout, table: str, field: str, value: str) -> None:
     """Set one cell of the first row, the rest of the file written as the package writes it."""
     with layout.table(table).open(encoding="utf-8", newline="") as handle:
@@ -71,9 +80,7 @@ def test_a_damaged_row_is_named_with_table_row_field_value_and_rule(
     own_copy: Layout, capsys: pytest.CaptureFixture[str]
 ) -> None:
     set_cell(own_copy, "events", "factuality", "rumoured")
-    write_own_descriptor(own_copy, Contract(own_copy.schemas), "damaged")  # honest hashes
-    code, _, err = run(["validate", str(own_copy.root), "--contract", __version__], capsys)
-    assert code == 1
+    err = judged_again(own_copy, "damaged", capsys)
     assert any(
         line.startswith("events, row 2, field factuality: value 'rumoured':")
         and "rule: enum" in line
@@ -103,9 +110,7 @@ def test_its_schemas_are_still_judged_against_the_release(
         if field["name"] == "factuality":
             field["constraints"].pop("enum")
     path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
-    write_own_descriptor(own_copy, Contract(own_copy.schemas), "weakened")
-    code, _, err = run(["validate", str(own_copy.root), "--contract", __version__], capsys)
-    assert code == 1
+    err = judged_again(own_copy, "weakened", capsys)
     assert "schemas/events.json, field factuality" in err and "rule: contract-drift" in err
 
 
@@ -115,9 +120,7 @@ def test_its_memo_facts_come_from_its_own_memo(
     # The synthetic memo is not the release's: a clean package passes the memo-hash and
     # memo-length checks (above); a changed memo fails them against its own documents row.
     own_copy.memo.write_bytes(own_copy.memo.read_bytes() + b" more")
-    write_own_descriptor(own_copy, Contract(own_copy.schemas), "longer memo")
-    code, _, err = run(["validate", str(own_copy.root), "--contract", __version__], capsys)
-    assert code == 1
+    err = judged_again(own_copy, "longer memo", capsys)
     assert "documents, row 2, field sha256" in err and "rule: memo-hash" in err
     assert "rule: memo-length" in err
 

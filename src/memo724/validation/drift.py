@@ -252,6 +252,39 @@ def _stated(descriptor: dict[str, Any], rel: str) -> dict[str, Any] | None:
     return None
 
 
+def _read_once(
+    root: Path, rel: str, descriptor: dict[str, Any], release: ReleaseContract, own: bool
+) -> tuple[bytes | None, str | None, list[Problem]]:
+    """One file of the copy read once through the guard: the bytes to parse, their sha256 and
+    the problems of the file (refused, changed, misstated, not clean UTF-8)."""
+    try:
+        raw = read_inside(root, rel, limit_for(rel, own=own))
+    except Refused as refusal:
+        return None, None, [refusal.problem]
+    problems = []
+    actual = hashlib.sha256(raw).hexdigest()
+    if own:
+        stated = _stated(descriptor, rel)
+        if stated is not None:
+            name = str(stated.get("name", rel))
+            md5 = partial(lambda b: hashlib.md5(b, usedforsecurity=False).hexdigest(), raw)
+            problems += fact_problems(name, stated, len(raw), actual, md5)
+    else:
+        expected = release.files.get(rel)
+        if expected is not None and actual != expected:
+            problems.append(
+                Problem(
+                    rel,
+                    "changed-since-release",
+                    f"changed since release {release.version} (sha256 {actual[:16]}..., the "
+                    f"release has {expected[:16]}...); its rows are checked below",
+                )
+            )
+    parsed, text_problems = checked_utf8(raw, rel)
+    digest = actual if parsed is raw else hashlib.sha256(parsed).hexdigest()
+    return parsed, digest, [*problems, *text_problems]
+
+
 def judge(
     root: Path,
     release: ReleaseContract | None = None,
@@ -301,37 +334,13 @@ def judge(
     data: dict[str, bytes] = {}
     digests: dict[str, str] = {}
     for rel in data_paths:
-        try:
-            raw = read_inside(root, rel, limit_for(rel, own=own))
-        except Refused as refusal:
-            problems.append(refusal.problem)
-            continue
-        actual = hashlib.sha256(raw).hexdigest()
-        if own:
-            stated = _stated(descriptor, rel)
-            if stated is not None:
-                name = str(stated.get("name", rel))
-                md5 = partial(lambda b: hashlib.md5(b, usedforsecurity=False).hexdigest(), raw)
-                problems += fact_problems(name, stated, len(raw), actual, md5)
-        else:
-            expected = release.files.get(rel)
-            if expected is not None and actual != expected:
-                problems.append(
-                    Problem(
-                        rel,
-                        "changed-since-release",
-                        f"changed since release {release.version} (sha256 {actual[:16]}..., the "
-                        f"release has {expected[:16]}...); its rows are checked below",
-                    )
-                )
-        parsed, text_problems = checked_utf8(raw, rel)
-        problems += text_problems
-        data[rel] = parsed
-        digests[rel] = actual if parsed is raw else hashlib.sha256(parsed).hexdigest()
-        del raw
-
-    memo_bytes = data.get(_memo_path(release))
-    memo = None if memo_bytes is None else memo_bytes.decode("utf-8")
+        read = _read_once(root, rel, descriptor, release, own)
+        problems += read[2]
+        if read[0] is not None and read[1] is not None:
+            data[rel], digests[rel] = read[0], read[1]
+        del read  # the bytes live in `data` only, so each is freed once parsed
+    memo_path = _memo_path(release)
+    memo = data[memo_path].decode("utf-8") if memo_path in data else None
     # A package of its own bounds its text by its own memo; a copy by the release's.
     code_points = len(memo) if own and memo is not None else release.memo_code_points
     schemas = {
@@ -353,6 +362,7 @@ def judge(
                     for p in frictionless_problems(view)
                 ]
         # Handed over, not shared: the reader drops each table's bytes once it is parsed.
+        data.pop(memo_path, None)
         sources: dict[str, Source] = {
             name: data.pop(path) for name, path in paths.items() if path in data
         }

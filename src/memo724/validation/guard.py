@@ -41,10 +41,16 @@ HOSTILE_RULES = frozenset(
 )
 
 
+# A package of its own (`validate --contract`) is one its user names as theirs, not a vendored
+# copy of a release: its tables and memo (more memos in the same schemas) may be this large.
+MAX_OWN_DATA_BYTES = 4 * 1024 * 1024 * 1024
+
+
 def limit_for(rel: str, own: bool = False) -> int:
-    """How many bytes a file of a copy may hold. A package of its own (`validate --contract`)
-    may carry more memos: its memo file is bounded as a table is."""
-    if rel.endswith(".csv") or (own and not rel.endswith(".json")):
+    """How many bytes a file of a copy (or of a package of its own) may hold."""
+    if own and not rel.endswith(".json"):
+        return MAX_OWN_DATA_BYTES
+    if rel.endswith(".csv"):
         return MAX_TABLE_BYTES
     if rel == DESCRIPTOR:
         return MAX_DESCRIPTOR_BYTES

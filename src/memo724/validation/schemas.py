@@ -50,28 +50,23 @@ from pandera.engines import pandas_engine
 
 from ..contract import CONTEXT_CHARS, NAME_SEPARATOR, Contract, TableSchema
 from ..contract.edtf import EDTFError, bounds
+from ..contract.rules import FORMULA_START, SAFE_START, SAFE_TEXT, SUPPORTED_CONSTRAINTS
 from ..contract.typed import pandas_dtype
 from .checks import column_check as _check
 from .checks import row_rule as _row_rule
 from .rules import model_rules
 
-# Rules Table Schema states (both validators enforce them); every other rule is provenance.
+# Rules Table Schema states (both validators enforce them); every other rule is provenance. The
+# constraints are the ones the contract supports (contract.rules), named once there.
 TABLE_SCHEMA_RULES = frozenset(
     {
         "type",
-        "required",
-        "unique",
         "primaryKey",
         "foreignKey",
-        "enum",
-        "pattern",
-        "minLength",
-        "maxLength",
-        "minimum",
-        "maximum",
         "missing-column",
         "unexpected-column",
         "column-order",
+        *SUPPORTED_CONSTRAINTS,
     }
 )
 
@@ -159,8 +154,7 @@ def _constraint_test(rule: str, value: Any, ftype: str) -> Callable[[pd.Series],
     if rule == "enum":
         return lambda s: pd.Series(isin(s, list(value)), index=s.index)
     if rule == "pattern":
-        # Table Schema patterns are XML Schema style: the whole value must match.
-        return lambda s: s.astype("string").str.fullmatch(value).astype(bool)
+        return _pattern_test(value)
     if rule == "minLength":
         return lambda s: s.astype("string").str.len() >= value
     if rule == "maxLength":
@@ -171,6 +165,38 @@ def _constraint_test(rule: str, value: Any, ftype: str) -> Callable[[pd.Series],
     if rule == "maximum":
         return lambda s: s <= limit
     raise ValueError(f"constraint {rule} has no Pandera derivation")
+
+
+def _matches(series: pd.Series, regex: str) -> np.ndarray:
+    found = pc.match_substring_regex(pc.cast(_arrow(series), pyarrow.string()), regex)
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _pattern_test(pattern: str) -> Callable[[pd.Series], Any]:
+    """The whole value must match (Table Schema patterns are XML Schema style), tested by Arrow.
+
+    The spreadsheet-safe rule is written into patterns as a lookahead (contract.rules.SAFE_START),
+    which RE2 lacks: pandas would then match every cell with Python's `re`, the slowest check of
+    a large package. Here the lookahead becomes one test of the first character and the rest one
+    RE2 match; a pattern RE2 cannot compile falls back to Python's `re`.
+    """
+    safe = pattern.startswith(SAFE_START)
+    inner: str | None = pattern[len(SAFE_START) :] if safe else pattern
+    if inner == SAFE_TEXT[len(SAFE_START) :]:
+        inner = None  # any text: only the first character is tested
+
+    def test(series: pd.Series) -> pd.Series:
+        ok = np.ones(len(series), dtype=bool)
+        if inner is not None:
+            try:
+                ok &= _matches(series, f"^(?:{inner})$")
+            except pyarrow.ArrowInvalid:  # not RE2 syntax
+                return series.astype("string").str.fullmatch(pattern).fillna(False).astype(bool)
+        if safe:
+            ok &= ~_matches(series, FORMULA_START)
+        return pd.Series(ok, index=series.index)
+
+    return test
 
 
 MESSAGES = {

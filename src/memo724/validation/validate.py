@@ -8,6 +8,8 @@ counts once, as there).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import re
 from pathlib import Path
@@ -116,6 +118,16 @@ def _parse_problems(table: str, contract: Contract, unparsed: list[Unparsed]) ->
 Source = Path | bytes
 
 
+def _return_freed_memory() -> None:
+    """Hand memory freed by Python back to the system, where the C library allows it (glibc).
+
+    glibc keeps freed heap pages for reuse by malloc, but Arrow allocates from its own pool: the
+    bytes of a table just parsed would stay counted beside the Arrow columns that replace them.
+    """
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def load_typed(
     sources: dict[str, Source], contract: Contract, spreadsheet_safe: bool = False
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
@@ -140,6 +152,7 @@ def load_typed(
             problems += formula_cells(name, contract[name].descriptor, text)
         typed, unparsed = parse_table(contract[name], text)
         del text, source
+        _return_freed_memory()
         problems += _parse_problems(name, contract, unparsed)
         frames[name] = to_pandas(typed)
     return frames, problems
