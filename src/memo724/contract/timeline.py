@@ -118,23 +118,26 @@ def derive_windows(
                     f"'{link.relation}' its anchor leaves no day for the event ({start} > {end})",
                 )
             )
+    # Each event's own links, grouped once (a scan of every link per event is quadratic).
+    links_of: dict[str, list[TimeLink]] = {}
+    for link in links:
+        links_of.setdefault(link.event_id, []).append(link)
     result = {}
     for event, (start, end) in windows.items():
-        basis = "stated" if event in has_date else _basis(event, links, windows, document)
+        own = links_of.get(event, [])
+        basis = "stated" if event in has_date else _basis(own, windows, document)
         result[event] = Window(start, end, basis if (start or end) else "unknown")
     return result, conflicts
 
 
 def _basis(
-    event: str,
     links: list[TimeLink],
     windows: dict[str, tuple[date | None, date | None]],
     document: tuple[date | None, date | None],
 ) -> str:
+    """How an undated event's window is known, from its own links."""
     by_event = by_document = False
     for link in links:
-        if link.event_id != event:
-            continue
         anchor = document if link.anchor_event_id is None else windows[link.anchor_event_id]
         lo, hi = _constraint(link, anchor)
         if lo is None and hi is None:

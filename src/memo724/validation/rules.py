@@ -142,17 +142,20 @@ def _windows(
     stated = {
         str(e): (_day(s), _day(t))
         for e, s, t in zip(
-            events["event_id"], events["date_start"], events["date_end"], strict=True
+            events["event_id"].tolist(),
+            events["date_start"].tolist(),
+            events["date_end"].tolist(),
+            strict=True,
         )
         if _text(e) is not None
     }
     parsed = [
         TimeLink(str(i), str(e), str(r), _text(a))
         for i, e, r, a in zip(
-            links["time_link_id"],
-            links["event_id"],
-            links["relation"],
-            links["anchor_event_id"],
+            links["time_link_id"].tolist(),
+            links["event_id"].tolist(),
+            links["relation"].tolist(),
+            links["anchor_event_id"].tolist(),
             strict=True,
         )
         if None not in (_text(i), _text(e), _text(r))
@@ -195,7 +198,9 @@ def time_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -> list[
                 return np.asarray(
                     [
                         read(cell) == by_event.get(str(e))
-                        for e, cell in zip(frame["event_id"], frame[field], strict=True)
+                        for e, cell in zip(
+                            frame["event_id"].tolist(), frame[field].tolist(), strict=True
+                        )
                     ],
                     dtype=bool,
                 )
