@@ -253,17 +253,9 @@ def pandas_dtype(field: dict[str, Any]) -> Any:
     import pandas as pd
 
     typ = arrow_type(field)
-    if pa.types.is_int64(typ):
-        return pd.Int64Dtype()
-    if pa.types.is_float64(typ):
-        return pd.Float64Dtype()
-    if pa.types.is_boolean(typ):
-        return pd.BooleanDtype()
-    if pa.types.is_date32(typ):
-        return pd.ArrowDtype(pa.date32())
     if pa.types.is_dictionary(typ):
         return pd.CategoricalDtype(field["constraints"]["enum"], ordered=is_ordinal(field))
-    return pd.StringDtype("pyarrow")
+    return _pandas_type(typ)  # one mapping for the frames and the schemas that check them
 
 
 def _pandas_type(typ: pa.DataType) -> Any:
