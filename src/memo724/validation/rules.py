@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
 
 from ..contract import TableSchema
 from ..contract.timeline import TimeLink, Window, derive_windows
@@ -109,14 +110,26 @@ def attribution_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -
     return out
 
 
+def _cells(series: pd.Series) -> list[Any]:
+    """A column's cells as Python values. Arrow dates (what `load()` gives) are converted by
+    numpy in one pass: pandas makes each one a Python object in a loop, the slowest part of the
+    time rules at 1M rows. Missing dates become None."""
+    dtype = series.dtype
+    if isinstance(dtype, pd.ArrowDtype) and pyarrow.types.is_date32(dtype.pyarrow_dtype):
+        data = series.array._pa_array  # a ChunkedArray on pandas 3, an Array or one on pandas 2
+        if isinstance(data, pyarrow.ChunkedArray):
+            data = data.combine_chunks()
+        days = data.to_numpy(zero_copy_only=False)
+        return days.astype("datetime64[D]").astype(object).tolist()
+    return series.tolist()
+
+
 def _day(value: Any) -> date | None:
     """A date cell as read (text, date, timestamp or missing) as a date; unreadable -> None."""
+    if isinstance(value, date) and value is not pd.NaT:  # the common case first
+        return value.date() if isinstance(value, datetime) else value
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
@@ -143,8 +156,8 @@ def _windows(
         str(e): (_day(s), _day(t))
         for e, s, t in zip(
             events["event_id"].tolist(),
-            events["date_start"].tolist(),
-            events["date_end"].tolist(),
+            _cells(events["date_start"]),
+            _cells(events["date_end"]),
             strict=True,
         )
         if _text(e) is not None
@@ -199,7 +212,7 @@ def time_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -> list[
                     [
                         read(cell) == by_event.get(str(e))
                         for e, cell in zip(
-                            frame["event_id"].tolist(), frame[field].tolist(), strict=True
+                            frame["event_id"].tolist(), _cells(frame[field]), strict=True
                         )
                     ],
                     dtype=bool,
