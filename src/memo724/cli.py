@@ -232,6 +232,34 @@ def cmd_verify(copy_root: Path, reference: Path | None) -> int:
     return 0
 
 
+def cmd_manual(layout: Layout, check_only: bool) -> int:
+    from .curation.manual import MANUAL_PATH, write_manual
+
+    text = write_manual(layout, dry_run=check_only)
+    target = layout.root / MANUAL_PATH
+    if check_only:
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            print(f"{MANUAL_PATH} is stale: run `memo724 manual`", file=sys.stderr)
+            return 1
+        print(f"{MANUAL_PATH} is up to date")
+        return 0
+    print(f"wrote {MANUAL_PATH}")
+    return 0
+
+
+def cmd_second_coding(layout: Layout, part: Path) -> int:
+    from .curation.blind import check_part
+
+    part = part.resolve()
+    if not part.is_dir():
+        raise UsageError(f"{part}: no such folder")
+    problems = check_part(layout, part)
+    if problems:
+        return _report(problems, f"second coding at {part}")
+    print(f"checked: {part} builds, every quote located, every value and reference known")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="memo724", description=__doc__)
     parser.add_argument("--version", action="version", version=f"memo724 {__version__}")
@@ -291,8 +319,18 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument(
         "path", nargs="?", type=Path, default=None, help="source checkout (default: this one)"
     )
+    m = sub.add_parser("manual", help="write the blind coder's manual (maintainers)")
+    m.add_argument("--check", action="store_true", help="fail if the committed manual is stale")
+    s2 = sub.add_parser("second-coding", help="check a part of the blind second coding")
+    s2.add_argument("part", type=Path, help="a part's folder, curation/blind/<part>")
     args = parser.parse_args(argv)
     try:
+        if args.command == "manual":
+            _curation_tools("manual")
+            return cmd_manual(_source_checkout(REPO.root, "manual"), args.check)
+        if args.command == "second-coding":
+            _curation_tools("second-coding")
+            return cmd_second_coding(_source_checkout(REPO.root, "second-coding"), args.part)
         if args.command == "build":
             layout = _source_checkout(args.root.resolve(), "build")
             _curation_tools("build")
