@@ -14,6 +14,11 @@ The rule belongs to the contract, so the build (which writes the windows) and th
   memo reports: end <= the memo's last day.
 - Basis: `anchored` when a link to another event bounds the window, else `document-date` when a
   link to the memo's date does, else `unknown`.
+
+Stances (positions) and relations are placed the same way once the events' windows are known
+(their links' anchors are events or the memo's date, never another stance): a stated as-of date
+gives the window; otherwise their own links narrow it, and a stance with no link that bounds it
+takes the window of the event that expresses it (basis `expressed-by-event`).
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ from datetime import date
 
 RELATIONS = ("before", "after", "during", "includes", "simultaneous", "overlaps", "begins", "ends")
 BASES = ("stated", "anchored", "document-date", "unknown")
+EXPRESSED = "expressed-by-event"
+# What a time link can place, and the column of time_links that names it: one per link.
+PLACED_SUBJECTS = {"events": "event_id", "positions": "position_id", "relations": "relation_id"}
 
 _LOWER = {"after", "during", "simultaneous", "begins", "ends"}
 _UPPER = {"before", "during", "simultaneous", "begins", "ends"}
@@ -149,3 +157,76 @@ def _basis(
     if by_event:
         return "anchored"
     return "document-date" if by_document else "unknown"
+
+
+def derive_placed(
+    stated: dict[str, tuple[date | None, date | None]],
+    links: list[TimeLink],
+    events: dict[str, Window],
+    document: tuple[date | None, date | None],
+    expressed_by: dict[str, str] | None = None,
+) -> tuple[dict[str, Window], list[Conflict]]:
+    """The windows of records placed relative to events (positions, relations).
+
+    `stated` maps every record id to its stated as-of (start, end); a link's `event_id` is the
+    record it places. `expressed_by` maps a stance to the event expressing it, whose window the
+    stance takes when no link of its own bounds it. Links naming an unknown record or anchor are
+    skipped (foreign keys report them).
+    """
+    expressed_by = expressed_by or {}
+    links = [
+        k
+        for k in links
+        if k.event_id in stated and (k.anchor_event_id is None or k.anchor_event_id in events)
+    ]
+    links_of: dict[str, list[TimeLink]] = {}
+    for link in links:
+        links_of.setdefault(link.event_id, []).append(link)
+
+    def anchor_of(link: TimeLink) -> tuple[date | None, date | None]:
+        if link.anchor_event_id is None:
+            return document
+        w = events[link.anchor_event_id]
+        return w.start, w.end
+
+    result: dict[str, Window] = {}
+    conflicts: list[Conflict] = []
+    for record, own_date in stated.items():
+        window: tuple[date | None, date | None] = (None, None)
+        by_event = by_document = False
+        for link in links_of.get(record, []):
+            bound = _constraint(link, anchor_of(link))
+            if bound == (None, None):
+                continue
+            window = _narrow(window, bound)
+            if link.anchor_event_id is None:
+                by_document = True
+            else:
+                by_event = True
+        has_date = own_date != (None, None)
+        if has_date:
+            checked = _narrow(own_date, window)
+            window, basis = own_date, "stated"
+        else:
+            checked = window
+            event = expressed_by.get(record)
+            expressed = events.get(event) if event else None
+            if not by_event and expressed is not None and expressed.bounded:
+                window = _narrow(window, (expressed.start, expressed.end))
+                checked = window
+                basis = EXPRESSED
+            else:
+                basis = "anchored" if by_event else "document-date" if by_document else "unknown"
+        start, end = checked
+        if start is not None and end is not None and start > end:
+            bad = next(iter(links_of.get(record, [])), None)
+            conflicts.append(
+                Conflict(
+                    bad.link_id if bad else "",
+                    record,
+                    f"its time links leave no day for {record!r} ({start} > {end})",
+                )
+            )
+        start, end = window
+        result[record] = Window(start, end, basis if (start or end) else "unknown")
+    return result, conflicts

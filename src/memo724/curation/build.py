@@ -20,7 +20,7 @@ from ..contract.edtf import EDTFError, bounds
 from ..contract.errors import DatasetError, Problem
 from ..contract.memo import read_memo
 from ..contract.paths import Layout
-from ..contract.timeline import TimeLink, derive_windows
+from ..contract.timeline import PLACED_SUBJECTS, TimeLink, derive_placed, derive_windows
 from .quotes import QuoteError, locate
 from .records import Record, load_yaml, read_records
 from .structure import Structure, read_structure
@@ -35,6 +35,8 @@ CHILD_LISTS: dict[str, dict[str, str]] = {
 DERIVED: dict[str, set[str]] = {
     "actors": {"names_as_written"},
     "events": {"plover_event_type", "plover_quad_class", "time_start", "time_end", "time_basis"},
+    "positions": {"time_start", "time_end", "time_basis"},
+    "relations": {"time_start", "time_end", "time_basis"},
     "documents": {"title", "date_as_printed", "path", "media_type", "sha256", "code_points"},
 }
 
@@ -260,21 +262,41 @@ class Builder:
                 )
 
     def derive_time(self) -> None:
-        """Each event's time window from its stated date and the time links (contract.timeline)."""
+        """The time windows of events, then of the stances and relations placed relative to them,
+        from their stated dates and the time links (contract.timeline)."""
         rows = self.tables.rows
         events = rows.get("events", [])
         documents = rows.get("documents", [])
-        stated = {r["event_id"]: (_day(r["date_start"]), _day(r["date_end"])) for r in events}
-        links = [
-            TimeLink(r["time_link_id"], r["event_id"], r["relation"], r["anchor_event_id"] or None)
-            for r in rows.get("time_links", [])
-        ]
-        for r, origin in zip(
-            rows.get("time_links", []), self.tables.origins.get("time_links", []), strict=True
-        ):
-            unknown = [v for v in (r["event_id"], r["anchor_event_id"]) if v and v not in stated]
-            if unknown:
-                self.problems.append(Problem(origin, "time-link", f"no event {unknown[0]!r}"))
+        link_rows = rows.get("time_links", [])
+        origins = dict(
+            zip(
+                (r["time_link_id"] for r in link_rows),
+                self.tables.origins.get("time_links", []),
+                strict=True,
+            )
+        )
+        placed = {
+            table: {r[key]: r for r in rows.get(table, [])}
+            for table, key in PLACED_SUBJECTS.items()
+        }
+        for r in link_rows:
+            origin = origins[r["time_link_id"]]
+            subjects = [k for k in PLACED_SUBJECTS.values() if r.get(k)]
+            if len(subjects) != 1:
+                self.problems.append(
+                    Problem(
+                        origin,
+                        "time-link",
+                        f"give exactly one of {', '.join(PLACED_SUBJECTS.values())}",
+                    )
+                )
+            for table, key in PLACED_SUBJECTS.items():
+                if r.get(key) and r[key] not in placed[table]:
+                    self.problems.append(Problem(origin, "time-link", f"no {table} {r[key]!r}"))
+            if r["anchor_event_id"] and r["anchor_event_id"] not in placed["events"]:
+                self.problems.append(
+                    Problem(origin, "time-link", f"no event {r['anchor_event_id']!r}")
+                )
             if bool(r["anchor_event_id"]) == bool(r["anchor_document_id"]):
                 self.problems.append(
                     Problem(
@@ -288,27 +310,44 @@ class Builder:
             if documents
             else (None, None)
         )
-        windows, conflicts = derive_windows(stated, links, document)
-        origins = dict(
-            zip(
-                (r["time_link_id"] for r in rows.get("time_links", [])),
-                self.tables.origins.get("time_links", []),
-                strict=True,
-            )
-        )
+
+        def links_for(key: str) -> list[TimeLink]:
+            return [
+                TimeLink(r["time_link_id"], r[key], r["relation"], r["anchor_event_id"] or None)
+                for r in link_rows
+                if r.get(key)
+            ]
+
+        stated = {r["event_id"]: (_day(r["date_start"]), _day(r["date_end"])) for r in events}
+        windows, conflicts = derive_windows(stated, links_for("event_id"), document)
+        results = {"events": windows}
+        for table, key in PLACED_SUBJECTS.items():
+            if table == "events" or "time_basis" not in self.contract[table].field_names:
+                continue
+            table_rows = rows.get(table, [])
+            expressed = {
+                r[key]: r["expressed_by_event_id"]
+                for r in table_rows
+                if r.get("expressed_by_event_id")
+            }
+            own = {r[key]: (_day(r["as_of_start"]), _day(r["as_of_end"])) for r in table_rows}
+            results[table], more = derive_placed(own, links_for(key), windows, document, expressed)
+            conflicts += more
         for c in conflicts:
             self.problems.append(
                 Problem(
                     origins.get(c.link_id, "curation/records"),
                     "time-link",
-                    f"{c.link_id}: {c.message}",
+                    f"{c.link_id or c.event_id}: {c.message}",
                 )
             )
-        for r in events:
-            w = windows[r["event_id"]]
-            r["time_start"] = w.start.isoformat() if w.start else ""
-            r["time_end"] = w.end.isoformat() if w.end else ""
-            r["time_basis"] = w.basis
+        for table, by_id in results.items():
+            key = PLACED_SUBJECTS[table]
+            for r in rows.get(table, []):
+                w = by_id[r[key]]
+                r["time_start"] = w.start.isoformat() if w.start else ""
+                r["time_end"] = w.end.isoformat() if w.end else ""
+                r["time_basis"] = w.basis
 
     # -- whole build -----------------------------------------------------------------------
 

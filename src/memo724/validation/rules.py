@@ -17,7 +17,7 @@ import pandera.pandas as pa
 import pyarrow
 
 from ..contract import TableSchema
-from ..contract.timeline import TimeLink, Window, derive_windows
+from ..contract.timeline import PLACED_SUBJECTS, TimeLink, Window, derive_placed, derive_windows
 from .checks import filled, row_rule
 
 # Certainty values that need the memo's qualifying words in `hedge` (all but the top of the scale).
@@ -140,11 +140,44 @@ def _text(value: Any) -> str | None:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
+def _links(links: pd.DataFrame, key: str) -> list[TimeLink]:
+    """The links whose subject column `key` is filled (the record they place as event_id)."""
+    if key not in links.columns:
+        return []
+    return [
+        TimeLink(str(i), str(e), str(r), _text(a))
+        for i, e, r, a in zip(
+            links["time_link_id"].tolist(),
+            links[key].tolist(),
+            links["relation"].tolist(),
+            links["anchor_event_id"].tolist(),
+            strict=True,
+        )
+        if None not in (_text(i), _text(e), _text(r)) and _text(e) != ""
+    ]
+
+
+def _stated(
+    frame: pd.DataFrame, key: str, group: str
+) -> dict[str, tuple[date | None, date | None]]:
+    return {
+        str(e): (_day(s), _day(t))
+        for e, s, t in zip(
+            frame[key].tolist(),
+            _cells(frame[f"{group}_start"]),
+            _cells(frame[f"{group}_end"]),
+            strict=True,
+        )
+        if _text(e) is not None
+    }
+
+
 def _windows(
     events: pd.DataFrame, tables: Mapping[str, pd.DataFrame]
-) -> tuple[dict[str, Window], set[str]] | None:
-    """Windows re-derived from the stated dates and the time links (contract.timeline), and the
-    ids of links that contradict them; None when a table or column the rule needs is missing."""
+) -> tuple[dict[str, dict[str, Window]], set[str]] | None:
+    """Windows re-derived from the stated dates and the time links (contract.timeline), by
+    table (events, then what is placed relative to them), and the ids of links that contradict
+    them; None when a table or column the rule needs is missing."""
     links, documents = tables.get("time_links"), tables.get("documents")
     if links is None or documents is None:
         return None
@@ -152,32 +185,35 @@ def _windows(
         return None
     if not {"time_link_id", "event_id", "relation", "anchor_event_id"} <= set(links.columns):
         return None
-    stated = {
-        str(e): (_day(s), _day(t))
-        for e, s, t in zip(
-            events["event_id"].tolist(),
-            _cells(events["date_start"]),
-            _cells(events["date_end"]),
-            strict=True,
-        )
-        if _text(e) is not None
-    }
-    parsed = [
-        TimeLink(str(i), str(e), str(r), _text(a))
-        for i, e, r, a in zip(
-            links["time_link_id"].tolist(),
-            links["event_id"].tolist(),
-            links["relation"].tolist(),
-            links["anchor_event_id"].tolist(),
-            strict=True,
-        )
-        if None not in (_text(i), _text(e), _text(r))
-    ]
     document: tuple[date | None, date | None] = (None, None)
     if len(documents) and {"date_start", "date_end"} <= set(documents.columns):
         document = (_day(documents["date_start"].iloc[0]), _day(documents["date_end"].iloc[0]))
-    windows, conflicts = derive_windows(stated, parsed, document)
-    return windows, {c.link_id for c in conflicts}
+    windows, conflicts = derive_windows(
+        _stated(events, "event_id", "date"), _links(links, "event_id"), document
+    )
+    found = {"events": windows}
+    bad = {c.link_id for c in conflicts}
+    for table, key in PLACED_SUBJECTS.items():
+        frame = tables.get(table)
+        if table == "events" or frame is None:
+            continue
+        if not {key, "as_of_start", "as_of_end"} <= set(frame.columns):
+            continue
+        expressed = {}
+        if "expressed_by_event_id" in frame.columns:
+            expressed = {
+                str(k): str(v)
+                for k, v in zip(
+                    frame[key].tolist(), frame["expressed_by_event_id"].tolist(), strict=True
+                )
+                if _text(k) is not None and _text(v) is not None
+            }
+        placed, more = derive_placed(
+            _stated(frame, key, "as_of"), _links(links, key), windows, document, expressed
+        )
+        found[table] = placed
+        bad |= {c.link_id for c in more if c.link_id}
+    return found, bad
 
 
 def time_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -> list[pa.Check]:
@@ -187,15 +223,19 @@ def time_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -> list[
     plain dictionaries (no frame), so no reference cycle ties a frame to its schema.
     """
     out: list[pa.Check] = []
-    if schema.name not in ("events", "time_links"):
-        return out  # derived only for the two tables it checks (it reads every event)
+    if schema.name not in (*PLACED_SUBJECTS, "time_links"):
+        return out  # derived only for the tables it checks (it reads every event)
     events = tables.get("events")
     derived = None if events is None else _windows(events, tables)
     if derived is None:
         return out
-    windows, conflicts = derived
-    if schema.name == "events" and {"time_start", "time_end", "time_basis"} <= set(
-        schema.field_names
+    by_table, conflicts = derived
+    key = PLACED_SUBJECTS.get(schema.name)
+    windows = by_table.get(schema.name)
+    if (
+        key is not None
+        and windows is not None
+        and {"time_start", "time_end", "time_basis"} <= set(schema.field_names)
     ):
         expected: dict[str, dict[str, Any]] = {
             "time_start": {e: w.start for e, w in windows.items()},
@@ -205,15 +245,16 @@ def time_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -> list[
         for field, by_event in expected.items():
 
             def same(
-                frame: pd.DataFrame, field: str = field, by_event: dict[str, Any] = by_event
+                frame: pd.DataFrame,
+                field: str = field,
+                by_event: dict[str, Any] = by_event,
+                key: str = key,
             ) -> np.ndarray:
                 read = _text if field == "time_basis" else _day
                 return np.asarray(
                     [
                         read(cell) == by_event.get(str(e))
-                        for e, cell in zip(
-                            frame["event_id"].tolist(), _cells(frame[field]), strict=True
-                        )
+                        for e, cell in zip(frame[key].tolist(), _cells(frame[field]), strict=True)
                     ],
                     dtype=bool,
                 )
@@ -225,7 +266,7 @@ def time_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -> list[
                     field,
                     f"{field} must be what the stated date and the time links give"
                     " (contract.timeline)",
-                    ["event_id", field],
+                    [key, field],
                 )
             )
     if schema.name == "time_links" and "anchor_document_id" in schema.field_names:
@@ -237,6 +278,18 @@ def time_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -> list[
                 "relation",
                 "the link contradicts the dates and links of its event and anchor",
                 ["time_link_id"],
+            ),
+            row_rule(
+                lambda f: (
+                    sum(
+                        filled(f[c]).astype(int) for c in PLACED_SUBJECTS.values() if c in f.columns
+                    )
+                    == 1
+                ),
+                "one-subject",
+                "event_id",
+                f"exactly one of {', '.join(PLACED_SUBJECTS.values())} must be filled",
+                [c for c in PLACED_SUBJECTS.values() if c in schema.field_names],
             ),
             row_rule(
                 lambda f: filled(f["anchor_event_id"]) != filled(f["anchor_document_id"]),
