@@ -247,6 +247,32 @@ def cmd_manual(layout: Layout, check_only: bool) -> int:
     return 0
 
 
+def cmd_reliability(layout: Layout, check_only: bool) -> int:
+    from .curation.agreement import RELIABILITY_DIR, write_reliability
+
+    with tempfile.TemporaryDirectory(prefix=".reliability-") as tmp:
+        written = write_reliability(layout, Path(tmp))
+        stale = [
+            p.name
+            for p in written
+            if not (layout.root / RELIABILITY_DIR / p.name).is_file()
+            or (layout.root / RELIABILITY_DIR / p.name).read_bytes() != p.read_bytes()
+        ]
+        if check_only:
+            if stale:
+                print(
+                    f"{RELIABILITY_DIR}/ is stale ({', '.join(stale)}): run `memo724 reliability`",
+                    file=sys.stderr,
+                )
+                return 1
+            print(f"{RELIABILITY_DIR}/ is what the codings give")
+            return 0
+        for p in written:
+            os.replace(p, layout.root / RELIABILITY_DIR / p.name)
+    print(f"wrote {RELIABILITY_DIR}/ ({', '.join(p.name for p in written)})")
+    return 0
+
+
 def cmd_second_coding(layout: Layout, part: Path) -> int:
     from .curation.blind import check_part
 
@@ -321,6 +347,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     m = sub.add_parser("manual", help="write the blind coder's manual (maintainers)")
     m.add_argument("--check", action="store_true", help="fail if the committed manual is stale")
+    rel = sub.add_parser(
+        "reliability",
+        help="write reliability/: agreement of the blind second coding (maintainers)",
+    )
+    rel.add_argument("--check", action="store_true", help="fail if reliability/ is stale")
     s2 = sub.add_parser("second-coding", help="check a part of the blind second coding")
     s2.add_argument("part", type=Path, help="a part's folder, curation/blind/<part>")
     args = parser.parse_args(argv)
@@ -328,6 +359,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "manual":
             _curation_tools("manual")
             return cmd_manual(_source_checkout(REPO.root, "manual"), args.check)
+        if args.command == "reliability":
+            _curation_tools("reliability")
+            return cmd_reliability(_source_checkout(REPO.root, "reliability"), args.check)
         if args.command == "second-coding":
             _curation_tools("second-coding")
             return cmd_second_coding(_source_checkout(REPO.root, "second-coding"), args.part)

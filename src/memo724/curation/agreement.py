@@ -192,7 +192,8 @@ def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> float:
     if not la or not lb:
         return 0.0
     shared = sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
-    return shared / min(la, lb)
+    # A coding's own quotes may overlap each other (a quote and its wider context): capped.
+    return min(1.0, shared / min(la, lb))
 
 
 @dataclass
@@ -468,7 +469,12 @@ def reliability_rows(source: Layout) -> dict[str, list[dict[str, str]]]:
         aligned += [
             _aligned(t, "", b, "blind-only", None, "", reasons) for b in alignment.blind_only[t]
         ]
-    return {"units": units, "agreement": fields, "alignment": aligned}
+    return {
+        "units": units,
+        "agreement": fields,
+        "alignment": aligned,
+        "adjudication": adjudication_rows(source),
+    }
 
 
 def _aligned(
@@ -561,3 +567,53 @@ def disagreements(source: Layout) -> list[dict[str, str]]:
             item(table, "unit", "", b, "not coded", "coded") for b in alignment.blind_only[table]
         ]
     return out
+
+
+ADJUDICATION_DIR = "curation/blind/adjudication"
+DECISIONS = {
+    "field": ("main", "blind", "neither", "both"),
+    "main-only": ("keep", "drop", "covered"),
+    "blind-only": ("add", "covered", "reject"),
+}
+
+
+def decisions(source: Layout) -> dict[str, dict[str, str]]:
+    """The third reader's decisions, by item, from every log file."""
+    from .records import load_yaml
+
+    out: dict[str, dict[str, str]] = {}
+    folder = source.root / ADJUDICATION_DIR
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        doc = load_yaml(path, f"{ADJUDICATION_DIR}/{path.name}") or {}
+        for entry in doc.get("decisions") or []:
+            out[str(entry["item"])] = {
+                "decision": str(entry.get("decision", "")),
+                "reason": str(entry.get("reason", "")),
+                "change": str(entry.get("change", "")),
+                "log": f"{ADJUDICATION_DIR}/{path.name}",
+            }
+    return out
+
+
+def kind_of(item: dict[str, str]) -> str:
+    if item["field"] != "unit":
+        return "field"
+    return "main-only" if item["main_id"] else "blind-only"
+
+
+def adjudication_rows(source: Layout) -> list[dict[str, str]]:
+    """Every disagreement with the third reader's decision (empty where none is logged)."""
+    found = decisions(source)
+    rows = []
+    for item in disagreements(source):
+        d = found.get(item["item"], {})
+        rows.append(
+            {
+                **{k: v for k, v in item.items() if not k.endswith("_words")},
+                "kind": kind_of(item),
+                "decision": d.get("decision", ""),
+                "reason": d.get("reason", ""),
+                "change": d.get("change", ""),
+            }
+        )
+    return rows

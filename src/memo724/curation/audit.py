@@ -61,6 +61,99 @@ def allowed_duplicates(curation: Path) -> dict[tuple[str, ...], str]:
     }
 
 
+# Two records that share at least this share of the longer one's evidence code points code
+# (facets of) the same words, reworded twins included: they must be linked by a declared key or
+# allowlisted with a reason. Measured against the longer side, a short record inside a long
+# sentence (an actor's membership named in a judgment) is not counted as the same words.
+OVERLAP = 0.5
+
+
+def _spans(contract: Contract, frames: dict[str, pd.DataFrame]) -> dict[str, list[tuple[int, int]]]:
+    """table/id -> evidence spans, for every statement record (bare link anchors left out)."""
+    evidence = frames["evidence"]
+    subjects = contract.evidence_subjects
+    links: set[str] = set()
+    if "sources" in frames:
+        sources = frames["sources"]
+        links = set(sources.loc[sources["kind"] == "hyperlink", "source_id"])
+    out: dict[str, list[tuple[int, int]]] = {}
+    for table in STATEMENT_TABLES:
+        column = subjects[table]
+        rows = evidence[evidence[column].notna()]
+        for record, group in rows.groupby(column):
+            if table == "sources" and record in links:
+                continue
+            starts, ends = group["start"].astype(int), group["end"].astype(int)
+            out[f"{table}/{record}"] = sorted(zip(starts, ends, strict=True))
+    return out
+
+
+def _links(contract: Contract, frames: dict[str, pd.DataFrame]) -> set[frozenset[str]]:
+    """Pairs of statement records joined by a declared key (either direction)."""
+    pairs: set[frozenset[str]] = set()
+    for table in STATEMENT_TABLES:
+        schema = contract[table]
+        frame = frames.get(table)
+        if frame is None:
+            continue
+        pk = schema.primary_key[0]
+        for fk in schema.foreign_keys:
+            if fk.resource not in STATEMENT_TABLES or fk.field not in frame:
+                continue
+            for record, target in zip(frame[pk], frame[fk.field], strict=True):
+                if isinstance(target, str) and target:
+                    pairs.add(frozenset((f"{table}/{record}", f"{fk.resource}/{target}")))
+    return pairs
+
+
+def overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> float:
+    """Shared code points over the longer side's total."""
+    la, lb = sum(e - s for s, e in a), sum(e - s for s, e in b)
+    if not la or not lb:
+        return 0.0
+    shared = sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+    return min(1.0, shared / max(la, lb))  # a record's own quotes may overlap each other
+
+
+def unlinked_overlaps(
+    contract: Contract, frames: dict[str, pd.DataFrame]
+) -> list[tuple[str, str, float]]:
+    """Pairs of statement records whose evidence overlaps by OVERLAP or more and that no
+    declared key links (table/id, table/id, overlap), sorted."""
+    spans = _spans(contract, frames)
+    linked = _links(contract, frames)
+    records = sorted(spans)
+    # Candidates first by shared code points: a sweep over span starts keeps this near-linear.
+    points = sorted((s, e, r) for r in records for s, e in spans[r])
+    candidates: set[tuple[str, str]] = set()
+    active: list[tuple[int, str]] = []
+    for s, e, r in points:
+        active = [(end, other) for end, other in active if end > s]
+        candidates |= {tuple(sorted((r, other))) for _, other in active if other != r}  # type: ignore[misc]
+        active.append((e, r))
+    out = []
+    for a, b in sorted(candidates):
+        score = overlap(spans[a], spans[b])
+        if score >= OVERLAP and frozenset((a, b)) not in linked:
+            out.append((a, b, round(score, 3)))
+    return out
+
+
+def allowed_overlaps(curation: Path) -> dict[tuple[str, str], str]:
+    """Allowlisted overlapping pairs (sorted table/id pair) -> reason (curation/overlaps.yaml)."""
+    path = curation / "overlaps.yaml"
+    if not path.is_file():
+        return {}
+    doc = load_yaml(path, "curation/overlaps.yaml") or {}
+    out: dict[tuple[str, str], str] = {}
+    for entry in doc.get("allowed") or []:
+        records = sorted(str(r) for r in entry["records"])
+        for i, a in enumerate(records):
+            for b in records[i + 1 :]:
+                out[(a, b)] = str(entry["reason"])
+    return out
+
+
 def orphan_actors(contract: Contract, frames: dict[str, pd.DataFrame]) -> list[str]:
     """Actors no row of another table refers to (a parent link alone does not count)."""
     referenced: set[str] = set()

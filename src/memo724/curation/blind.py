@@ -80,6 +80,16 @@ def _reroot(problem: Problem, source: Layout, part: Path) -> Problem:
     return replace(problem, where=where)
 
 
+def not_coded(source: Layout) -> dict[str, set[str]]:
+    """Fields the second coding was not asked for (added to the contract after it was made),
+    by table, from curation/blind/coding.yaml: their absence is not a problem of a part."""
+    from .records import load_yaml
+
+    path = source.curation / BLIND_DIR / "coding.yaml"
+    doc = load_yaml(path, f"curation/{BLIND_DIR}/coding.yaml") if path.is_file() else None
+    return {str(t): {str(f) for f in fs} for t, fs in ((doc or {}).get("not_coded") or {}).items()}
+
+
 def check_part(source: Layout, part: Path) -> list[Problem]:
     """Everything wrong with a part: build problems, values outside the codebook, dangling ids."""
     try:
@@ -87,6 +97,7 @@ def check_part(source: Layout, part: Path) -> list[Problem]:
     except DatasetError as err:
         return list(err.problems)
     contract = Contract(source.schemas)
+    skipped = not_coded(source)
     problems: list[Problem] = []
     for name, rows in tables.rows.items():
         if name in ("documents", "passages", "evidence"):
@@ -101,7 +112,8 @@ def check_part(source: Layout, part: Path) -> list[Problem]:
                     problems.append(
                         Problem(where, "enum", f"{f['name']} {value!r} is not one of {enum}")
                     )
-                if f.get("constraints", {}).get("required") and not value:
+                required = f.get("constraints", {}).get("required")
+                if required and not value and f["name"] not in skipped.get(name, set()):
                     problems.append(Problem(where, "required", f"{f['name']} is required"))
             for fk in schema.foreign_keys:
                 value = row.get(fk.field, "")
