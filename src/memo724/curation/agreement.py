@@ -268,7 +268,7 @@ def align(main: Coding, blind: Coding, overrides: list[dict[str, Any]]) -> Align
 
 
 def _norm(name: str) -> str:
-    text = name.lower().replace("’", "'")
+    text = name.lower().replace("\u2019", "'")  # a curly apostrophe as a straight one
     return " ".join(w for w in text.split() if w not in ("the", "a", "an"))
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+
 import re
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -245,3 +248,99 @@ def datacard_sparsity(contract: Contract, frames: dict[str, pd.DataFrame]) -> st
     if never:
         lines += ["", f"Never filled in this version: {', '.join(sorted(never))}."]
     return "\n".join(lines)
+
+
+def _reliability_tables(root: Path) -> tuple[list[dict[str, str]], ...] | None:
+    folder = root / "reliability"
+    if not (folder / "units.csv").is_file():
+        return None
+    out = []
+    for name in ("units", "agreement", "adjudication"):
+        with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            out.append(list(csv.DictReader(handle)))
+    return tuple(out)
+
+
+def reliability_markdown(root: Path) -> str:
+    """The data card's Reliability figures, from reliability/*.csv (before adjudication), and
+    what adjudication decided, apart."""
+    found = _reliability_tables(root)
+    if found is None:
+        return "No second coding has been compared yet."
+    units, fields, adjudication = found
+    lines = [
+        "Unit agreement (units both codings coded / units either coded):",
+        "",
+        "| table | both | main only | blind only | unit agreement |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {u['table']} | {u['both']} | {u['main_only']} | {u['blind_only']} "
+        f"| {float(u['unit_agreement']):.2f} |"
+        for u in units
+    ]
+    lines += [
+        "",
+        "Field agreement over matched units (alpha only from 10 pairs; 95% bootstrap interval):",
+        "",
+        "| table | field | level | pairs | agreement | alpha | interval |",
+        "| --- | --- | --- | ---: | ---: | ---: | --- |",
+    ]
+    for r in fields:
+        a = f"{float(r['alpha']):.2f}" if r["alpha"] else "-"
+        ci = f"{float(r['alpha_low']):.2f} to {float(r['alpha_high']):.2f}" if r["alpha"] else "-"
+        lines.append(
+            f"| {r['table']} | {r['field']} | {r['level']} | {r['pairs']} "
+            f"| {float(r['percent_agreement']):.0f}% | {a} | {ci} |"
+        )
+    decided: dict[tuple[str, str], int] = {}
+    for r in adjudication:
+        key = (r["kind"], r["decision"] or "(undecided)")
+        decided[key] = decided.get(key, 0) + 1
+    changed = sum(1 for r in adjudication if r["change"].strip().lower() not in ("", "none"))
+    lines += [
+        "",
+        f"Adjudication (after the figures above): {len(adjudication)} disagreements, each settled "
+        f"by a third reader against the memo's words; {changed} changed the main coding.",
+        "",
+        "| disagreement | decision | count |",
+        "| --- | --- | ---: |",
+    ]
+    lines += [f"| {k} | {d} | {n} |" for (k, d), n in sorted(decided.items())]
+    return "\n".join(lines)
+
+
+def reliability_summary(root: Path) -> dict[str, int] | None:
+    """The headline figures of reliability/ (before adjudication), or None without it."""
+    found = _reliability_tables(root)
+    if found is None:
+        return None
+    units, fields, _ = found
+    alphas = [float(r["alpha"]) for r in fields if r["alpha"]]
+    reliable = sum(a >= 0.8 for a in alphas)
+    tentative = sum(0.667 <= a < 0.8 for a in alphas)
+    both = sum(int(u["both"]) for u in units)
+    either = sum(int(u["both"]) + int(u["main_only"]) + int(u["blind_only"]) for u in units)
+    return {
+        "both": both,
+        "either": either,
+        "percent": round(100 * both / either) if either else 0,
+        "fields": len(alphas),
+        "reliable": reliable,
+        "tentative": tentative,
+        "below": len(alphas) - reliable - tentative,
+    }
+
+
+def reliability_line(root: Path) -> str:
+    """One line for the README: the figure a citing researcher needs."""
+    s = reliability_summary(root)
+    if s is None:
+        return ""
+    return (
+        f"**Reliability.** A blind second coding of the whole memo agrees with the tables on "
+        f"{s['both']} of {s['either']} units ({s['percent']}%); of {s['fields']} coded fields, "
+        f"Krippendorff's alpha is at least 0.8 on {s['reliable']}, 0.667-0.8 on "
+        f"{s['tentative']} and below on {s['below']} (before adjudication; `reliability/` in "
+        "the release, DATACARD.md section Reliability)."
+    )

@@ -12,10 +12,12 @@ from ..contract import TABLES, Contract
 from ..contract.paths import Layout
 from ..curation.audit import (
     allowed_duplicates,
+    allowed_overlaps,
     duplicate_groups,
     orphan_actors,
     retired,
     uncited_sources,
+    unlinked_overlaps,
 )
 from ..validation.validate import read_frame
 
@@ -96,10 +98,68 @@ def figures(layout: Layout) -> list[tuple[str, str]]:
             )
         )
 
+    for table in ("positions", "relations"):
+        frame = frames[table]
+        if "time_basis" not in frame:
+            continue
+        placed = int((frame["time_basis"] != "unknown").sum())
+        by = frame["time_basis"].value_counts()
+        out.append(
+            (
+                f"{table} placed in time",
+                f"{_share(placed, len(frame))}; "
+                + ", ".join(f"{b} {int(n)}" for b, n in sorted(by.items())),
+            )
+        )
+    judgments = frames["assessments"]
+    about = [c for c in judgments.columns if c.startswith("about_")]
+    named = int(judgments[about].notna().any(axis=1).sum())
+    out.append(("judgments naming what they judge (about_*)", _share(named, len(judgments))))
+    overlaps = unlinked_overlaps(contract, frames)
+    allowed_pairs = set(allowed_overlaps(layout.curation)) | {
+        (a, b) for g in allowed for i, a in enumerate(g) for b in g[i + 1 :]
+    }
+    listed = sum(1 for a, b, _ in overlaps if (a, b) in allowed_pairs)
+    out.append(
+        (
+            "unlinked records sharing most of their words",
+            f"{len(overlaps)} ({listed} allowlisted with a reason, {len(overlaps) - listed} not)",
+        )
+    )
+    out += reliability_figures(layout)
+
     sources = frames["sources"]
     cited = len(sources) - len(uncited_sources(frames))
     out.append(("sources cited by the evidence of a row", _share(cited, len(sources))))
     out.append(("retired ids (curation/retired.yaml)", str(len(retired(layout.curation)))))
+    return out
+
+
+def reliability_figures(layout: Layout) -> list[tuple[str, str]]:
+    """Unit agreement per table and alpha per field, from reliability/ (before adjudication)."""
+    folder = layout.root / "reliability"
+    if not (folder / "units.csv").is_file():
+        return []
+    units = pd.read_csv(folder / "units.csv", dtype=str)
+    fields = pd.read_csv(folder / "agreement.csv", dtype=str, keep_default_na=False)
+    out = [("blind second coding, before adjudication", "unit agreement; alpha per field")]
+    for _, u in units.iterrows():
+        rows = fields[fields["table"] == u["table"]]
+        alphas = ", ".join(
+            f"{r['field']} {float(r['alpha']):.2f}" for _, r in rows.iterrows() if r["alpha"]
+        )
+        out.append(
+            (
+                f"  {u['table']}",
+                f"units {float(u['unit_agreement']):.2f} ({u['both']} both, {u['main_only']} main "
+                f"only, {u['blind_only']} blind only)" + (f"; {alphas}" if alphas else ""),
+            )
+        )
+    for child in ("event_participants", "risk_actors"):
+        rows = fields[fields["table"] == child]
+        for _, r in rows.iterrows():
+            if r["alpha"]:
+                out.append((f"  {child}", f"{r['field']} alpha {float(r['alpha']):.2f}"))
     return out
 
 

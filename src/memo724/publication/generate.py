@@ -29,6 +29,8 @@ from .docs import (
     codebook_markdown,
     datacard_composition,
     datacard_sparsity,
+    reliability_line,
+    reliability_markdown,
     replace_block,
     stats_markdown,
 )
@@ -68,10 +70,12 @@ def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
     package = json.loads(target.descriptor.read_text(encoding="utf-8"))
     readme = replace_block(readme, "tables", stats_markdown(contract, frames, cov))
     readme = replace_block(readme, "citation", how_to_cite_markdown(package, frames))
+    readme = replace_block(readme, "reliability", reliability_line(source.root))
     (target.root / "README.md").write_text(readme, encoding="utf-8")
     card = (source.root / "DATACARD.md").read_text(encoding="utf-8")
     card = replace_block(card, "datacard-composition", datacard_composition(contract, frames, cov))
     card = replace_block(card, "datacard-sparsity", datacard_sparsity(contract, frames))
+    card = replace_block(card, "datacard-reliability", reliability_markdown(source.root))
     (target.root / "DATACARD.md").write_text(card, encoding="utf-8")
     top = changelog_top_entry(source.root)
     dated = top and top[0] == __version__ and re.fullmatch(r"\d{4}-\d{2}-\d{2}", top[1])

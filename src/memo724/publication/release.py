@@ -34,6 +34,7 @@ from .package import NAME, descriptor, dump_json, file_facts
 from .python_dist import user_readme
 from .sqlite_export import write_sqlite
 
+RELIABILITY = "reliability"
 DOCS = ("README.md", "CHANGELOG.md", "LICENSE", "CODEBOOK.md", "DATACARD.md", "CITATION.cff")
 TOOLS = ("frictionless", "pandera", "pandas", "pyarrow")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # zip's earliest date: no clock in the archive
@@ -197,6 +198,10 @@ def write_release(
         shutil.copytree(source.schemas, out.schemas)
         for doc in DOCS:
             shutil.copyfile(source.root / doc, folder / doc)
+        # The inter-coder reliability of this coding (DATACARD.md, Reliability): its own small
+        # Frictionless package, shipped beside the tables it measures.
+        if (source.root / RELIABILITY).is_dir():
+            shutil.copytree(source.root / RELIABILITY, folder / RELIABILITY)
         # The release is for users: its README stops where the maintainers' part begins.
         readme = (source.root / "README.md").read_text(encoding="utf-8")
         (folder / "README.md").write_text(user_readme(readme), encoding="utf-8")

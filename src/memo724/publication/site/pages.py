@@ -27,6 +27,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from ...contract import TABLES, singular
 from ...contract.paths import Layout
+from ..docs import reliability_summary
 from .figures import Figure, bundle_versions, figures, placed_events, render_png, render_svg
 from .figures import vega_bundle as _vega_bundle
 from .gather import SiteData, gather
@@ -221,7 +222,7 @@ def write_site(
 
     passages = marked_passages(data)
     pages: dict[str, dict[str, Any]] = {
-        "index": {"figures": figs},
+        "index": {"figures": figs, "reliability": reliability_summary(layout.root)},
         "reader": {"passages": passages, "payload": reader_payload(data)},
         "timeline": {
             "figure": figs[0],
