@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..contract import Contract
 from ..contract.paths import Layout
@@ -86,6 +86,16 @@ ACTOR_FIELDS = {
     "object_actor_id",
 }
 NONE = "(none)"  # an optional field left empty is a value of its own
+# What a record joins, besides its words: a relation's two actors, a time link's event and
+# anchor (the memo's own date when the anchor is empty). Two records that quote the same words
+# but join other records are other units (one phrase often states several ties).
+IDENTITY = {
+    "relations": {"a": "subject_actor_id", "b": "object_actor_id"},
+    "time_links": {"a": "event_id", "b": "anchor_event_id"},
+}
+DOCUMENT = "(memo date)"
+# A time link read from its other end: `a before b` is `b after a`.
+INVERSE = {"before": "after", "after": "before", "includes": "during", "during": "includes"}
 
 
 @dataclass
@@ -96,6 +106,7 @@ class Unit:
     fields: dict[str, str]
     children: list[tuple[str, str]] = field(default_factory=list)  # (actor id, role)
     names: list[str] = field(default_factory=list)  # actors: names as written
+    refs: dict[str, str] = field(default_factory=dict)  # what a link or relation joins
 
 
 Coding = dict[str, list[Unit]]
@@ -122,6 +133,11 @@ def _units(rows: dict[str, list[dict[str, str]]], contract: Contract, prefix: st
                 unit.names = [n for n in row.get("names_as_written", "").split(" | ") if n] or [
                     row.get("name", "")
                 ]
+            if table in IDENTITY:
+                unit.refs = {
+                    ref: f"{prefix}{row[column]}" if row.get(column) else DOCUMENT
+                    for ref, column in IDENTITY[table].items()
+                }
             child = CHILDREN.get(table)
             if child:
                 unit.children = [
@@ -150,6 +166,7 @@ def snapshot(layout: Layout) -> dict[str, Any]:
                 "fields": u.fields,
                 **({"children": [list(c) for c in u.children]} if u.children else {}),
                 **({"names": u.names} if u.names else {}),
+                **({"refs": u.refs} if u.refs else {}),
             }
             for u in units
         ]
@@ -164,10 +181,11 @@ def load_snapshot(path: Path) -> Coding:
             Unit(
                 table,
                 u["id"],
-                [tuple(s) for s in u["spans"]],  # type: ignore[misc]
+                [(int(s[0]), int(s[1])) for s in u["spans"]],
                 u["fields"],
-                [tuple(c) for c in u.get("children", [])],  # type: ignore[misc]
+                [(str(c[0]), str(c[1])) for c in u.get("children", [])],
                 u.get("names", []),
+                dict(u.get("refs", {})),
             )
             for u in units
         ]
@@ -203,6 +221,7 @@ class Alignment:
     blind_only: dict[str, list[str]]
     merged: dict[str, list[tuple[str, str]]]  # table -> (main, blind) cut by the part split
     actors: dict[str, str]  # blind actor id -> main actor id
+    reversed_links: set[tuple[str, str]] = field(default_factory=set)  # (main, blind) time links
 
 
 def _part(unit_id: str) -> str:
@@ -214,7 +233,9 @@ def align(main: Coding, blind: Coding, overrides: list[dict[str, Any]]) -> Align
     main_only: dict[str, list[str]] = {}
     blind_only: dict[str, list[str]] = {}
     merged: dict[str, list[tuple[str, str]]] = {}
-    forced = defaultdict(dict)  # table -> blind id -> main id or None
+    reversed_links: set[tuple[str, str]] = set()
+    mapped: dict[str, dict[str, str]] = {}  # table -> blind id -> main id, once aligned
+    forced: defaultdict[str, dict[str, str | None]] = defaultdict(dict)  # table -> blind -> main
     for o in overrides:
         forced[o["table"]][o["blind"]] = o.get("main")
     for table in COMPARED:
@@ -230,20 +251,10 @@ def align(main: Coding, blind: Coding, overrides: list[dict[str, Any]]) -> Align
                     score = _overlap(m_units[m_id].spans, b_units[b_id].spans)
                     chosen.append((m_id, b_id, score, "alignment file"))
                     used_m[m_id] = _part(b_id)
-        if table == "actors":
-            candidates = _actor_candidates(m_units, b_units)
-        else:
-            candidates = sorted(
-                (
-                    (_overlap(m.spans, b.spans), m.id, b.id)
-                    for m in m_units.values()
-                    for b in b_units.values()
-                ),
-                reverse=True,
-            )
+        candidates = _candidates(table, m_units, b_units, mapped)
         merges: list[tuple[str, str]] = []
-        for score, m_id, b_id in candidates:
-            if score < MIN_OVERLAP or b_id in used_b:
+        for _, score, m_id, b_id, how in candidates:
+            if b_id in used_b:
                 continue
             if m_id in used_m:
                 # The same fact told in two parts: merged, not a unit of its own. Actors are
@@ -252,7 +263,9 @@ def align(main: Coding, blind: Coding, overrides: list[dict[str, Any]]) -> Align
                     merges.append((m_id, b_id))
                     used_b.add(b_id)
                 continue
-            chosen.append((m_id, b_id, score, "overlap" if table != "actors" else "name"))
+            chosen.append((m_id, b_id, score, how))
+            if how == "same link, read from its other end":
+                reversed_links.add((m_id, b_id))
             used_m[m_id] = _part(b_id)
             used_b.add(b_id)
         pairs[table] = sorted(chosen)
@@ -263,8 +276,49 @@ def align(main: Coding, blind: Coding, overrides: list[dict[str, Any]]) -> Align
             for b in b_units
             if b not in used_b or (b in forced[table] and forced[table][b] is None)
         )
-    actors = {b: m for m, b, _, _ in pairs["actors"]} | {b: m for m, b in merged["actors"]}
-    return Alignment(pairs, main_only, blind_only, merged, actors)
+        mapped[table] = {b: m for m, b, _, _ in pairs[table]} | {b: m for m, b in merged[table]}
+    return Alignment(pairs, main_only, blind_only, merged, mapped["actors"], reversed_links)
+
+
+def _candidates(
+    table: str,
+    m_units: dict[str, Unit],
+    b_units: dict[str, Unit],
+    mapped: dict[str, dict[str, str]],
+) -> list[tuple[tuple[float, float], float, str, str, str]]:
+    """Possible pairs, best first: (rank, overlap, main id, blind id, how they were paired).
+
+    Records pair when their evidence overlaps by MIN_OVERLAP. A relation or time link is also
+    defined by what it joins: among overlapping relations, those joining the same two actors
+    come first; a time link pairs only with one joining the same two events (or event and the
+    memo's date), in either direction, whatever words each coding quoted for it.
+    """
+    if table == "actors":
+        return [
+            ((score, score), min(score, 1.0), m, b, "name")
+            for score, m, b in _actor_candidates(m_units, b_units)
+        ]
+    out = []
+    ref_table = {"relations": "actors", "time_links": "events"}.get(table)
+    for m in m_units.values():
+        for b in b_units.values():
+            score = _overlap(m.spans, b.spans)
+            joined = None
+            if ref_table is not None:
+                known = mapped.get(ref_table, {})
+                a, z = (known.get(b.refs[k], b.refs[k]) for k in ("a", "b"))
+                if (m.refs["a"], m.refs["b"]) == (a, z):
+                    joined = "same"
+                elif table == "time_links" and (m.refs["a"], m.refs["b"]) == (z, a):
+                    joined = "reversed"
+            if table == "time_links":
+                if joined is not None:
+                    how = "same link" if joined == "same" else "same link, read from its other end"
+                    out.append(((1.0, score), score, m.id, b.id, how))
+            elif score >= MIN_OVERLAP:
+                how = "overlap and the same actors" if joined else "overlap"
+                out.append(((1.0 if joined else 0.0, score), score, m.id, b.id, how))
+    return sorted(out, reverse=True)
 
 
 def _norm(name: str) -> str:
@@ -275,16 +329,30 @@ def _norm(name: str) -> str:
 def _actor_candidates(
     m_units: dict[str, Unit], b_units: dict[str, Unit]
 ) -> list[tuple[float, str, str]]:
-    """Actor pairs by shared name occurrences (1 + overlap) or, failing that, a shared name."""
+    """Actor pairs by shared name occurrences (1 + their share), else a shared name, else the
+    same id.
+
+    An occurrence is shared when the two name spans overlap by half the longer one: a name
+    inside a longer name ("UN Security Council" in "non-Western permanent members of the UN
+    Security Council") is another actor's.
+    """
     out = []
     for m in m_units.values():
         m_names = {_norm(n) for n in m.names}
         for b in b_units.values():
-            score = _overlap(m.spans, b.spans)
-            if score >= MIN_OVERLAP:
+            shared = sum(
+                1
+                for s1, e1 in m.spans
+                for s2, e2 in b.spans
+                if min(e1, e2) - max(s1, s2) >= 0.5 * max(e1 - s1, e2 - s2)
+            )
+            score = shared / min(len(m.spans), len(b.spans)) if m.spans and b.spans else 0.0
+            if shared:
                 out.append((1 + score, m.id, b.id))
             elif m_names & {_norm(n) for n in b.names}:
                 out.append((1.0, m.id, b.id))
+            elif b.id.split(":", 1)[-1] == m.id:  # the same slug, chosen for the same name
+                out.append((0.9, m.id, b.id))
     return sorted(out, reverse=True)
 
 
@@ -297,6 +365,15 @@ def _value(unit: Unit, name: str, actors: dict[str, str] | None) -> str:
     if actors is not None and name in ACTOR_FIELDS and value:
         value = actors.get(value, f"unmapped:{value}")
     return value or NONE
+
+
+def _blind_value(main: Unit, blind: Unit, name: str, alignment: Alignment) -> str:
+    """The blind coding's value, its actors mapped; a time link read from its other end gives
+    the inverse relation (`a before b` coded as `b after a`)."""
+    value = _value(blind, name, alignment.actors)
+    if (main.id, blind.id) in alignment.reversed_links and name == "relation":
+        value = INVERSE.get(value, value)
+    return value
 
 
 def _numeric(values: list[str], level: str, domain: list[str]) -> list[float]:
@@ -322,7 +399,10 @@ def alpha(pairs: list[tuple[str, str]], level: str, scale: list[str]) -> float |
     observed = [v for v in data.flatten() if not np.isnan(v)]
     if len(set(observed)) < 2:  # one value only: no expected disagreement, alpha undefined
         return 1.0 if all(a == b for a, b in pairs) else None
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement=level))
+    measure: Literal["nominal", "ordinal", "interval"] = (
+        "ordinal" if level == "ordinal" else "interval" if level == "interval" else "nominal"
+    )
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement=measure))
 
 
 def bootstrap(
@@ -363,7 +443,7 @@ def field_pairs(
         matched = [(by_id[table][m], by_id[table][b]) for m, b, _, _ in alignment.pairs[table]]
         for name, level in fields.items():
             values = [
-                (_value(m, name, None), _value(b, name, alignment.actors)) for m, b in matched
+                (_value(m, name, None), _blind_value(m, b, name, alignment)) for m, b in matched
             ]
             if level == "interval":  # a date is compared where both codings give one
                 values = [(a, b) for a, b in values if NONE not in (a, b)]
@@ -549,7 +629,7 @@ def disagreements(source: Layout) -> list[dict[str, str]]:
         for m, b, _, _ in alignment.pairs[table]:
             mu, bu = by_id[table][m], by_id[table][b]
             for name in fields:
-                mv, bv = _value(mu, name, None), _value(bu, name, alignment.actors)
+                mv, bv = _value(mu, name, None), _blind_value(mu, bu, name, alignment)
                 if mv != bv and not (fields[name] == "interval" and NONE in (mv, bv)):
                     out.append(item(table, name, m, b, mv, bv))
             child = CHILDREN.get(table)

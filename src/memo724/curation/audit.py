@@ -139,19 +139,26 @@ def unlinked_overlaps(
     return out
 
 
-def allowed_overlaps(curation: Path) -> dict[tuple[str, str], str]:
-    """Allowlisted overlapping pairs (sorted table/id pair) -> reason (curation/overlaps.yaml)."""
+def allowed_overlap_groups(curation: Path) -> dict[tuple[str, ...], str]:
+    """Allowlisted groups of overlapping records (sorted table/id tuple) -> reason."""
     path = curation / "overlaps.yaml"
     if not path.is_file():
         return {}
     doc = load_yaml(path, "curation/overlaps.yaml") or {}
-    out: dict[tuple[str, str], str] = {}
-    for entry in doc.get("allowed") or []:
-        records = sorted(str(r) for r in entry["records"])
-        for i, a in enumerate(records):
-            for b in records[i + 1 :]:
-                out[(a, b)] = str(entry["reason"])
-    return out
+    return {
+        tuple(sorted(str(r) for r in entry["records"])): str(entry["reason"])
+        for entry in doc.get("allowed") or []
+    }
+
+
+def allowed_overlaps(curation: Path) -> dict[tuple[str, str], str]:
+    """Every pair of an allowlisted group (sorted table/id pair) -> the group's reason."""
+    return {
+        (a, b): reason
+        for group, reason in allowed_overlap_groups(curation).items()
+        for i, a in enumerate(group)
+        for b in group[i + 1 :]
+    }
 
 
 def orphan_actors(contract: Contract, frames: dict[str, pd.DataFrame]) -> list[str]:
