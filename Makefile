@@ -64,6 +64,7 @@ validate: $(STAMP)
 
 # Rebuild the tables, validate them, then write dist/<name>-<version>/, its zip and SHA256SUMS.
 release: build validate
+	$(BIN)/memo724 reliability --check
 	$(BIN)/memo724 release
 
 lint: $(STAMP)

@@ -24,7 +24,7 @@ from memo724.contract import NAME_SEPARATOR, TABLES, Contract, singular
 from memo724.contract.edtf import bounds
 from memo724.contract.memo import sha256_of
 from memo724.contract.paths import MEMO_NAME, REPO, Layout
-from memo724.contract.timeline import TimeLink, derive_windows
+from memo724.contract.timeline import PLACED_SUBJECTS, TimeLink, derive_placed, derive_windows
 from memo724.publication.package import descriptor, dump_json
 
 Row = dict[str, str]
@@ -290,33 +290,61 @@ class Generator:
         self.place_in_time()
 
     def place_in_time(self) -> None:
-        """Time links anchor events to the memo's date; events' windows follow the contract rule."""
+        """Time links anchor events, stances and relations to the memo's date; their windows
+        follow the contract's rule (contract.timeline)."""
         if "time_links" not in self.tables:
             return
         document = self.tables["documents"][0]
+        memo = (_day(document["date_start"]), _day(document["date_end"]))
+        placed = [t for t in PLACED_SUBJECTS if t in self.tables]
         stated = {
-            r["event_id"]: (_day(r["date_start"]), _day(r["date_end"]))
-            for r in self.tables["events"]
+            table: {
+                self.key_of(table, r): (
+                    (_day(r["date_start"]), _day(r["date_end"]))
+                    if table == "events"
+                    else (_day(r.get("as_of_start", "")), _day(r.get("as_of_end", "")))
+                )
+                for r in self.tables[table]
+            }
+            for table in placed
         }
         for row in self.tables["time_links"]:
-            # 'before' the memo bounds an undated event; a dated one gets 'includes', which adds
+            # Each link places one record: mostly an event, else a stance or a relation.
+            table = self.rng.choice(["events", "events", *placed[1:]])
+            for other in placed:
+                row[PLACED_SUBJECTS[other]] = ""
+            row[PLACED_SUBJECTS[table]] = self.rng.choice(list(stated[table]))
+            # 'before' the memo bounds an undated record; a dated one gets 'includes', which adds
             # no constraint and so can never contradict its stated date.
-            undated = stated.get(row["event_id"]) == (None, None)
+            undated = stated[table][row[PLACED_SUBJECTS[table]]] == (None, None)
             row["relation"] = "before" if undated else "includes"
             row["anchor_event_id"] = ""
             row["anchor_document_id"] = self.key_of("documents", document)
-        links = [
-            TimeLink(r["time_link_id"], r["event_id"], r["relation"], None)
-            for r in self.tables["time_links"]
-        ]
-        windows, _ = derive_windows(
-            stated, links, (_day(document["date_start"]), _day(document["date_end"]))
-        )
-        for r in self.tables["events"]:
-            w = windows[r["event_id"]]
-            r["time_start"] = w.start.isoformat() if w.start else ""
-            r["time_end"] = w.end.isoformat() if w.end else ""
-            r["time_basis"] = w.basis
+
+        def links(key: str) -> list[TimeLink]:
+            return [
+                TimeLink(r["time_link_id"], r[key], r["relation"], None)
+                for r in self.tables["time_links"]
+                if r[key]
+            ]
+
+        windows, _ = derive_windows(stated["events"], links("event_id"), memo)
+        found = {"events": windows}
+        for table in placed[1:]:
+            expressed = {
+                self.key_of(table, r): r["expressed_by_event_id"]
+                for r in self.tables[table]
+                if r.get("expressed_by_event_id")
+            }
+            found[table], _ = derive_placed(
+                stated[table], links(PLACED_SUBJECTS[table]), windows, memo, expressed
+            )
+        for table in placed:
+            for r in self.tables[table]:
+                w = found[table][self.key_of(table, r)]
+                r["time_start"] = w.start.isoformat() if w.start else ""
+                r["time_end"] = w.end.isoformat() if w.end else ""
+                r["time_basis"] = w.basis
 
     def attribute(self, table: str) -> None:
         """The view holder is named exactly when the view is an actor's; a risk's is a perceiver."""

@@ -88,6 +88,7 @@ def test_date_groups_are_complete(contract: Contract) -> None:
         "documents": ["date"],
         "events": ["date"],
         "positions": ["as_of"],
+        "relations": ["as_of"],
         "sources": ["date"],
     }
     for name in TABLES:

@@ -9,6 +9,7 @@ import io
 import re
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from memo724.contract.paths import REPO
@@ -20,7 +21,7 @@ BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 def answers() -> dict[str, Any]:
     text = (REPO.root / "EXAMPLES.md").read_text(encoding="utf-8")
     blocks = BLOCK.findall(text)
-    assert len(blocks) == 4, "a set-up block and one block per question"
+    assert len(blocks) == 6, "a set-up block and one block per question"
     namespace: dict[str, Any] = {}
     with contextlib.redirect_stdout(io.StringIO()):
         for block in blocks:
@@ -85,3 +86,34 @@ def test_risks_russia_perceives_ranked_by_hedge(answers: dict) -> None:
     assert "intra-afghan-strife-in-the-north" not in set(ranked["risk_id"])
     possible = ranked[ranked["certainty"] == "possible"]
     assert set(possible["hedge"]) == {"potential", "could"}
+
+
+def test_russias_stances_before_and_after_the_takeover(answers: dict) -> None:
+    stances = answers["stances"].set_index("position_id")
+    after = set(stances.index[stances["period"] == "after the takeover"])
+    # The stances the memo ties to the new authorities or to the takeover itself.
+    assert {
+        "russia-on-recognizing-the-taliban",
+        "russia-on-delisting-the-taliban",
+        "russia-accepts-taliban-as-interim-caretaker",
+        "kremlin-accepts-reality-of-taliban-control",
+    } <= after
+    # The terrorist listing is stated: "Since then" (the 2003 ruling), open until the memo.
+    listing = stances.loc["russia-keeps-taliban-on-terrorist-list"]
+    assert listing["period"] == "since before the takeover"
+    assert listing["time_start"] == datetime.date(2003, 1, 1) and listing["time_basis"] == "stated"
+    # A stance placed only by the memo's date has no start: never an invented one.
+    undated = stances[stances["period"] == "start not given"]
+    assert len(undated) > 0
+    assert set(undated["time_basis"]) <= {"document-date", "expressed-by-event"}
+    assert (undated["time_end"] == datetime.date(2021, 11, 30)).all()
+
+
+def test_since_when_tajikistan_is_russias_ally(answers: dict) -> None:
+    alliance = answers["alliance"]
+    assert list(alliance["relation_id"]) == ["tajikistan-ally-of-russia"]
+    row = alliance.iloc[0]
+    assert pd.isna(row["time_start"])  # the memo gives no start
+    assert row["time_end"] == datetime.date(2021, 11, 30)
+    assert row["time_basis"] == "document-date"
+    assert len(answers["placing"]) >= 1

@@ -78,6 +78,12 @@ def test_release_layout(release: Path) -> None:
     for doc in ("README.md", "CHANGELOG.md", "LICENSE", "CODEBOOK.md", "datapackage.json"):
         assert doc in files
     assert "ponars-memo-724.sqlite" in files
+    # The reliability of the coding ships with it (DATACARD.md, Reliability).
+    for name in ("units", "agreement", "alignment", "adjudication"):
+        assert {f"reliability/{name}.csv", f"reliability/{name}.schema.json"} <= files
+    assert "reliability/datapackage.json" in files
+    index = (release / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../reliability/agreement.csv"' in index
     for page in ("index", "reader", "timeline", "network"):
         assert f"site/{page}.html" in files
     for figure in ("timeline", "network"):

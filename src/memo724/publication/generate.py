@@ -48,6 +48,11 @@ def build_copy(source: Layout, target: Layout) -> dict[str, list[str]]:
     shutil.copyfile(source.memo, target.memo)
     shutil.copytree(source.schemas, target.schemas, dirs_exist_ok=True)
     write_tables(target, contract, tables.rows)
+    # The reliability of the coding (memo724 reliability, from curation/blind/) goes with it.
+    if (source.root / "reliability").is_dir() and source.root != target.root:
+        shutil.copytree(
+            source.root / "reliability", target.root / "reliability", dirs_exist_ok=True
+        )
     write_descriptor(target, contract)
     write_docs(source, target, contract)
     return tables.origins
