@@ -310,7 +310,7 @@ case(C, "id longer than its maxLength", cell("risks", "risk_id", "r" * (max_leng
 case(C, "text longer than the memo", cell("events", "summary", "x" * 20000), ("events, row 2, field summary", "rule: maxLength"), data=True)
 case(C, "required cell emptied", cell("actors", "name", ""), ("actors, row 2, field name", "rule: required"), data=True)
 case(C, "unique ordinal repeated", cell("passages", "ordinal", "2"), ("passages", "field ordinal", "rule: unique"), data=True)
-case(C, "date bounds disagree with EDTF", cell("documents", "date_end", "2021-12-31"), ("documents, row 2, field date_precision", "rule: edtf-bounds"), data=True)
+case(C, "date bounds disagree with EDTF", cell("documents", "date_end", "2021-12-31"), ("documents, row 2, field date_end", "rule: edtf-bounds"), data=True)
 
 # -- keys ------------------------------------------------------------------------------------
 K = "keys"

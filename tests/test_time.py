@@ -147,3 +147,21 @@ def test_validator_rederives_the_windows(package_copy: Layout, contract: Contrac
     assert ("events", "time-window", "time_start") in found
     assert ("time_links", "one-anchor", "anchor_event_id") in found
     assert ("time_links", "time-consistent", "relation") in found
+
+
+def test_a_wrong_date_cell_is_reported_once_at_its_cell(
+    package_copy: Layout, contract: Contract
+) -> None:
+    """A stated month with a wrong first day: one problem, on date_start with its value; the
+    window derived from the EDTF value is still right, so no follow-on time-window problem."""
+    events = read_frame(package_copy.table("events"))
+    month = events.loc[events["date_precision"] == "month"].iloc[0]
+    _rewrite(
+        package_copy, contract, "events", "event_id", month["event_id"], date_start="2021-03-01"
+    )
+    found = [
+        (p.where, p.rule, p.field, p.value)
+        for p in validate_package(package_copy)
+        if p.rule not in ("hash-count", "byte-count")  # the edit itself changes the file
+    ]
+    assert found == [("events", "edtf-bounds", "date_start", "2021-03-01")]

@@ -17,6 +17,7 @@ import pandera.pandas as pa
 import pyarrow
 
 from ..contract import TableSchema
+from ..contract.edtf import EDTFError, bounds
 from ..contract.timeline import PLACED_SUBJECTS, TimeLink, Window, derive_placed, derive_windows
 from .checks import filled, row_rule
 
@@ -160,16 +161,35 @@ def _links(links: pd.DataFrame, key: str) -> list[TimeLink]:
 def _stated(
     frame: pd.DataFrame, key: str, group: str
 ) -> dict[str, tuple[date | None, date | None]]:
-    return {
-        str(e): (_day(s), _day(t))
-        for e, s, t in zip(
+    """Each record's stated (start, end): the bounds of its EDTF value, which the date cells
+    only restate. Read from the EDTF value, a wrong date cell is reported once, on itself
+    (edtf-bounds), not again as a wrong time window; the cells serve where the EDTF value is
+    missing from the frame or unreadable (that is reported on its own)."""
+    edtfs = frame[f"{group}_edtf"].tolist() if f"{group}_edtf" in frame.columns else None
+    known: dict[str, tuple[date | None, date | None] | None] = {}  # few distinct EDTF values
+    out = {}
+    for i, (e, s, t) in enumerate(
+        zip(
             frame[key].tolist(),
             _cells(frame[f"{group}_start"]),
             _cells(frame[f"{group}_end"]),
             strict=True,
         )
-        if _text(e) is not None
-    }
+    ):
+        if _text(e) is None:
+            continue
+        window = (_day(s), _day(t))
+        if edtfs is not None:
+            value = _text(edtfs[i]) or ""
+            if value not in known:
+                try:
+                    b = bounds(value)
+                    known[value] = (b.start, b.end)
+                except EDTFError:
+                    known[value] = None
+            window = known[value] or window
+        out[str(e)] = window
+    return out
 
 
 def _windows(

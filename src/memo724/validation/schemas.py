@@ -255,12 +255,26 @@ def per_distinct(
     return verdicts[inverse]
 
 
-def _edtf_matches(edtf: str | None, start: date | None, end: date | None, precision: Any) -> bool:
+def _edtf_readable(edtf: str | None) -> bool:
     try:
-        b = bounds(edtf or "")
+        bounds(edtf or "")
     except EDTFError:
         return False
-    return start == b.start and end == b.end and precision == b.precision
+    return True
+
+
+def _edtf_part(part: str) -> Callable[[str | None, Any], bool]:
+    """Whether a derived cell (start, end or precision) is what its EDTF value gives; an
+    unreadable EDTF value is reported once, on itself, not again on every derived cell."""
+
+    def test(edtf: str | None, value: Any) -> bool:
+        try:
+            b = bounds(edtf or "")
+        except EDTFError:
+            return True
+        return bool(value == getattr(b, part))
+
+    return test
 
 
 def _date_group_checks(prefix: str) -> list[pa.Check]:
@@ -269,20 +283,31 @@ def _date_group_checks(prefix: str) -> list[pa.Check]:
     def ordered(frame: pd.DataFrame) -> np.ndarray:
         return ~(frame[start] > frame[end]).fillna(False).to_numpy(dtype=bool)
 
-    def matches(frame: pd.DataFrame) -> np.ndarray:
-        return per_distinct(frame, [edtf, start, end, precision], _edtf_matches)
+    def readable(frame: pd.DataFrame) -> np.ndarray:
+        return per_distinct(frame, [edtf], _edtf_readable)
 
-    return [
+    checks = [
         _row_rule(ordered, "date-order", end, f"{end} before {start}", [start, end]),
-        # On the required precision column, so a row with no EDTF value is checked too.
-        _row_rule(
-            matches,
-            "edtf-bounds",
-            precision,
-            f"{start}, _end and _precision must be those of {edtf}",
-            [edtf, start, end, precision],
-        ),
+        _row_rule(readable, "edtf", edtf, "must be an EDTF value of the codebook", [edtf]),
     ]
+    # Each derived cell is judged on its own field, so a report names the cell that is wrong
+    # (a bad start is not reported as a bad precision). The precision column is required, so
+    # a row with no EDTF value is checked too.
+    for field, part in ((start, "start"), (end, "end"), (precision, "precision")):
+
+        def matches(frame: pd.DataFrame, field: str = field, part: str = part) -> np.ndarray:
+            return per_distinct(frame, [edtf, field], _edtf_part(part))
+
+        checks.append(
+            _row_rule(
+                matches,
+                "edtf-bounds",
+                field,
+                f"must be the {part} that {edtf} gives",
+                [edtf, field],
+            )
+        )
+    return checks
 
 
 def _foreign_key_checks(
