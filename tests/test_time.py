@@ -165,3 +165,24 @@ def test_a_wrong_date_cell_is_reported_once_at_its_cell(
         if p.rule not in ("hash-count", "byte-count")  # the edit itself changes the file
     ]
     assert found == [("events", "edtf-bounds", "date_start", "2021-03-01")]
+
+
+def test_problems_that_follow_from_a_broken_evidence_key_come_after_it_and_say_so(
+    package_copy: Layout, contract: Contract
+) -> None:
+    evidence = read_frame(package_copy.table("evidence"))
+    span = evidence.loc[evidence["actor_id"] == "kremlin", "evidence_id"].iloc[0]
+    _rewrite(package_copy, contract, "evidence", "evidence_id", span, actor_id="kreml")
+    found = [
+        p for p in validate_package(package_copy) if p.rule not in ("hash-count", "byte-count")
+    ]
+    assert (found[0].where, found[0].rule, found[0].value) == ("evidence", "foreignKey", "kreml")
+    row = int(evidence.index[evidence["evidence_id"] == span][0]) + 2
+    rest = found[1:]
+    assert {(p.where, p.rule) for p in rest} == {
+        ("actors", "has-evidence"),
+        ("actors", "names-from-evidence"),
+    }
+    for p in rest:
+        assert p.follows is not None and p.follows.startswith(f"evidence row {row} ")
+        assert f"follows from evidence row {row}" in str(p)

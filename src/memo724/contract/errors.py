@@ -16,6 +16,9 @@ class Problem:
     field: str | None = None
     value: str | None = None
     validator: str | None = None
+    # Where the cause is, when this problem only follows from another one (a CI log lists the
+    # causes first, then their consequences, each saying what it follows from).
+    follows: str | None = None
 
     def __str__(self) -> str:
         parts = [self.where]
@@ -26,7 +29,8 @@ class Problem:
         head = ", ".join(parts)
         value = "" if self.value is None else f" value {self.value!r}:"
         by = f" [{self.validator}]" if self.validator else ""
-        return f"{head}:{value} {self.message} (rule: {self.rule}){by}"
+        after = f"; follows from {self.follows}" if self.follows else ""
+        return f"{head}:{value} {self.message} (rule: {self.rule}{after}){by}"
 
 
 class DatasetError(Exception):

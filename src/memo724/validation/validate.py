@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -18,7 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 
-from ..contract import TABLES, Contract
+from ..contract import TABLES, Contract, singular
 from ..contract.errors import Problem
 from ..contract.memo import read_memo
 from ..contract.paths import Layout
@@ -244,7 +245,64 @@ def validate_tables(
     found = schema_problems(contract, frames, memo)
     # A cell that did not parse is missing in the typed frame: report it once, as unparsed.
     unparsed = {(p.where, p.row, p.field) for p in read_problems if p.rule in ("type", "enum")}
-    return [*read_problems, *(p for p in found if (p.where, p.row, p.field) not in unparsed)]
+    found = [p for p in found if (p.where, p.row, p.field) not in unparsed]
+    return [*read_problems, *mark_consequences(contract, frames, found)]
+
+
+# Rules a record fails only because an evidence row no longer points at it (or now points at
+# it by mistake): its spans, the name forms they give, the verbatim words they must hold.
+EVIDENCE_FOLLOWERS = frozenset({"has-evidence", "names-from-evidence", "verbatim"})
+
+
+def mark_consequences(
+    contract: Contract, frames: dict[str, pd.DataFrame], problems: list[Problem]
+) -> list[Problem]:
+    """Mark the problems that only follow from a broken evidence link, with the evidence row.
+
+    An evidence id names its record (`<kind>.<record id>.<start>`): an evidence row whose record
+    column holds another value (a broken or moved foreign key) leaves the named record without
+    that span and may give the record it now names one more. Their evidence-derived problems
+    are consequences of the one foreign-key problem, and say so.
+    """
+    evidence = frames.get("evidence")
+    if evidence is None or "evidence_id" not in evidence.columns:
+        return problems
+    kinds = {singular(t): (t, c) for t, c in contract.evidence_subjects.items()}
+    cause: dict[tuple[str, str], str] = {}
+    ids = evidence["evidence_id"].astype("string").tolist()
+    for table, column in contract.evidence_subjects.items():
+        if column not in evidence.columns:
+            continue
+        for i, (eid, value) in enumerate(
+            zip(ids, evidence[column].astype("string").tolist(), strict=True)
+        ):
+            if eid is pd.NA or eid is None:
+                continue
+            kind, _, rest = str(eid).partition(".")
+            named = rest.rpartition(".")[0]
+            if kinds.get(kind, (None,))[0] != table:
+                continue
+            if value is pd.NA or value is None or str(value) != named:
+                where = f"evidence row {i + 2} ({column} is not {named!r})"
+                cause.setdefault((table, named), where)
+                if value is not pd.NA and value is not None:
+                    cause.setdefault((table, str(value)), where)
+    if not cause:
+        return problems
+    keys = {
+        name: frames[name][contract[name].primary_key[0]].astype("string").tolist()
+        for name in {t for t, _ in cause}
+        if name in frames
+    }
+    marked = []
+    for p in problems:
+        rows = keys.get(p.where)
+        if p.rule in EVIDENCE_FOLLOWERS and rows is not None and p.row and p.row - 2 < len(rows):
+            follows = cause.get((p.where, str(rows[p.row - 2])))
+            if follows:
+                p = dataclasses.replace(p, follows=follows)
+        marked.append(p)
+    return marked
 
 
 def sorted_problems(problems: list[Problem]) -> list[Problem]:
@@ -252,5 +310,11 @@ def sorted_problems(problems: list[Problem]) -> list[Problem]:
     order = {name: i for i, name in enumerate(("datapackage.json", "memo", *TABLES))}
     return sorted(
         problems,
-        key=lambda p: (order.get(p.where, 99), p.row or 0, p.field or "", p.validator or ""),
+        key=lambda p: (
+            p.follows is not None,  # causes first, then what only follows from them
+            order.get(p.where, 99),
+            p.row or 0,
+            p.field or "",
+            p.validator or "",
+        ),
     )
