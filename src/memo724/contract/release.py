@@ -26,7 +26,7 @@ RELEASE_ONLY_KEYS = ("files", "build")
 
 
 def canonical_json(data: Any) -> str:
-    """The descriptor's bytes as memo724 writes them (publication.package.dump_json)."""
+    """The bytes of every JSON descriptor memo724 writes (the package, the release, Datasette)."""
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

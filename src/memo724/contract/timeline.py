@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-RELATIONS = ("before", "after", "during", "includes", "simultaneous", "overlaps", "begins", "ends")
 BASES = ("stated", "anchored", "document-date", "unknown")
 EXPRESSED = "expressed-by-event"
 # What a time link can place, and the column of time_links that names it: one per link.

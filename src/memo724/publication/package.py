@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from .. import __version__
 from ..contract import TABLES, Contract
 from ..contract.memo import sha256_of
 from ..contract.paths import MEMO_NAME, Layout
+from ..contract.release import canonical_json
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 NAME = "ponars-memo-724"
@@ -119,8 +119,8 @@ def descriptor(layout: Layout, contract: Contract) -> dict[str, Any]:
     }
 
 
-def dump_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+# The one JSON writer of the descriptors: the contract states the bytes it judges copies by.
+dump_json = canonical_json
 
 
 def write_tables(layout: Layout, contract: Contract, rows: dict[str, list[dict[str, str]]]) -> None:
