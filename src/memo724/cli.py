@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -190,14 +189,13 @@ def cmd_coverage(layout: Layout) -> int:
 
 
 def cmd_release(layout: Layout, dist: Path) -> int:
-    from .publication.changes import changelog_top_entry
+    from .publication.changes import release_date
     from .publication.python_dist import build_python_dists
     from .publication.release import write_release
     from .validation.drift import judge_own
 
     problems = judge_own(layout, frictionless=True)
-    top = changelog_top_entry(layout.root)
-    if top is None or top[0] != __version__ or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", top[1]):
+    if release_date(layout.root, __version__) is None:
         problems.append(
             Problem(
                 "CHANGELOG.md",

@@ -48,6 +48,15 @@ def changelog_top_entry(root: Path) -> tuple[str, str] | None:
     return (match.group(1), match.group(2)) if match else None
 
 
+def release_date(root: Path, version: str) -> str | None:
+    """The date of `version`'s CHANGELOG entry when it is the top entry and dated (YYYY-MM-DD),
+    else None: the one rule for "this version is ready to release"."""
+    top = changelog_top_entry(root)
+    if top is None or top[0] != version or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", top[1]):
+        return None
+    return top[1]
+
+
 def snapshot_path(root: Path, version: str) -> Path:
     return root / "releases" / f"{version}.json"
 

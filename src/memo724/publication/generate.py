@@ -6,7 +6,6 @@ Everything here is derived; a test proves the committed files equal a fresh run 
 from __future__ import annotations
 
 import json
-import re
 import shutil
 
 from .. import __version__
@@ -17,10 +16,10 @@ from ..curation.coverage import coverage, exclusions
 from ..curation.records import load_yaml
 from ..validation.validate import read_frame
 from .changes import (
-    changelog_top_entry,
     changes_markdown,
     diff,
     previous_snapshot,
+    release_date,
     retired_ids,
     row_digests,
 )
@@ -82,9 +81,7 @@ def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
     card = replace_block(card, "datacard-sparsity", datacard_sparsity(contract, frames))
     card = replace_block(card, "datacard-reliability", reliability_markdown(source.root))
     (target.root / "DATACARD.md").write_text(card, encoding="utf-8")
-    top = changelog_top_entry(source.root)
-    dated = top and top[0] == __version__ and re.fullmatch(r"\d{4}-\d{2}-\d{2}", top[1])
-    released = top[1] if top and dated else None
+    released = release_date(source.root, __version__)
     (target.root / "CITATION.cff").write_text(
         citation_cff(package, frames, released), encoding="utf-8"
     )
