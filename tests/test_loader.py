@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,7 +15,7 @@ import pytest
 
 import memo724
 from memo724.contract import TABLES, Contract
-from memo724.contract.paths import Layout
+from memo724.contract.paths import REPO, Layout
 from memo724.validation.validate import read_frame
 
 
@@ -139,3 +140,36 @@ def test_wheel_ships_the_data_and_loads_from_it(tmp_path: Path) -> None:
     )
     assert check.returncode == 0, check.stderr
     assert "memo724/package" in check.stdout
+
+
+def test_load_reads_a_vendored_copy_with_the_bundled_types(tmp_path: Path) -> None:
+    """`path=` reads another copy (a vendored one, here with one row fewer) with the same dtypes."""
+    import memo724
+
+    copy = tmp_path / "vendor" / "ponars-memo-724"
+    shutil.copytree(REPO.data, copy / "data")
+    shutil.copytree(REPO.schemas, copy / "schemas")
+    shutil.copyfile(REPO.descriptor, copy / "datapackage.json")
+    events_csv = copy / "data" / "events.csv"
+    lines = events_csv.read_text(encoding="utf-8").splitlines(keepends=True)
+    events_csv.write_text("".join(lines[:-1]), encoding="utf-8")
+    bundled = memo724.load("events")
+    theirs = memo724.load("events", path=str(copy))
+    assert len(theirs) == len(bundled) - 1
+    assert theirs.dtypes.to_dict() == bundled.dtypes.to_dict()
+    assert memo724.load("events", path=copy / "datapackage.json").shape == theirs.shape
+    assert set(memo724.load_all(path=copy)) == set(memo724.tables())
+    assert memo724.memo_text(path=copy) == memo724.memo_text()
+    assert len(memo724.describe("events", path=copy)) == len(bundled.columns)
+    first = theirs["event_id"].iloc[0]
+    assert len(memo724.evidence("events", first, path=copy)) >= 1
+
+
+def test_load_from_a_folder_that_is_no_copy_says_so_in_one_line(tmp_path: Path) -> None:
+    import memo724
+
+    with pytest.raises(FileNotFoundError, match="no such folder"):
+        memo724.load("events", path=tmp_path / "missing")
+    (tmp_path / "data").mkdir()
+    with pytest.raises(FileNotFoundError, match=r"datapackage\.json, schemas/ missing"):
+        memo724.load("events", path=tmp_path)

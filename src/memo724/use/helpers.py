@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..contract import TABLES, Contract
 from ..contract.paths import Layout
-from .loader import frame_attrs, load, package_layout, table_schema
+from .loader import PathLike, frame_attrs, load, resolve, table_schema
 
 if TYPE_CHECKING:  # imported where used: `import memo724` imports no data library
     import pandas as pd
@@ -47,7 +47,9 @@ def tables() -> list[str]:
     return list(TABLES)
 
 
-def describe(table: str | None = None, layout: Layout | None = None) -> pd.DataFrame:
+def describe(
+    table: str | None = None, layout: Layout | None = None, *, path: PathLike | None = None
+) -> pd.DataFrame:
     """The fields of one table, or with no argument one row per table (rows, key, description).
 
     Per field: its Table Schema `type`, `required`, `description`, the coded `values` in schema
@@ -59,7 +61,7 @@ def describe(table: str | None = None, layout: Layout | None = None) -> pd.DataF
 
     from ..contract.typed import is_ordinal
 
-    layout = layout or package_layout()
+    layout = resolve(layout, path)
     if table is None:
         rows = []
         for name in TABLES:
@@ -107,13 +109,15 @@ def describe(table: str | None = None, layout: Layout | None = None) -> pd.DataF
     return frame
 
 
-def evidence(table: str, record_id: str, layout: Layout | None = None) -> pd.DataFrame:
+def evidence(
+    table: str, record_id: str, layout: Layout | None = None, *, path: PathLike | None = None
+) -> pd.DataFrame:
     """The quotes behind one record, in memo order, each with its offsets and its passage.
 
     `start`/`end` index code points of `memo724.memo_text()` (end exclusive); `exact` is the
     quote, `prefix`/`suffix` its context; `passage` is the text of the passage that holds it.
     """
-    layout = layout or package_layout()
+    layout = resolve(layout, path)
     schema = table_schema(table, layout)
     subjects = Contract(layout.schemas).evidence_subjects
     if table not in subjects:

@@ -7,6 +7,10 @@ for coded fields (categories = the codebook's values in schema order, ordered wh
 marks the scale ordinal with `categoriesOrdered`), booleans (boolean) and strings (string).
 With polars, coded fields are `pl.Enum` with the same categories in the same order.
 
+`path=` reads another copy of the package instead of the installed one, with the same types: a
+vendored copy or an unzipped release (a folder holding `datapackage.json`, `data/` and
+`schemas/`), or its `datapackage.json`. Its own schemas type its columns.
+
 Every pandas frame carries its table's documentation in `DataFrame.attrs`: `table`,
 `description`, `primary_key` and `descriptions` (field name -> description). The Arrow table of
 `load_arrow` carries the same in its schema metadata (per field: `description`).
@@ -14,6 +18,7 @@ Every pandas frame carries its table's documentation in `DataFrame.attrs`: `tabl
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -26,6 +31,7 @@ if TYPE_CHECKING:  # imported where used: `import memo724` costs neither pandas 
     import pyarrow as pa
 
 Engine = Literal["pandas", "polars"]
+PathLike = str | os.PathLike[str]
 
 
 def package_layout() -> Layout:
@@ -36,6 +42,38 @@ def package_layout() -> Layout:
     return REPO
 
 
+def copy_layout(path: PathLike) -> Layout:
+    """The copy of the package at `path`: its folder or its datapackage.json.
+
+    Raises FileNotFoundError, in one line, when there is no package there.
+    """
+    folder = Path(path).expanduser()
+    if folder.is_file() and folder.name == "datapackage.json":
+        folder = folder.parent
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: no such folder (a copy of the package was expected)")
+    layout = Layout(folder)
+    missing = [
+        name
+        for name, place in (("datapackage.json", layout.descriptor), ("schemas/", layout.schemas))
+        if not place.exists()
+    ]
+    if missing or not layout.data.is_dir():
+        missing += [] if layout.data.is_dir() else ["data/"]
+        raise FileNotFoundError(
+            f"{folder} holds no copy of the package: {', '.join(missing)} missing "
+            "(give the folder of a vendored copy or an unzipped release)"
+        )
+    return layout
+
+
+def resolve(layout: Layout | None = None, path: PathLike | None = None) -> Layout:
+    """The copy to read: `path` (a user's copy), else `layout`, else the installed one."""
+    if path is not None:
+        return copy_layout(path)
+    return layout or package_layout()
+
+
 def table_schema(table: str, layout: Layout | None = None) -> TableSchema:
     """The Table Schema of one table of this installation's copy (KeyError naming the tables)."""
     if table not in TABLES:
@@ -43,11 +81,13 @@ def table_schema(table: str, layout: Layout | None = None) -> TableSchema:
     return Contract((layout or package_layout()).schemas)[table]
 
 
-def load_arrow(table: str, layout: Layout | None = None) -> pa.Table:
+def load_arrow(
+    table: str, layout: Layout | None = None, *, path: PathLike | None = None
+) -> pa.Table:
     """One table as a typed Arrow table; field descriptions are in its schema metadata."""
     from ..contract.typed import arrow_table
 
-    layout = layout or package_layout()
+    layout = resolve(layout, path)
     return arrow_table(table_schema(table, layout), layout.table(table))
 
 
@@ -75,11 +115,17 @@ def to_polars(data: pa.Table, schema: TableSchema) -> Any:
     return frame.with_columns(enums)
 
 
-def load(table: str, engine: Engine = "pandas", layout: Layout | None = None) -> Any:
-    """One table as a typed pandas (default) or polars DataFrame."""
+def load(
+    table: str,
+    engine: Engine = "pandas",
+    layout: Layout | None = None,
+    *,
+    path: PathLike | None = None,
+) -> Any:
+    """One table as a typed pandas (default) or polars DataFrame; `path=` reads another copy."""
     if engine not in ("pandas", "polars"):
         raise ValueError(f"engine must be 'pandas' or 'polars', not {engine!r}")
-    layout = layout or package_layout()
+    layout = resolve(layout, path)
     schema = table_schema(table, layout)
     data = load_arrow(table, layout)
     if engine == "polars":
@@ -91,11 +137,14 @@ def load(table: str, engine: Engine = "pandas", layout: Layout | None = None) ->
     return frame
 
 
-def load_all(engine: Engine = "pandas", layout: Layout | None = None) -> dict[str, Any]:
-    """Every table, keyed by name, in the package's order."""
+def load_all(
+    engine: Engine = "pandas", layout: Layout | None = None, *, path: PathLike | None = None
+) -> dict[str, Any]:
+    """Every table, keyed by name, in the package's order; `path=` reads another copy."""
+    layout = resolve(layout, path)
     return {name: load(name, engine, layout) for name in TABLES}
 
 
-def memo_text(layout: Layout | None = None) -> str:
+def memo_text(layout: Layout | None = None, *, path: PathLike | None = None) -> str:
     """The memo exactly as shipped: evidence offsets index into this string."""
-    return read_memo((layout or package_layout()).memo)
+    return read_memo(resolve(layout, path).memo)
