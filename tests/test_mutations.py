@@ -156,3 +156,62 @@ def test_mutation_list_covers_every_constraint_in_the_schemas(
 
 def test_a_clean_copy_has_no_problems(pristine: Layout) -> None:
     assert validate_package(pristine) == []
+
+
+def case_twin(value: str) -> str:
+    """The same key in other letter case ("russia" -> "Russia")."""
+    twin = value[:1].upper() + value[1:]
+    return twin if twin != value else value.swapcase()
+
+
+def test_a_foreign_key_differing_only_in_letter_case_is_reported_by_both_validators(
+    pristine: Layout, contract: Contract, tmp_path: Path
+) -> None:
+    """`Russia` is not the actor `russia`: keys match exactly, as Table Schema compares them.
+
+    Each foreign key gets its own row (a key's own value in other case, where the row has one),
+    so one report per key is expected; a table with fewer rows than keys takes another round.
+    """
+    originals = {n: read_rows(pristine, n) for n in TABLES}
+    targets = {
+        (fk.resource, fk.ref_field): {r[fk.ref_field] for r in originals[fk.resource]}
+        for n in TABLES
+        for fk in contract[n].foreign_keys
+    }
+    rounds: list[dict[str, dict[int, tuple[str, str]]]] = []  # table -> row -> (field, twin)
+    for name in TABLES:
+        rows = originals[name]
+        for k, fk in enumerate(contract[name].foreign_keys):
+            keys = targets[(fk.resource, fk.ref_field)]
+            index, depth = k % len(rows), k // len(rows)
+            own = rows[index][fk.field]
+            cased = sorted(key for key in keys if key.lower() != key.upper())
+            meant = own if own.lower() != own.upper() else cased[0]
+            twin = case_twin(meant)
+            assert twin != meant and twin.lower() == meant.lower() and twin not in keys
+            while len(rounds) <= depth:
+                rounds.append({})
+            rounds[depth].setdefault(name, {})[index] = (fk.field, twin)
+    assert len(rounds) <= 2  # only documents (one row, two keys) needs a second round
+    missed, checked = [], 0
+    for i, batch in enumerate(rounds):
+        layout = Layout(tmp_path / f"case-{i}")
+        shutil.copytree(pristine.root, layout.root)
+        for name, edits in batch.items():
+            rows = [dict(r) for r in originals[name]]
+            for index, (field, twin) in edits.items():
+                rows[index][field] = twin
+            layout.table(name).write_text(
+                csv_text(contract[name].field_names, rows), encoding="utf-8"
+            )
+        write_descriptor(layout, contract)
+        problems = validate_package(layout, frictionless=True)
+        for name, edits in batch.items():
+            for index, (field, twin) in edits.items():
+                checked += 1
+                m = Mutation(name, "foreignKey", field, twin)
+                for validator in ("frictionless", "pandera"):
+                    if not caught(problems, m, {index + 2}, validator):
+                        missed.append(f"{validator} accepted {name}.{field} = {twin!r}")
+    assert checked == sum(len(contract[n].foreign_keys) for n in TABLES)
+    assert not missed, "\n".join(missed)
