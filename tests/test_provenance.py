@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from memo724.contract import Contract
+from memo724.contract import CONTEXT_CHARS, Contract
+from memo724.contract.errors import Problem
+from memo724.contract.memo import read_memo
 from memo724.contract.paths import Layout
 from memo724.publication.package import csv_text, write_descriptor
 from memo724.validation.validate import validate_package
@@ -79,3 +81,52 @@ def test_provenance_rule(rule: str, package_copy: Layout, contract: Contract) ->
     assert all(p.validator == "pandera" and p.row is not None for p in problems)
     if field is not None:
         assert {p.field for p in problems} == {field}
+
+
+def read_rows(layout: Layout, table: str) -> list[Row]:
+    with layout.table(table).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def problems_of_row(
+    layout: Layout, contract: Contract, table: str, rows: list[Row], row: Row
+) -> list[Problem]:
+    """Write the rows, refresh the hashes, and return the problems on that row of the table."""
+    layout.table(table).write_text(csv_text(contract[table].field_names, rows), encoding="utf-8")
+    write_descriptor(layout, contract)
+    line = rows.index(row) + 2
+    return [p for p in validate_package(layout) if p.where == table and p.row == line]
+
+
+def test_an_end_one_code_point_long_is_reported_even_with_its_suffix_moved(
+    package_copy: Layout, contract: Contract
+) -> None:
+    """The quote is memo[start:end]: an end one past it is wrong, though the suffix that follows
+    the new end is the memo's words (a check of the quote's length alone would pass it)."""
+    memo = read_memo(package_copy.memo)
+    ends = {p["passage_id"]: int(p["end"]) for p in read_rows(package_copy, "passages")}
+    rows = read_rows(package_copy, "evidence")
+    row = first(rows, lambda r: int(r["end"]) < ends[r["passage_id"]])  # stays in its passage
+    end = int(row["end"]) + 1
+    row["end"] = str(end)
+    row["suffix"] = memo[end : end + CONTEXT_CHARS]
+    found = problems_of_row(package_copy, contract, "evidence", rows, row)
+    assert [(p.rule, p.field) for p in found] == [("exact-at-offsets", "exact")], found
+
+
+def test_a_span_ending_one_code_point_past_its_passage_is_reported(
+    package_copy: Layout, contract: Contract
+) -> None:
+    """A span must lie inside its passage: a quote of a passage's last words taken one code
+    point further (its exact and suffix still the memo's words at the offsets) is reported."""
+    memo = read_memo(package_copy.memo)
+    ends = {p["passage_id"]: int(p["end"]) for p in read_rows(package_copy, "passages")}
+    rows = read_rows(package_copy, "evidence")
+    # A statement's quote (not an actor's name, which names_as_written repeats) ending its passage.
+    row = first(rows, lambda r: int(r["end"]) == ends[r["passage_id"]] and not r["actor_id"])
+    end = ends[row["passage_id"]] + 1
+    row["end"] = str(end)
+    row["exact"] = memo[int(row["start"]) : end]
+    row["suffix"] = memo[end : end + CONTEXT_CHARS]
+    found = problems_of_row(package_copy, contract, "evidence", rows, row)
+    assert [(p.rule, p.field) for p in found] == [("span-in-passage", "passage_id")], found
