@@ -417,6 +417,7 @@ case(H, "pattern weakened", constraint("actors", "iso3", lambda c: c.__setitem__
 case(H, "type loosened", schema("evidence", lambda s: field_of(s, "start").__setitem__("type", "string")), ("schemas/evidence.json, field start", "type changed", "rule: contract-drift"))
 case(H, "field removed", schema("events", lambda s: s["fields"].pop()), (EJ, "field removed", "rule: contract-drift"))
 case(H, "field added", schema("events", lambda s: s["fields"].append({"name": "extra", "type": "string"})), (f"{EJ}, field extra", "field added", "rule: contract-drift"))
+case(H, "fields reordered", schema("events", lambda s: s["fields"].insert(0, s["fields"].pop())), (EJ, "fields reordered", "rule: contract-drift"))
 case(H, "primary key changed", schema("risks", lambda s: s.__setitem__("primaryKey", ["summary"])), ("schemas/risks.json", "primaryKey changed", "rule: contract-drift"))
 case(H, "exclusiveMinimum added", constraint("evidence", "start", lambda c: c.__setitem__("exclusiveMinimum", 0)), ("schemas/evidence.json, field start", "exclusiveMinimum", "rule: unsupported-constraint"))
 case(H, "pattern not a regex", constraint("actors", "iso3", lambda c: c.__setitem__("pattern", "([A-Z")), ("schemas/actors.json, field iso3", "not a valid regular expression", "rule: invalid-pattern"))
