@@ -104,6 +104,36 @@ def test_metadata_describes_every_table_and_column(release: Path, contract: Cont
     assert tables["events"]["label_column"] == "summary"
 
 
+def test_every_column_of_every_named_view_is_described(release: Path, contract: Contract) -> None:
+    """A `_named` view shows a table's columns and the labels beside its ids: Datasette must
+    describe each of them, the table's own columns as the schema does."""
+    metadata = json.loads((release / "datasette-metadata.json").read_text(encoding="utf-8"))
+    tables = metadata["databases"][DB]["tables"]
+    con = sqlite3.connect(release / f"{DB}.sqlite")
+    views = [
+        name
+        for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'view'")
+        if name.endswith("_named")
+    ]
+    assert "event_participants_named" in views
+    assert sorted(views) == sorted(t for t in tables if t.endswith("_named"))
+    for view in views:
+        schema = contract[view.removesuffix("_named")]
+        own = {f["name"]: f["description"] for f in schema.fields}
+        shown = [row[1] for row in con.execute(f'PRAGMA table_info("{view}")')]
+        described = tables[view]["columns"]
+        assert sorted(described) == sorted(shown), view
+        for column in shown:
+            if column in own:
+                assert described[column] == own[column], f"{view}.{column}"
+            else:  # a label beside an id: names the id it stands beside
+                ids = [fk.field for fk in schema.foreign_keys]
+                assert any(described[column].endswith(f" of {i}.") for i in ids), column
+    assert tables["event_participants_named"]["columns"]["actor_name"] == (
+        "actors.name of actor_id."
+    )
+
+
 def test_sqlite_indexes_every_foreign_key_and_has_named_views(
     release: Path, contract: Contract
 ) -> None:
