@@ -74,6 +74,49 @@ def test_every_evidence_row_is_one_tab_stop_whose_marks_hold_its_exact_words(
     assert any(n > 1 for n in parser.fragments.values())
 
 
+# Superscript digits, as the memo prints its footnote markers (written out here, not imported).
+SUPERSCRIPTS = re.compile("[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+")
+
+
+class FootnoteLinks(HTMLParser):
+    """Each run of superscript digits in the text, with the href of the link around it."""
+
+    VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict[str, str | None]]] = []
+        self.markers: list[tuple[str, str | None]] = []  # (marker, href of the enclosing <a>)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.stack.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        links = [a for tag, a in self.stack if tag == "a"]
+        for marker in SUPERSCRIPTS.findall(data):
+            self.markers.append((marker, links[-1].get("href") if links else None))
+
+
+def test_every_footnote_marker_in_the_reader_links_to_its_footnote(site_release: Path) -> None:
+    html = (site_release / "site" / "reader.html").read_text(encoding="utf-8")
+    article = html[html.index('<article class="memo"') : html.index("</article>")]
+    parser = FootnoteLinks()
+    parser.feed(article)
+    footnotes = {r["marker"]: r["source_id"] for r in rows("sources") if r["marker"]}
+    assert footnotes == {"\u00b9": "footnote-1", "\u00b2": "footnote-2", "\u00b3": "footnote-3"}
+    # Each marker is printed twice: where the text cites it and before the footnote itself.
+    printed = SUPERSCRIPTS.findall(REPO.memo.read_text(encoding="utf-8"))
+    assert len(printed) == 6
+    assert sorted(m for m, _ in parser.markers) == sorted(printed)
+    for marker, href in parser.markers:
+        assert href == f"#sources/{footnotes[marker]}", (marker, href)
+
+
 def test_crossing_spans_nest_as_fragments_that_keep_their_id() -> None:
     def ev(eid: str, start: int, end: int) -> Evidence:
         return Evidence(eid, "events", eid, start, end, "", "p")
