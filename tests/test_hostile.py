@@ -188,6 +188,40 @@ def test_a_yaml_alias_bomb_and_python_tags_are_refused(source_copy, capsys) -> N
     assert "curation/records/98-bomb.yaml:2: tag !!python/object/apply:os.system" in err
 
 
+def aliased_yaml(nodes: int) -> str:
+    """A mapping whose aliases expand to exactly `nodes` YAML nodes (each mapping, list, key and
+    scalar one node): a list of 999 scalars (1,000 nodes), then a list of k aliases to it."""
+    k, rest = divmod(nodes - 1_004, 1_000)  # root + key a + a + key b + list b = 1,004 + 1,000k
+    assert rest == 0 and k > 0
+    return f"a: &a [{', '.join(['x'] * 999)}]\nb: [{', '.join(['*a'] * k)}]\n"
+
+
+def expanded_nodes(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + sum(expanded_nodes(k) + expanded_nodes(v) for k, v in value.items())
+    if isinstance(value, list):
+        return 1 + sum(expanded_nodes(v) for v in value)
+    return 1
+
+
+def test_yaml_that_expands_past_two_hundred_thousand_nodes_is_refused(tmp_path: Path) -> None:
+    """The bound is 200,000 expanded nodes (HOSTILE.md): a file just under it loads, one just
+    over it is refused, whatever the constant is later called or set to."""
+    from ruamel.yaml import YAML
+
+    for nodes, refused in ((199_004, False), (200_004, True)):
+        path = tmp_path / f"{nodes}.yaml"
+        path.write_text(aliased_yaml(nodes), encoding="utf-8")
+        # Counted independently: an unbounded loader expands every alias.
+        assert expanded_nodes(YAML(typ="safe").load(path)) == nodes
+        if refused:
+            with pytest.raises(DatasetError) as caught:
+                load_yaml(path, path.name)
+            assert [p.rule for p in caught.value.problems] == ["yaml-size"]
+        else:
+            assert len(load_yaml(path, path.name)["b"]) == (nodes - 1_004) // 1_000
+
+
 def test_verify_hashes_the_descriptor_and_schemas(package_copy: Layout, capsys) -> None:
     # A copy of the installed package names its version: verify needs no reference.
     code, err = run(["verify", str(package_copy.root)], capsys)
