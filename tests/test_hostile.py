@@ -4,6 +4,7 @@ spreadsheet-safe cells, the release's contract rather than the copy's, one line 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import time
@@ -249,8 +250,18 @@ def test_release_contracts_are_known_and_the_current_one_is_pinned() -> None:
 
 
 def test_the_descriptor_digest_is_that_of_the_written_descriptor(pristine: Layout) -> None:
-    desc = json.loads(pristine.descriptor.read_text(encoding="utf-8"))
-    assert dump_json(desc) == pristine.descriptor.read_text(encoding="utf-8")
-    import hashlib
-
+    text = pristine.descriptor.read_text(encoding="utf-8")
+    desc = json.loads(text)
+    # The written form, spelled out: two-space indents, the builder's key order, a final newline.
+    assert text.startswith(
+        '{\n  "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",\n'
+        '  "name": "ponars-memo-724",\n'
+    )
+    assert text.endswith("\n  ]\n}\n")
+    assert text == json.dumps(desc, indent=2, ensure_ascii=False) + "\n"
     assert descriptor_digest(desc) == hashlib.sha256(pristine.descriptor.read_bytes()).hexdigest()
+    # Text beyond ASCII (none in today's descriptor) is written as is, by writer and digest alike.
+    sample = {"name": "x", "title": "Ruling No. N \u0413\u041a\u041f\u0414 03-116"}
+    literal = '{\n  "name": "x",\n  "title": "Ruling No. N \u0413\u041a\u041f\u0414 03-116"\n}\n'
+    assert dump_json(sample) == literal
+    assert descriptor_digest(sample) == hashlib.sha256(literal.encode("utf-8")).hexdigest()
