@@ -19,7 +19,8 @@ from memo724.curation.audit import (
     uncited_sources,
 )
 from memo724.publication.package import csv_text
-from memo724.validation.validate import read_frame, validate_package
+from memo724.validation.drift import judge_own
+from memo724.validation.validate import read_frame
 
 RECORD_TABLES = (
     "actors",
@@ -186,7 +187,7 @@ def test_validator_enforces_hedging_and_attribution(
     _rewrite(package_copy, contract, "positions", unhedge)
     _rewrite(package_copy, contract, "assessments", author_with_actor)
     _rewrite(package_copy, contract, "risks", view_not_perceived)
-    found = {(p.where, p.rule, p.field) for p in validate_package(package_copy)}
+    found = {(p.where, p.rule, p.field) for p in judge_own(package_copy, frictionless=False)}
     assert ("positions", "certainty-needs-hedge", "certainty") in found
     assert ("assessments", "view-holder", "attributed_to_actor_id") in found
     assert ("risks", "view-holder-perceives", "attributed_to_actor_id") in found

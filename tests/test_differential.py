@@ -21,8 +21,8 @@ from memo724.contract import TABLES, Contract
 from memo724.contract.errors import Problem
 from memo724.contract.paths import Layout
 from memo724.publication.package import csv_text, write_descriptor
+from memo724.validation.drift import judge_own
 from memo724.validation.schemas import TABLE_SCHEMA_RULES
-from memo724.validation.validate import validate_package
 
 SEED = 724
 MUTATIONS = 24
@@ -102,7 +102,7 @@ def write(layout: Layout, contract: Contract, tables: dict[str, list[Row]]) -> N
 
 def test_both_validators_agree_on_random_changes(synthetic: Layout, tmp_path: Path) -> None:
     contract = Contract(synthetic.schemas)
-    assert validate_package(synthetic, frictionless=True) == []
+    assert judge_own(synthetic) == []
     original = {n: read_rows(synthetic, n) for n in TABLES}
     rng = random.Random(SEED)
     disagreements, invalid = [], 0
@@ -112,7 +112,7 @@ def test_both_validators_agree_on_random_changes(synthetic: Layout, tmp_path: Pa
         tables = {n: [dict(r) for r in rows] for n, rows in original.items()}
         change = mutate(rng, contract, tables)
         write(layout, contract, tables)
-        problems = validate_package(layout, frictionless=True)
+        problems = judge_own(layout)
         frictionless, derived = verdicts(problems)
         invalid += frictionless
         if frictionless != derived:
@@ -144,7 +144,7 @@ def test_where_the_derived_schemas_are_stricter(
         tables = {n: read_rows(synthetic, n) for n in TABLES}
         tables[table][0][field] = value
         write(layout, contract, tables)
-        problems = validate_package(layout, frictionless=True)
+        problems = judge_own(layout)
         assert not any(p.validator == "frictionless" and p.field == field for p in problems)
         assert any(
             p.validator == "pandera" and p.rule == "type" and p.field == field and p.row == 2

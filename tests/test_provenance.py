@@ -12,7 +12,7 @@ from memo724.contract.errors import Problem
 from memo724.contract.memo import read_memo
 from memo724.contract.paths import Layout
 from memo724.publication.package import csv_text, write_descriptor
-from memo724.validation.validate import validate_package
+from memo724.validation.drift import judge_own
 
 Row = dict[str, str]
 
@@ -76,7 +76,7 @@ def test_provenance_rule(rule: str, package_copy: Layout, contract: Contract) ->
         csv_text(contract[table].field_names, rows), encoding="utf-8"
     )
     write_descriptor(package_copy, contract)
-    problems = [p for p in validate_package(package_copy) if p.rule == rule]
+    problems = [p for p in judge_own(package_copy, frictionless=False) if p.rule == rule]
     assert problems, f"no {rule} problem reported"
     assert all(p.validator == "pandera" and p.row is not None for p in problems)
     if field is not None:
@@ -95,7 +95,7 @@ def problems_of_row(
     layout.table(table).write_text(csv_text(contract[table].field_names, rows), encoding="utf-8")
     write_descriptor(layout, contract)
     line = rows.index(row) + 2
-    return [p for p in validate_package(layout) if p.where == table and p.row == line]
+    return [p for p in judge_own(layout, frictionless=False) if p.where == table and p.row == line]
 
 
 def test_an_end_one_code_point_long_is_reported_even_with_its_suffix_moved(

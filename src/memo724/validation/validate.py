@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import dataclasses
-import json
 import re
 from pathlib import Path
 
@@ -21,11 +20,9 @@ import pyarrow
 
 from ..contract import TABLES, Contract, singular
 from ..contract.errors import Problem
-from ..contract.memo import read_memo
 from ..contract.paths import Layout
 from ..contract.rules import formula_cells
 from ..contract.typed import Unparsed, parse_table, read_csv_text, to_pandas
-from .files import descriptor_problems
 from .schemas import Context, derive
 
 # The name problems found by the derived schemas carry (the parse with their types included).
@@ -204,33 +201,6 @@ def _pandera_failures(table: str, cases: pd.DataFrame) -> list[Problem]:
             Problem(table, rule, message, row=row, field=field, value=value, validator=DERIVED)
         )
     return problems
-
-
-def validate_package(layout: Layout, frictionless: bool = False) -> list[Problem]:
-    """All problems of the copy at layout.root; an empty list means valid.
-
-    The descriptor, every file's bytes and hash, the parse of every cell with its schema's type
-    and the derived Pandera schemas always run; `frictionless=True` adds Frictionless's own full
-    pass (the reference implementation of Table Schema), as `memo724 validate --frictionless`.
-    """
-    if not layout.descriptor.is_file():
-        return [Problem(str(layout.descriptor), "descriptor", "no datapackage.json here")]
-    try:
-        descriptor = json.loads(layout.descriptor.read_text(encoding="utf-8"))
-    except (ValueError, OSError) as exc:
-        return [Problem("datapackage.json", "descriptor", f"not readable JSON: {exc}")]
-    try:
-        contract = Contract(layout.schemas)
-    except (OSError, ValueError, KeyError) as exc:
-        return [Problem("schemas/", "table-schema", f"cannot read the Table Schemas: {exc}")]
-    problems = descriptor_problems(layout, descriptor)
-    if frictionless:
-        problems += frictionless_problems(layout)
-    memo = read_memo(layout.memo) if layout.memo.is_file() else None
-    if memo is None:
-        problems.append(Problem(f"data/{layout.memo.name}", "memo", "the memo file is missing"))
-    problems += validate_tables(contract, {n: layout.table(n) for n in TABLES}, memo)
-    return sorted_problems(problems)
 
 
 def validate_tables(
