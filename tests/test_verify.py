@@ -39,3 +39,45 @@ def test_a_changed_byte_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[s
     err = capsys.readouterr().err
     assert "data/events.csv" in err and "drifted" in err
     assert "data/actors.csv" not in err
+
+
+def crlf(copy: Path) -> list[str]:
+    """Check the copy out as Git for Windows does by default (core.autocrlf=true): every text
+    file's LF written as CRLF. Returns the converted files, relative to the copy."""
+    converted = []
+    for path in sorted(copy.rglob("*")):
+        if path.is_file() and path.suffix in (".csv", ".txt", ".json"):
+            data = path.read_bytes()
+            path.write_bytes(data.replace(b"\n", b"\r\n"))
+            if b"\n" in data:
+                converted.append(path.relative_to(copy).as_posix())
+    return converted
+
+
+def test_a_crlf_checkout_is_one_line_per_file_with_the_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = vendor(tmp_path)
+    converted = crlf(copy)
+    assert "data/events.csv" in converted and "schemas/events.json" in converted
+    assert main(["verify", str(copy), "--against", str(REPO.descriptor)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    named = [line for line in lines if "rule: line-endings" in line]
+    assert sorted(line.split(":")[0] for line in named) == sorted(converted)
+    assert all(".gitattributes" in line for line in named)
+    assert not [line for line in lines if "rule: drifted" in line]
+
+
+def test_validate_reads_a_crlf_checkout_as_the_release_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = vendor(tmp_path)
+    tables = [rel for rel in crlf(copy) if rel.startswith("data/")]
+    assert main(["validate", str(copy)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    problems = lines[:-1]  # the last line counts them
+    # One line per converted data file, and no row problem: no value changed.
+    assert sorted(
+        line.split(":")[0] for line in problems if "rule: line-endings" in line
+    ) == sorted(tables)
+    assert all("rule: line-endings" in line or "rule: contract-drift" in line for line in problems)

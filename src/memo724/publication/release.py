@@ -26,6 +26,7 @@ from ..contract import TABLES, Contract
 from ..contract.errors import DatasetError, Problem
 from ..contract.memo import sha256_of
 from ..contract.paths import Layout
+from ..contract.line_ends import GITATTRIBUTES
 from ..contract.release import contract_of, read_snapshot, snapshot_file, write_snapshot
 from ..contract.typed import arrow_table
 from .changes import row_digests, snapshot_path
@@ -198,6 +199,8 @@ def write_release(
         shutil.copytree(source.schemas, out.schemas)
         for doc in DOCS:
             shutil.copyfile(source.root / doc, folder / doc)
+        # Vendored into a Git repository, the files keep their bytes on every system.
+        (folder / ".gitattributes").write_text(GITATTRIBUTES, encoding="utf-8")
         # The inter-coder reliability of this coding (DATACARD.md, Reliability): its own small
         # Frictionless package, shipped beside the tables it measures.
         if (source.root / RELIABILITY).is_dir():

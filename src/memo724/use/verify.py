@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..contract.errors import Problem
 from ..contract.files import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES, Refused, read_inside
+from ..contract.line_ends import FIX, only_line_ends_changed
 from ..contract.memo import sha256_of
 from ..contract.paths import DESCRIPTOR
 from ..contract.release import (
@@ -96,6 +97,8 @@ def verify_files(copy_root: Path, expected: dict[str, str]) -> tuple[list[Proble
             continue
         if _matches(rel, data, digest):
             matched += 1
+        elif only_line_ends_changed(data, digest):
+            problems.append(Problem(rel, "line-endings", FIX))
         else:
             actual = hashlib.sha256(data).hexdigest()
             problems.append(

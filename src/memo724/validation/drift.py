@@ -26,6 +26,7 @@ from typing import Any
 from ..contract import Contract
 from ..contract.errors import Problem
 from ..contract.files import Refused, checked_utf8, read_inside
+from ..contract.line_ends import FIX, only_line_ends_changed
 from ..contract.paths import DESCRIPTOR, MEMO_NAME, Layout
 from ..contract.release import (
     RELEASE_ONLY_KEYS,
@@ -271,7 +272,13 @@ def _read_once(
             problems += fact_problems(name, stated, len(raw), actual, md5)
     else:
         expected = release.files.get(rel)
-        if expected is not None and actual != expected:
+        if expected is not None and actual != expected and only_line_ends_changed(raw, expected):
+            # The release's bytes with CRLF line ends: one line with the fix, and the rows are
+            # read as the release wrote them (no value changed).
+            problems.append(Problem(rel, "line-endings", FIX))
+            raw = raw.replace(b"\r\n", b"\n")
+            actual = expected
+        elif expected is not None and actual != expected:
             problems.append(
                 Problem(
                     rel,
