@@ -24,9 +24,9 @@ import pyarrow.parquet as pq
 from .. import __version__
 from ..contract import TABLES, Contract
 from ..contract.errors import DatasetError, Problem
+from ..contract.line_ends import GITATTRIBUTES
 from ..contract.memo import sha256_of
 from ..contract.paths import Layout
-from ..contract.line_ends import GITATTRIBUTES
 from ..contract.release import contract_of, read_snapshot, snapshot_file, write_snapshot
 from ..contract.typed import arrow_table
 from .changes import row_digests, snapshot_path
