@@ -118,3 +118,21 @@ def test_an_internal_fault_is_one_line_with_its_own_exit_status(
     monkeypatch.setenv("MEMO724_DEBUG", "1")
     with pytest.raises(KeyError):
         cli.main(["validate"])
+
+
+def test_figures_of_a_copy_without_the_curation_records(pristine: Layout) -> None:
+    """What a wheel or a vendored copy has: no curation/, and ruamel (a curation extra) absent."""
+    import subprocess
+
+    assert not (pristine.root / "curation").exists()
+    code = (
+        "import sys; sys.modules['ruamel'] = None; sys.modules['ruamel.yaml'] = None\n"
+        "from memo724.cli import main\n"
+        f"sys.exit(main(['figures', {str(pristine.root)!r}]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "their reasons are in a source checkout's curation/" in done.stdout
+    assert "retired ids" not in done.stdout
+    assert "blind second coding, before adjudication" in done.stdout  # reliability/ is there
+    assert "internal error" not in done.stderr and "(issue" not in done.stdout

@@ -339,7 +339,9 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="a release's datapackage.json or SHA256SUMS (default: this installed version's)",
     )
-    g = sub.add_parser("figures", help="print the data-quality figures (issue 7) of a built copy")
+    g = sub.add_parser(
+        "figures", help="print the data-quality and reliability figures of a copy of the package"
+    )
     g.add_argument(
         "path", nargs="?", type=Path, default=None, help="source checkout (default: this one)"
     )
@@ -376,7 +378,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "figures":
             from .publication.figures import figures_text
 
-            print(figures_text(Layout((args.path or REPO.root).resolve())))
+            if args.path is not None:
+                layout = Layout(_package_folder(args.path))
+            elif (REPO.root / "curation").is_dir():
+                layout = REPO  # a source checkout: its lists of reasons count too
+            else:
+                from .use.loader import package_layout
+
+                layout = package_layout()
+            print(figures_text(layout))
             return 0
         if args.command == "coverage":
             _source_checkout(REPO.root, "coverage")

@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 
 from ..contract import Contract
-from .records import load_yaml
 
 # Records that state something (actor name quotes and bare link anchors state nothing).
 STATEMENT_TABLES = ("events", "positions", "risks", "assessments", "relations", "sources")
@@ -54,6 +53,8 @@ def allowed_duplicates(curation: Path) -> dict[tuple[str, ...], str]:
     path = curation / "duplicate-spans.yaml"
     if not path.is_file():
         return {}
+    from .records import load_yaml  # ruamel, a curation extra: only where the lists exist
+
     doc = load_yaml(path, "curation/duplicate-spans.yaml") or {}
     return {
         tuple(sorted(str(r) for r in entry["records"])): str(entry["reason"])
@@ -144,6 +145,8 @@ def allowed_overlap_groups(curation: Path) -> dict[tuple[str, ...], str]:
     path = curation / "overlaps.yaml"
     if not path.is_file():
         return {}
+    from .records import load_yaml
+
     doc = load_yaml(path, "curation/overlaps.yaml") or {}
     return {
         tuple(sorted(str(r) for r in entry["records"])): str(entry["reason"])
@@ -183,6 +186,8 @@ def retired(curation: Path) -> dict[tuple[str, str], tuple[str, str]]:
     path = curation / "retired.yaml"
     if not path.is_file():
         return {}
+    from .records import load_yaml
+
     doc = load_yaml(path, "curation/retired.yaml") or {}
     return {
         (str(e["table"]), str(e["id"])): (str(e.get("replaced_by") or ""), str(e["reason"]))

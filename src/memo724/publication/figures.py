@@ -1,4 +1,4 @@
-"""The figures issue 7 is judged by, measured on a built copy of the package.
+"""The data-quality figures, measured on a built copy of the package.
 
 Events placed in time, orphan actors, duplicate groups, risks with perceivers, rows saying whose
 view they are, sources cited, retired ids: `memo724 figures` prints them.
@@ -60,13 +60,18 @@ def figures(layout: Layout) -> list[tuple[str, str]]:
         ("orphan actors", f"{len(orphans)}" + (f" ({', '.join(orphans)})" if orphans else ""))
     )
 
+    # The allowlists and the retired ids are curation records: a source checkout has them, an
+    # installed wheel or a vendored copy does not, and then the counts stand alone.
+    lists = layout.curation.is_dir()
     groups = duplicate_groups(contract, frames)
     allowed = allowed_duplicates(layout.curation)
     explained = sum(1 for g in groups if g.records in allowed)
     out.append(
         (
             "duplicate groups (statement records quoting exactly the same spans)",
-            f"{len(groups)} ({explained} allowlisted with a reason, {len(groups) - explained} not)",
+            f"{len(groups)} ({explained} allowlisted with a reason, {len(groups) - explained} not)"
+            if lists
+            else f"{len(groups)} (their reasons are in a source checkout's curation/)",
         )
     )
 
@@ -123,7 +128,9 @@ def figures(layout: Layout) -> list[tuple[str, str]]:
     out.append(
         (
             "unlinked records sharing most of their words",
-            f"{len(overlaps)} ({listed} allowlisted with a reason, {len(overlaps) - listed} not)",
+            f"{len(overlaps)} ({listed} allowlisted with a reason, {len(overlaps) - listed} not)"
+            if lists
+            else f"{len(overlaps)} (their reasons are in a source checkout's curation/)",
         )
     )
     out += reliability_figures(layout)
@@ -131,7 +138,8 @@ def figures(layout: Layout) -> list[tuple[str, str]]:
     sources = frames["sources"]
     cited = len(sources) - len(uncited_sources(frames))
     out.append(("sources cited by the evidence of a row", _share(cited, len(sources))))
-    out.append(("retired ids (curation/retired.yaml)", str(len(retired(layout.curation)))))
+    if lists:
+        out.append(("retired ids (curation/retired.yaml)", str(len(retired(layout.curation)))))
     return out
 
 
