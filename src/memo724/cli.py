@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
-from .contract.errors import DatasetError, Problem
+from .contract.errors import DatasetError, Problem, visible
 from .contract.paths import DESCRIPTOR, REPO, REPO_ROOT, Layout
 
 # Each command imports its own modules when it runs: `memo724 verify` never loads the validators,
@@ -71,8 +71,8 @@ def _package_folder(path: Path, *, descriptor_ok: bool = False, data_ok: bool = 
 
 def _report(problems: list[Problem], label: str) -> int:
     for p in problems:
-        print(p, file=sys.stderr)
-    print(f"{label}: {len(problems)} problem(s)", file=sys.stderr)
+        print(p, file=sys.stderr)  # str(Problem) shows hostile characters as escapes
+    print(visible(f"{label}: {len(problems)} problem(s)"), file=sys.stderr)
     return 1
 
 
@@ -166,7 +166,8 @@ def cmd_validate(layout: Layout, frictionless: bool = False, contract: str | Non
         return _report(problems, f"invalid package at {layout.root}")
     checks = "descriptor, hashes, Pandera schemas and provenance checks"
     against = "" if contract is None else f"; follows the contract of memo724 {contract}"
-    print(f"valid: {layout.root} ({checks}{', Frictionless' if frictionless else ''}{against})")
+    shown = visible(str(layout.root))
+    print(f"valid: {shown} ({checks}{', Frictionless' if frictionless else ''}{against})")
     return 0
 
 
@@ -226,7 +227,7 @@ def cmd_verify(copy_root: Path, reference: Path | None) -> int:
         (problems, matched), against = verify_copy(copy_root, reference), str(reference)
     if problems:
         return _report(problems, f"copy at {copy_root} drifted from {against}")
-    print(f"verified: {matched} files of {copy_root} match {against}")
+    print(visible(f"verified: {matched} files of {copy_root} match {against}"))
     return 0
 
 
@@ -399,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
         layout = Layout(_package_folder(args.path, descriptor_ok=True))
         return cmd_validate(layout, args.frictionless, args.contract)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(visible(f"error: {exc}"), file=sys.stderr)
         return 2
     except DatasetError as exc:
         return _report(exc.problems, "stopped")
@@ -409,8 +410,10 @@ def main(argv: list[str] | None = None) -> int:
         # A fault of memo724 itself, not of the input or the call: its own exit status, so a
         # script can tell "fix your call" (2) from "report this" (3).
         print(
-            f"error: internal error, please report it: {type(exc).__name__}: {exc} "
-            "(set MEMO724_DEBUG=1 for a traceback)",
+            visible(
+                f"error: internal error, please report it: {type(exc).__name__}: {exc} "
+                "(set MEMO724_DEBUG=1 for a traceback)"
+            ),
             file=sys.stderr,
         )
         return INTERNAL_ERROR

@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Characters that could rewrite, colour or forge lines of a report when printed: C0 and C1
+# controls and DEL, bidirectional embeddings, overrides and isolates ("Trojan Source"),
+# zero-width characters and the BOM, line and paragraph separators, and lone surrogates.
+_HIJACKING = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def visible(text: str) -> str:
+    """Text from the input made safe to print: every character that could hijack a terminal or
+    forge a line shown as a visible escape (\\x1b, \\u202e), so a report is one line per problem."""
+    return _HIJACKING.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
 
 
 @dataclass(frozen=True)
@@ -27,10 +46,11 @@ class Problem:
         if self.field is not None:
             parts.append(f"field {self.field}")
         head = ", ".join(parts)
-        value = "" if self.value is None else f" value {self.value!r}:"
+        value = "" if self.value is None else f" value {visible(repr(self.value))}:"
         by = f" [{self.validator}]" if self.validator else ""
         after = f"; follows from {self.follows}" if self.follows else ""
-        return f"{head}:{value} {self.message} (rule: {self.rule}{after}){by}"
+        # Names, keys, paths and third-party messages all come from the input: one safe line.
+        return visible(f"{head}:{value} {self.message} (rule: {self.rule}{after}){by}")
 
 
 class DatasetError(Exception):

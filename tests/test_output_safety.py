@@ -1,0 +1,53 @@
+"""Output that cannot be hijacked: every value from the input reaches the terminal with its
+control, C1, bidirectional, zero-width and line-separator characters shown as escapes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from memo724.cli import main
+from memo724.contract.errors import Problem, visible
+from memo724.contract.paths import Layout
+
+# What may never reach a terminal raw (what visible() escapes), written out independently.
+RAW = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e"
+    "\u2060-\u2069\ufeff]"
+)
+HOSTILE = ["\x1b[31m", "\x07", "\x00", "\x9b2J", "\u202e", "\u2066", "\u200b", "\u2028", "\n"]
+
+
+@pytest.mark.parametrize("char", HOSTILE)
+def test_each_class_is_escaped_in_every_part_of_a_problem(char: str) -> None:
+    p = Problem(f"t{char}", f"r{char}", f"m{char}", row=2, field=f"f{char}", value=f"v{char}")
+    shown = str(p)
+    assert not RAW.search(shown) and "\n" not in shown
+    assert "\\x" in shown or "\\u" in shown
+
+
+def test_visible_keeps_ordinary_text_and_names_the_code_point() -> None:
+    text = "Москва \u2013 naïve, ГКПД ¹"  # Cyrillic, a dash, a footnote mark: printable
+    assert visible(text) == text
+    assert visible("a\x1bb\u202ec\u2028d") == "a\\x1bb\\u202ec\\u2028d"
+
+
+def test_a_hostile_schema_and_descriptor_cannot_forge_the_report(
+    package_copy: Layout, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema_path = package_copy.schemas / "events.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["fields"][1]["name"] = "summary\x1b[2K\rvalid: all good\u202e"
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")  # escapes as \u001b in JSON
+    descriptor = json.loads(package_copy.descriptor.read_text(encoding="utf-8"))
+    descriptor["x\nvalid: forged\u2028"] = "\x9b31m"
+    package_copy.descriptor.write_text(json.dumps(descriptor), encoding="utf-8")
+    assert main(["validate", str(package_copy.root)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert not RAW.search(err)
+    lines = err.splitlines()
+    assert not [line for line in lines if line.startswith("valid:")]
+    assert any("\\x1b[2K\\x0dvalid: all good\\u202e" in line for line in lines)
