@@ -51,3 +51,38 @@ def test_a_hostile_schema_and_descriptor_cannot_forge_the_report(
     lines = err.splitlines()
     assert not [line for line in lines if line.startswith("valid:")]
     assert any("\\x1b[2K\\x0dvalid: all good\\u202e" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("edit", "rule", "words"),
+    [
+        (
+            lambda t: t.replace('\n  "name"', '\n  "name": "x",\n  "name"', 1),
+            "json-strict",
+            "twice",
+        ),
+        (lambda t: t.replace('"version": ', '"version": NaN, "v2": ', 1), "json-strict", "NaN"),
+        (
+            lambda t: t.replace('"version": ', '"weight": Infinity, "version": ', 1),
+            "json-strict",
+            "Infinity",
+        ),
+        (
+            lambda t: t.replace('"version": ', '"big": ' + "9" * 5000 + ', "version": ', 1),
+            "json",
+            "digits",
+        ),
+    ],
+)
+def test_descriptors_other_parsers_read_differently_are_refused_in_one_line(
+    package_copy: Layout, capsys: pytest.CaptureFixture[str], edit, rule: str, words: str
+) -> None:
+    text = package_copy.descriptor.read_text(encoding="utf-8")
+    changed = edit(text)
+    assert changed != text
+    package_copy.descriptor.write_text(changed, encoding="utf-8")
+    assert main(["validate", str(package_copy.root)]) == 1
+    err = capsys.readouterr().err
+    assert "datapackage.json: " in err
+    assert f"(rule: {rule})" in err and words in err
+    assert "internal error" not in err

@@ -59,6 +59,29 @@ def limit_for(rel: str, own: bool = False) -> int:
     return MAX_MEMO_BYTES
 
 
+class _NotStrictJSON(ValueError):
+    """JSON that parsers read differently: duplicate keys (the last or the first wins), NaN and
+    Infinity (JavaScript's JSON.parse refuses them)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _NotStrictJSON(f"the key {key!r} appears twice in one object")
+        seen[key] = value
+    return seen
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotStrictJSON(f"{name} is not a JSON number")
+
+
+def strict_json(text: str) -> Any:
+    """JSON as every parser reads it the same way, or _NotStrictJSON / JSONDecodeError."""
+    return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+
+
 def read_json(root: Path, rel: str) -> tuple[Any, list[Problem]]:
     """A JSON file of the copy, or None with the one line that says why it cannot be used."""
     try:
@@ -67,9 +90,13 @@ def read_json(root: Path, rel: str) -> tuple[Any, list[Problem]]:
         return None, [refused.problem]
     text, problems = decode_utf8(raw, rel)
     try:
-        return json.loads(text), problems
+        return strict_json(text), problems
     except json.JSONDecodeError as exc:
         return None, [*problems, json_problem(exc, rel)]
+    except _NotStrictJSON as exc:
+        return None, [*problems, Problem(rel, "json-strict", str(exc))]
+    except ValueError as exc:  # Python refuses integers of more than 4300 digits
+        return None, [*problems, Problem(rel, "json", f"not readable as JSON numbers: {exc}")]
     except RecursionError:
         return None, [*problems, Problem(rel, "json", "nested too deeply to read")]
 
