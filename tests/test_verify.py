@@ -81,3 +81,42 @@ def test_validate_reads_a_crlf_checkout_as_the_release_and_says_so(
         line.split(":")[0] for line in problems if "rule: line-endings" in line
     ) == sorted(tables)
     assert all("rule: line-endings" in line or "rule: contract-drift" in line for line in problems)
+
+
+def test_a_list_cut_short_names_what_it_left_unverified(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = vendor(tmp_path)
+    sums = tmp_path / "SHA256SUMS"
+    from memo724.contract.memo import sha256_of
+
+    files = sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file())
+    quarter = files[: len(files) // 4]
+    sums.write_text(
+        "".join(f"{sha256_of(copy / rel)}  release/{rel}\n" for rel in quarter), encoding="utf-8"
+    )
+    # A tampered table the short list does not name must not pass as verified.
+    left_out = next(rel for rel in files if rel.endswith(".csv") and rel not in quarter)
+    (copy / left_out).write_bytes(b"tampered\n")
+    assert main(["verify", str(copy), "--against", str(sums)]) == 1
+    err = capsys.readouterr().err
+    assert f"{left_out}: the list of hashes does not cover this file" in err
+    left = [line for line in err.splitlines() if "rule: unverified" in line]
+    assert len(left) == len(files) - len(quarter)
+
+
+def test_against_a_fifo_or_a_truncated_list_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    copy = vendor(tmp_path)
+    fifo = tmp_path / "SHA256SUMS.fifo"
+    os.mkfifo(fifo)
+    assert main(["verify", str(copy), "--against", str(fifo)]) == 1  # returns: never reads it
+    assert "not a regular file" in capsys.readouterr().err
+    truncated = tmp_path / "datapackage.json"
+    truncated.write_text(REPO.descriptor.read_text(encoding="utf-8")[:500], encoding="utf-8")
+    assert main(["verify", str(copy), "--against", str(truncated)]) == 1
+    err = capsys.readouterr().err
+    assert "not a release's list of hashes" in err and "internal error" not in err

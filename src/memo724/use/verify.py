@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..contract.errors import Problem
+from ..contract.errors import DatasetError, Problem
 from ..contract.files import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES, Refused, read_inside
 from ..contract.line_ends import FIX, only_line_ends_changed
 from ..contract.memo import sha256_of
@@ -26,7 +26,46 @@ from ..contract.release import (
 
 
 def expected_hashes(reference: Path) -> dict[str, str]:
-    """relative path -> sha256, from a release's datapackage.json or its SHA256SUMS."""
+    """relative path -> sha256, from a release's datapackage.json or its SHA256SUMS; a list that
+    cannot be read is a DatasetError naming it (a special file is refused unread: a FIFO would
+    block forever)."""
+    if not reference.is_file():
+        raise DatasetError(
+            [
+                Problem(
+                    str(reference),
+                    "against",
+                    "not a regular file: give a datapackage.json or SHA256SUMS",
+                )
+            ]
+        )
+    try:
+        return _expected_hashes(reference)
+    except (UnicodeDecodeError, ValueError, RecursionError, AttributeError, TypeError) as exc:
+        raise DatasetError(
+            [Problem(str(reference), "against", f"not a release's list of hashes: {exc}")]
+        ) from None
+
+
+def unverified(copy_root: Path, expected: dict[str, str]) -> list[Problem]:
+    """The copy's package files (the descriptor, data/, schemas/) that the list does not cover:
+    a list cut short must not verify the files it leaves out."""
+    present = {
+        p.relative_to(copy_root).as_posix()
+        for folder in ("data", "schemas")
+        if (copy_root / folder).is_dir()
+        for p in (copy_root / folder).rglob("*")
+        if p.is_file() or p.is_symlink()
+    }
+    if (copy_root / DESCRIPTOR).exists():
+        present.add(DESCRIPTOR)
+    return [
+        Problem(rel, "unverified", "the list of hashes does not cover this file: not verified")
+        for rel in sorted(present - set(expected))
+    ]
+
+
+def _expected_hashes(reference: Path) -> dict[str, str]:
     if reference.name == "SHA256SUMS":
         out = {}
         for line in reference.read_text(encoding="utf-8").splitlines():
@@ -113,8 +152,11 @@ def verify_files(copy_root: Path, expected: dict[str, str]) -> tuple[list[Proble
 
 
 def verify_copy(copy_root: Path, reference: Path) -> tuple[list[Problem], int]:
-    """Problems for every drifted or missing file against a release's descriptor or SHA256SUMS."""
-    return verify_files(copy_root, expected_hashes(reference))
+    """Problems for every drifted, missing or unverified file against a release's descriptor or
+    SHA256SUMS."""
+    expected = expected_hashes(reference)
+    problems, matched = verify_files(copy_root, expected)
+    return [*problems, *unverified(copy_root, expected)], matched
 
 
 def claimed_release(copy_root: Path) -> tuple[ReleaseContract, list[Problem]]:
@@ -142,4 +184,4 @@ def verify_release(copy_root: Path) -> tuple[list[Problem], int, ReleaseContract
     """A copy's files against the release it names (datapackage.json, schemas, data)."""
     release, problems = claimed_release(copy_root)
     found, matched = verify_files(copy_root, release.files)
-    return [*problems, *found], matched, release
+    return [*problems, *found, *unverified(copy_root, release.files)], matched, release
