@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
+import io
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,6 +62,19 @@ def source_copy(tmp_path: Path) -> Callable[[], Layout]:
         return target
 
     return make
+
+
+@pytest.fixture(scope="session")
+def answers() -> dict[str, Any]:
+    """EXAMPLES.md run exactly as written, in order: the names its blocks define (`ranked`, ...)."""
+    text = (REPO.root / "EXAMPLES.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
+    assert len(blocks) == 6, "a set-up block and one block per question"
+    namespace: dict[str, Any] = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for block in blocks:
+            exec(compile(block, "EXAMPLES.md", "exec"), namespace)
+    return namespace
 
 
 @pytest.fixture(scope="session")

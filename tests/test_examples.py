@@ -1,32 +1,11 @@
-"""The three analyst questions of EXAMPLES.md: each query runs exactly as written in the docs
-and gives the answer expected from reading the memo."""
+"""The analyst questions of EXAMPLES.md: each query runs exactly as written in the docs (the
+`answers` fixture of conftest.py) and gives the answer expected from reading the memo."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import io
-import re
-from typing import Any
 
 import pandas as pd
-import pytest
-
-from memo724.contract.paths import REPO
-
-BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
-
-
-@pytest.fixture(scope="module")
-def answers() -> dict[str, Any]:
-    text = (REPO.root / "EXAMPLES.md").read_text(encoding="utf-8")
-    blocks = BLOCK.findall(text)
-    assert len(blocks) == 6, "a set-up block and one block per question"
-    namespace: dict[str, Any] = {}
-    with contextlib.redirect_stdout(io.StringIO()):
-        for block in blocks:
-            exec(compile(block, "EXAMPLES.md", "exec"), namespace)
-    return namespace
 
 
 def test_timeline_of_russias_actions_toward_the_taliban_since_2021(answers: dict) -> None:
