@@ -5,15 +5,20 @@ A fresh virtual environment gets the runtime requirements at the lowest supporte
 are fast); the README's install line then installs the release's wheel there with pip, which must
 change nothing that was installed. Each README snippet runs from the place its marker names:
 `release` (an unzipped release folder), `project` (a user's project with the release unzipped in
-it) or `checkout` (this repository, where the Makefile targets must exist).
+it) or `checkout` (this repository, where the Makefile targets must exist). The ```r blocks run
+in order in one R session (Rscript) from the release folder, as a reader pastes them into R; they
+are skipped, saying which Debian packages to install, where R or one of its packages is missing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -21,10 +26,11 @@ from dataclasses import dataclass
 from email import message_from_string
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
-from memo724 import __version__
+from memo724 import __version__, load_all
 from memo724.contract import TABLES
 from memo724.contract.paths import REPO, Layout
 from memo724.publication.python_dist import build_python_dists, user_readme
@@ -33,6 +39,9 @@ from memo724.publication.release import DOCS, write_release
 PROVENANCE = {"source_commit": "test", "python": "3.11", "tools": {}, "builder": "test"}
 UV = Path(sys.executable).with_name("uv")
 RUNTIME = ("pandas", "pyarrow", "frictionless", "pandera")
+# The R packages the README's R blocks use, and the Debian packages that carry them.
+R_PACKAGES = {"readr": "r-cran-readr", "jsonlite": "r-cran-jsonlite", "RSQLite": "r-cran-rsqlite"}
+R_DEBIAN = ("r-base-core", *R_PACKAGES.values())
 
 
 @dataclass(frozen=True)
@@ -254,6 +263,106 @@ def test_readme_snippets_run_as_written(
                 assert target[:1] == ["make"] and len(target) == 2, line
                 assert re.search(rf"^{target[1]}:", makefile, re.M), line
             continue
+        if snippet.lang == "r":  # together, in one R session: the test below
+            continue
         run_snippet(snippet, places[snippet.place], user_venv)
         ran += 1
     assert ran >= 8
+
+
+# -- the README's R blocks ---------------------------------------------------------------------
+
+R_MARK = "--- memo724 test: next R block ---"
+
+
+def rscript() -> str:
+    """Rscript, when R and the R packages the blocks use are installed; else skip saying how."""
+    how = f"apt-get install {' '.join(R_DEBIAN)}; .ci/run does this as root"
+    found = shutil.which("Rscript")
+    if found is None:
+        pytest.skip(f"README R blocks skipped: Rscript is missing ({how})")
+    probe = "for (p in commandArgs(TRUE)) if (!requireNamespace(p, quietly = TRUE)) cat(p, '')"
+    missing = run([found, "-e", probe, *R_PACKAGES]).stdout.split()
+    if missing:
+        debian = ", ".join(f"{p} (Debian {R_PACKAGES[p]})" for p in missing)
+        pytest.skip(f"README R blocks skipped: R package {debian} is missing ({how})")
+    return found
+
+
+def r_outputs(release: Path) -> list[str]:
+    """Run the README's ```r blocks in order in one R session from the release folder; the
+    output of each."""
+    blocks = [
+        s for s in readme_snippets((REPO.root / "README.md").read_text("utf-8")) if s.lang == "r"
+    ]
+    assert len(blocks) == 3 and {s.place for s in blocks} == {"release"}
+    script = release / ".snippets.R"
+    script.write_text(f"\ncat({R_MARK!r}, '\\n')\n".join(s.code for s in blocks), encoding="utf-8")
+    try:
+        done = run([rscript(), script], cwd=release)
+    finally:
+        script.unlink()
+    assert done.returncode == 0, f"README R blocks\n{done.stdout}\n{done.stderr}"
+    outputs = done.stdout.split(f"{R_MARK} \n")
+    assert len(outputs) == len(blocks), done.stdout
+    return outputs
+
+
+def r_named_counts(output: str) -> dict[str, int]:
+    """R's print of named integer vectors and tables: lines of names, each over its counts."""
+    lines = [line.split() for line in output.splitlines() if line.strip()]
+    counts: dict[str, int] = {}
+    for names, values in zip(lines[::2], lines[1::2], strict=True):
+        counts.update(zip(names, map(int, values), strict=True))
+    return counts
+
+
+# The class in R of a Table Schema type read as the README says (coded fields: factor or ordered).
+R_CLASSES = {
+    "string": "character",
+    "integer": "integer",
+    "number": "numeric",
+    "boolean": "logical",
+    "date": "Date",
+}
+
+
+def test_readme_r_blocks_load_typed_tables_and_answer_as_python_does(
+    release: Path, answers: dict
+) -> None:
+    loading, question, from_sqlite = r_outputs(release)
+
+    # Every table with its rows, and every column with the R class its schema's type maps to.
+    counts = r_named_counts(loading)
+    expected = {name: len(frame) for name, frame in load_all(path=release).items()}
+    assert {name: counts.pop(name) for name in TABLES} == expected
+    classes: dict[str, int] = {}
+    for name in TABLES:
+        schema = json.loads((release / "schemas" / f"{name}.json").read_text("utf-8"))
+        for field in schema["fields"]:
+            if "enum" in field.get("constraints", {}):
+                kind = "ordered" if field.get("categoriesOrdered") else "factor"
+            else:
+                kind = R_CLASSES[field["type"]]
+            classes[kind] = classes.get(kind, 0) + 1
+    assert counts == classes and {"Date", "integer", "ordered"} <= set(classes)
+
+    # EXAMPLES.md question 3: the same risks in the same order, certainty and hedge as pandas.
+    assert re.search(r"^\s+<chr>\s+<ord>\s+<chr>\s*$", question, re.M), question
+    rows = re.findall(r"^\d+ (\S+) +(\S+) +(.*?) *$", question, re.M)
+    ranked = answers["ranked"]
+    assert rows == [
+        (r.risk_id, str(r.certainty), "<NA>" if pd.isna(r.hedge) else r.hedge)
+        for r in ranked.itertuples()
+    ]
+    assert len(rows) >= 5 and rows[0][1] == "asserted"
+
+    # From SQLite: the named view gives the same participants as sqlite3 does.
+    query = (
+        "SELECT actor_name, role FROM event_participants_named WHERE event_id = ?",
+        ("taliban-takeover-of-afghanistan",),
+    )
+    with contextlib.closing(sqlite3.connect(release / "ponars-memo-724.sqlite")) as db:
+        named = db.execute(*query).fetchall()
+    assert len(named) >= 2
+    assert re.findall(r"^\d+ +(.*?) +(\S+)$", from_sqlite, re.M) == named
