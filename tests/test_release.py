@@ -78,6 +78,8 @@ def test_release_layout(release: Path) -> None:
     for doc in ("README.md", "CHANGELOG.md", "LICENSE", "CODEBOOK.md", "datapackage.json"):
         assert doc in files
     assert "ponars-memo-724.sqlite" in files
+    # Croissant metadata of the tables (tests/test_croissant.py reads it with mlcroissant).
+    assert "croissant.json" in files
     # Vendored into Git, the files keep their bytes (no CRLF checkout on Windows).
     assert "* -text" in (release / ".gitattributes").read_text(encoding="utf-8").splitlines()
     # The reliability of the coding ships with it (DATACARD.md, Reliability).

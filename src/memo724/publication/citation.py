@@ -128,17 +128,28 @@ def citation_cff(
 MONTHS = tuple(calendar.month_name)[1:]
 
 
+def dataset_citation(package: dict[str, Any], emphasis: str = "") -> str:
+    """The dataset's citation as CITATION.cff states it; emphasis wraps the title ("*": Markdown).
+
+    The README's "How to cite", croissant.json's citeAs and the site's schema.org Dataset use it.
+    """
+    licence = package["licenses"][0]["name"]
+    authors = DATASET_AUTHORS[0].upper() + DATASET_AUTHORS[1:]
+    return (
+        f"{authors}. {emphasis}{package['title']}{emphasis}. Dataset, version "
+        f"{package['version']}, {licence}."
+    )
+
+
 def how_to_cite_markdown(package: dict[str, Any], frames: dict[str, pd.DataFrame]) -> str:
     """The README's "How to cite" text: the dataset, then the memo, as CITATION.cff states them."""
     memo = memo_facts(frames)
-    licence = package["licenses"][0]["name"]
     return "\n".join(
         [
             "Please cite the dataset and the memo it is drawn from; `CITATION.cff` (Citation",
             "File Format 1.2.0) holds both, for reference managers and GitHub's citation button.",
             "",
-            f"- The ponars-memo-724 contributors. *{package['title']}*. Dataset, version "
-            f"{__version__}, {licence}.",
+            f"- {dataset_citation(package, '*')}",
             f'- {memo["author"]}. "{memo["title"]}." {memo["series"]} No. {memo["number"]}. '
             f"{PUBLISHER}, {MONTHS[memo['month'] - 1]} {memo['year']}. (The memo's date line "
             f'prints "{memo["printed"]}"; `documents.date_correction` gives the reasons for '

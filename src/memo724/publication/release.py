@@ -29,7 +29,8 @@ from ..contract.memo import sha256_of
 from ..contract.paths import Layout
 from ..contract.release import contract_of, read_snapshot, snapshot_file, write_snapshot
 from ..contract.typed import arrow_table
-from .changes import row_digests, snapshot_path
+from .changes import release_date, row_digests, snapshot_path
+from .croissant import CROISSANT_NAME, croissant
 from .datasette import METADATA_NAME, datasette_metadata
 from .package import NAME, descriptor, dump_json, file_facts
 from .python_dist import user_readme
@@ -212,8 +213,14 @@ def write_release(
             shutil.copyfile(path, folder / path.name)
         write_parquet(contract, out.data, folder / "parquet")
         write_sqlite(contract, out.data, folder / f"{NAME}.sqlite")
+        package = descriptor(out, contract)
+        # The same tables for Croissant readers (mlcroissant, dataset search, ML loaders).
+        released = release_date(folder, __version__)
+        (folder / CROISSANT_NAME).write_text(
+            dump_json(croissant(package, contract, released)), encoding="utf-8"
+        )
         write_release_site(out, source)
-        metadata = datasette_metadata(contract, descriptor(out, contract), NAME)
+        metadata = datasette_metadata(contract, package, NAME)
         (folder / METADATA_NAME).write_text(dump_json(metadata), encoding="utf-8")
         desc = release_descriptor(folder, contract, provenance or build_provenance(source.root))
         out.descriptor.write_text(dump_json(desc), encoding="utf-8")
