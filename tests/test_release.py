@@ -88,6 +88,7 @@ def test_release_layout(release: Path) -> None:
     assert "reliability/datapackage.json" in files
     index = (release / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="../reliability/agreement.csv"' in index
+    assert 'href="../croissant.json"' in index
     for page in ("index", "reader", "timeline", "network"):
         assert f"site/{page}.html" in files
     for figure in ("timeline", "network"):

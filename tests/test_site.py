@@ -211,6 +211,56 @@ def test_index_counts_every_table_and_links_its_files(site_release: Path) -> Non
     assert "How to cite" in html
 
 
+class JsonLd(HTMLParser):
+    """The text of every `<script type="application/ld+json">` of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.blocks: list[str] = []
+        self.inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.inside = tag == "script" and dict(attrs).get("type") == "application/ld+json"
+        if self.inside:
+            self.blocks.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.blocks[-1] += data
+
+
+def test_index_embeds_the_dataset_as_schema_org_json_ld(site_release: Path) -> None:
+    parser = JsonLd()
+    parser.feed((site_release / "site" / "index.html").read_text(encoding="utf-8"))
+    (block,) = parser.blocks
+    assert "<" not in block  # nothing in the JSON can close the script early
+    dataset = json.loads(block)
+    descriptor = json.loads((site_release / "datapackage.json").read_text(encoding="utf-8"))
+    cff = (site_release / "CITATION.cff").read_text(encoding="utf-8")
+    assert dataset["@context"] == "https://schema.org/" and dataset["@type"] == "Dataset"
+    assert dataset["name"] == descriptor["title"]
+    assert dataset["description"] == descriptor["description"]
+    assert dataset["version"] == descriptor["version"]
+    assert dataset["license"] == ["https://creativecommons.org/licenses/by/4.0/"]
+    assert dataset["keywords"] == descriptor["keywords"]
+    author = re.search(r'^authors:\n  - name: "(.+)"$', cff, re.MULTILINE)
+    assert author and dataset["creator"] == {"@type": "Organization", "name": author[1]}
+    released = re.search(r'^date-released: "(.+)"$', cff, re.MULTILINE)
+    assert released and dataset["datePublished"] == released[1]
+    # A download for the memo and every table, each a file of the package beside the site.
+    data_files = sorted(p.name for p in (site_release / "data").iterdir())
+    downloads = dataset["distribution"]
+    assert sorted(d["contentUrl"].removeprefix("../data/") for d in downloads) == data_files
+    for download in downloads:
+        assert download["@type"] == "DataDownload"
+        assert (site_release / "site" / download["contentUrl"]).is_file()
+        suffix = download["contentUrl"].rsplit(".", 1)[1]
+        assert download["encodingFormat"] == {"csv": "text/csv", "txt": "text/plain"}[suffix]
+
+
 def day_ms(iso: str) -> int:
     return (dt.date.fromisoformat(iso) - dt.date(1970, 1, 1)).days * 86_400_000
 

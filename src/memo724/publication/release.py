@@ -214,7 +214,8 @@ def write_release(
         write_parquet(contract, out.data, folder / "parquet")
         write_sqlite(contract, out.data, folder / f"{NAME}.sqlite")
         package = descriptor(out, contract)
-        # The same tables for Croissant readers (mlcroissant, dataset search, ML loaders).
+        # The same tables for Croissant readers (mlcroissant, dataset search, ML loaders); before
+        # the site, whose index links to it.
         released = release_date(folder, __version__)
         (folder / CROISSANT_NAME).write_text(
             dump_json(croissant(package, contract, released)), encoding="utf-8"

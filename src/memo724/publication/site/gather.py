@@ -76,6 +76,8 @@ class SiteData:
     memo: str
     evidence: list[Evidence] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    # The descriptor's resources (the memo and every table's CSV) with their paths and types.
+    resources: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def record_tables(self) -> list[str]:
@@ -144,13 +146,16 @@ def gather(layout: Layout, descriptor: Path | None = None) -> SiteData:
         for name in TABLES
     }
     metadata: dict[str, Any] = {}
+    resources: list[dict[str, Any]] = []
     if descriptor.is_file():
         desc = json.loads(descriptor.read_text(encoding="utf-8"))
         metadata = {k: v for k, v in desc.items() if k not in ("resources", "files", "build")}
+        resources = list(desc.get("resources", []))
     return SiteData(
         contract=contract,
         tables=tables,
         memo=read_memo(layout.memo),
         evidence=_evidence(contract, tables["evidence"].rows),
         metadata=metadata,
+        resources=resources,
     )

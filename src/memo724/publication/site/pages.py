@@ -2,7 +2,8 @@
 
 `write_site(layout, out)` writes into `out` (normally `<release>/site/`):
 
-    index.html      title, authorship, licence, citation, row counts, links to every table and doc
+    index.html      title, authorship, licence, citation, row counts, links to every table and doc,
+                    and the dataset as a schema.org Dataset in JSON-LD for search engines
     reader.html     the memo by passage, every evidence span marked; #<table>/<id> opens a record
     timeline.html   every event with a time window on a time axis (Vega-Lite, drawn by the
                     bundled Vega), with the basis of each window
@@ -27,6 +28,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from ...contract import TABLES, singular
 from ...contract.paths import Layout
+from ..changes import release_date
+from ..croissant import schema_org_dataset
 from ..docs import reliability_summary
 from .figures import Figure, bundle_versions, figures, placed_events, render_png, render_svg
 from .figures import vega_bundle as _vega_bundle
@@ -49,6 +52,7 @@ DOCS = (
     ("CITATION.cff", "Citation file"),
     ("LICENSE", "Licence terms"),
     ("datapackage.json", "Frictionless descriptor"),
+    ("croissant.json", "Croissant metadata (MLCommons), for ML loaders and dataset search"),
 )
 
 
@@ -122,6 +126,17 @@ def citation(data: SiteData) -> str:
     return f"{name} contributors. {title}. Version {version}. Data package of: {memo}."
 
 
+def dataset_jsonld(data: SiteData, root: Path) -> dict[str, Any] | None:
+    """The schema.org Dataset the index embeds for search engines, as croissant.json states it,
+    with a download for each of the descriptor's files; None without a descriptor."""
+    if not data.metadata:
+        return None
+    changelog = root / "CHANGELOG.md"
+    released = release_date(root, data.metadata["version"]) if changelog.is_file() else None
+    files = [(f"../{r['path']}", r["mediatype"]) for r in data.resources]
+    return schema_org_dataset(data.metadata, released, files)
+
+
 def _context(data: SiteData, root: Path) -> dict[str, Any]:
     doc = data.document
     counts = data.counts()
@@ -159,6 +174,7 @@ def _context(data: SiteData, root: Path) -> dict[str, Any]:
         "nav": NAV,
         "evidence_count": len(data.evidence),
         "citation": citation(data),
+        "dataset_jsonld": dataset_jsonld(data, root),
         "versions": bundle_versions(),
     }
 
