@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -93,6 +94,61 @@ def test_maintainer_command_without_the_curation_extra(
     code, _, err = run(["build", "--check"], capsys)
     assert code == 2
     assert "pip install 'ponars-memo-724[curation]'" in one_line_error(err)
+
+
+VALIDATE_EXTRA = "pip install 'ponars-memo-724[validate]'"
+
+
+@pytest.mark.parametrize(
+    ("argv", "missing"),
+    [
+        (["validate"], "pandera"),
+        (["validate", "--frictionless"], "pandera"),
+        (["validate", "--frictionless"], "frictionless"),
+        (["build", "--check"], "pandera"),
+        (["coverage"], "pandera"),
+    ],
+)
+def test_a_command_without_the_validate_extra_names_it(
+    argv: list[str],
+    missing: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setitem(sys.modules, missing, None)  # as if it were not installed
+    code, _, err = run(argv, capsys)
+    assert code == 2
+    assert one_line_error(err) == (
+        f"error: `memo724 {argv[0]}` needs {missing}, which the validate extra installs: "
+        f"{VALIDATE_EXTRA}"
+    )
+
+
+def test_validate_without_frictionless_needs_it_only_for_its_pass(
+    package_copy: Layout, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "frictionless", None)
+    code, out, _ = run(["validate", str(package_copy.root)], capsys)
+    assert code == 0 and out.startswith(f"valid: {package_copy.root}")
+
+
+def test_schema_without_pandera_names_the_extra() -> None:
+    # A fresh interpreter: this one has imported the schemas' module, with Pandera, already.
+    probe = (
+        "import sys\n"
+        "sys.modules['pandera'] = None  # as if Pandera were not installed\n"
+        "import memo724\n"
+        "assert len(memo724.load('events')) > 0\n"
+        "try:\n"
+        "    memo724.schema('events')\n"
+        "except ModuleNotFoundError as error:\n"
+        "    print(error.name, error, sep='|')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout == (
+        "pandera|memo724.schema() needs pandera, which the validate extra installs: "
+        f"{VALIDATE_EXTRA}\n"
+    )
 
 
 def test_polars_engine_without_polars_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -51,3 +51,18 @@ def test_cli_imports_a_commands_modules_only_when_it_runs(argv: list[str], allow
         f"    try:\n        cli.main({argv!r})\n    except SystemExit:\n        pass"
     )
     assert imported_after(code) == allowed
+
+
+def test_load_and_verify_work_without_the_validators() -> None:
+    """pandera and frictionless are the `validate` extra: the data stack alone loads, verifies."""
+    code = (
+        "import sys\n"
+        "sys.modules['pandera'] = sys.modules['frictionless'] = None  # as if not installed\n"
+        "import contextlib, io, memo724, memo724.cli as cli\n"
+        "from memo724.contract.paths import REPO\n"
+        "assert all(len(frame) > 0 for frame in memo724.load_all().values())\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert cli.main(['verify', str(REPO.root)]) == 0\n"
+        "del sys.modules['pandera'], sys.modules['frictionless']  # the blocks, not imports\n"
+    )
+    assert imported_after(code) == {"pandas", "pyarrow"}

@@ -31,11 +31,21 @@ def schema(table: str, tables: Mapping[str, Any] | None = None, memo: str | None
     `memo724.schema("events").validate(df)` checks every field, key and date rule of the table;
     pass `tables=memo724.load_all()` (or your own frames) and `memo=memo724.memo_text()` to add
     foreign keys into other tables and the provenance checks against the memo. Pandera is
-    imported only here, so `import memo724` stays light.
+    imported only here, so `import memo724` stays light, and only the `validate` extra installs it.
     """
     from .contract import Contract
     from .use.loader import package_layout
-    from .validation.schemas import Context, derive
+
+    try:
+        from .validation.schemas import Context, derive
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] != "pandera":
+            raise
+        raise ModuleNotFoundError(
+            "memo724.schema() needs pandera, which the validate extra installs: "
+            "pip install 'ponars-memo-724[validate]'",
+            name="pandera",
+        ) from error
 
     contract = Contract(package_layout().schemas)
     if table not in contract.tables:

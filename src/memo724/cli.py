@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 import tempfile
@@ -44,6 +45,19 @@ def _curation_tools(command: str) -> None:
             f"`memo724 {command}` needs ruamel.yaml: pip install 'ponars-memo-724[curation]' "
             "(or `make test` in the checkout, which installs everything)"
         ) from None
+
+
+def _validators(command: str, frictionless: bool = False) -> None:
+    """Pandera (and, for a Frictionless pass, Frictionless) come with the `validate` extra.
+
+    Looked up, not imported: finding them costs nothing, importing them is most of a run.
+    """
+    for module in ("pandera", "frictionless") if frictionless else ("pandera",):
+        if importlib.util.find_spec(module) is None:
+            raise UsageError(
+                f"`memo724 {command}` needs {module}, which the validate extra installs: "
+                "pip install 'ponars-memo-724[validate]'"
+            )
 
 
 def _package_folder(path: Path, *, descriptor_ok: bool = False, data_ok: bool = False) -> Path:
@@ -369,14 +383,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             layout = _source_checkout(args.root.resolve(), "build")
             _curation_tools("build")
+            _validators("build", frictionless=True)
             return cmd_build(layout, check_only=args.check)
         if args.command == "release":
             layout = _source_checkout(REPO.root, "release")
             _curation_tools("release")
+            _validators("release", frictionless=True)
             return cmd_release(layout, args.dist.resolve())
         if args.command == "verify":
             return cmd_verify(_package_folder(args.path, data_ok=True), args.against)
         if args.command == "figures":
+            _curation_tools("figures")
+            _validators("figures")
             from .publication.figures import figures_text
 
             if args.path is not None:
@@ -392,7 +410,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "coverage":
             _source_checkout(REPO.root, "coverage")
             _curation_tools("coverage")
+            _validators("coverage")
             return cmd_coverage(Layout(_package_folder(args.path or REPO.root)))
+        _validators("validate", frictionless=args.frictionless)
         if args.path is None:
             from .use.loader import package_layout
 
