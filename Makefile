@@ -50,7 +50,7 @@ $(LOWEST_STAMP): constraints/lowest.txt pyproject.toml | $(STAMP)
 # After changing a lower bound in pyproject.toml: resolve the lowest versions again, then commit.
 lowest-constraints: $(STAMP)
 	$(BIN)/uv pip compile --quiet --resolution lowest-direct --python-version 3.11 \
-		--extra polars --extra curation pyproject.toml constraints/lowest.in \
+		--extra polars --extra curation --extra validate pyproject.toml constraints/lowest.in \
 		-o constraints/lowest.txt
 
 test-lowest: $(LOWEST_STAMP)
