@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..contract import TABLES, Contract
 from ..curation.coverage import Coverage
+from .python_dist import wheel_name
 
 BEGIN = "<!-- BEGIN GENERATED: {name} (written by `make build`; do not edit) -->"
 END = "<!-- END GENERATED: {name} -->"
@@ -173,6 +174,35 @@ def replace_block(text: str, name: str, body: str) -> str:
     if not pattern.search(text):
         raise ValueError(f"no generated block {name!r} (expected the line {begin})")
     return pattern.sub(lambda _: f"{begin}\n{body}\n{end}", text)
+
+
+def install_markdown(version: str) -> str:
+    """The README's install lines, naming this version's wheel in full.
+
+    After a shell glob (`ponars_memo_724-*.whl[validate]`) the extra would be one more pattern,
+    so the lines name the file, and the build rewrites them with each version.
+    """
+    wheel = f"./{wheel_name(version)}"
+    return "\n".join(
+        [
+            "<!-- snippet: release -->",
+            "```sh",
+            f"pip install {wheel}",
+            "memo724 --version",
+            "```",
+            "",
+            "With the `validate` extra, to check a copy or your own frames:",
+            "",
+            "<!-- snippet: release -->",
+            "```sh",
+            f'pip install "{wheel}[validate]"',
+            "memo724 validate  # the installed copy: descriptor, hashes, schemas, provenance",
+            "```",
+            "",
+            f'With the `polars` extra, for `engine="polars"`: `pip install "{wheel}[polars]"` '
+            "(or `pip install polars`).",
+        ]
+    )
 
 
 def _percent(part: int, whole: int) -> str:

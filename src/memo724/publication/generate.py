@@ -28,6 +28,7 @@ from .docs import (
     codebook_markdown,
     datacard_composition,
     datacard_sparsity,
+    install_markdown,
     reliability_line,
     reliability_markdown,
     replace_block,
@@ -58,7 +59,7 @@ def build_copy(source: Layout, target: Layout) -> dict[str, list[str]]:
 
 
 def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
-    """CODEBOOK.md, DATACARD.md, CITATION.cff and the README's figures and citation.
+    """CODEBOOK.md, DATACARD.md, CITATION.cff and the README's figures, citation and install lines.
 
     From the schemas, the codebook, target's tables and descriptor, and the CHANGELOG.
     """
@@ -75,6 +76,7 @@ def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
     readme = replace_block(readme, "tables", stats_markdown(contract, frames, cov))
     readme = replace_block(readme, "citation", how_to_cite_markdown(package, frames))
     readme = replace_block(readme, "reliability", reliability_line(source.root))
+    readme = replace_block(readme, "install", install_markdown(__version__))
     (target.root / "README.md").write_text(readme, encoding="utf-8")
     card = (source.root / "DATACARD.md").read_text(encoding="utf-8")
     card = replace_block(card, "datacard-composition", datacard_composition(contract, frames, cov))

@@ -20,6 +20,11 @@ USER_PART_END = "<!-- END OF THE USER PART: what follows is for maintainers -->"
 EPOCH_WITHOUT_GIT = "315532800"  # 1980-01-01, the earliest time a zip can hold
 
 
+def wheel_name(version: str) -> str:
+    """The wheel's file name, as hatchling writes it for this pure-Python project."""
+    return f"ponars_memo_724-{version}-py3-none-any.whl"
+
+
 def user_readme(text: str) -> str:
     """The README as a user of the wheel or the release reads it: without "Maintaining"."""
     head, found, _ = text.partition(USER_PART_END)
