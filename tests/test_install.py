@@ -5,9 +5,14 @@ A fresh virtual environment gets the runtime requirements at the lowest supporte
 are fast); the README's install line then installs the release's wheel there with pip, which must
 change nothing that was installed. Each README snippet runs from the place its marker names:
 `release` (an unzipped release folder), `project` (a user's project with the release unzipped in
-it) or `checkout` (this repository, where the Makefile targets must exist). The ```r blocks run
-in order in one R session (Rscript) from the release folder, as a reader pastes them into R; they
-are skipped, saying which Debian packages to install, where R or one of its packages is missing.
+it) or `checkout` (this repository, where the Makefile targets must exist). The snippets' pip
+resolves at the same lowest versions (PIP_CONSTRAINT), the `validate` extra included. The ```r
+blocks run in order in one R session (Rscript) from the release folder, as a reader pastes them
+into R; they are skipped, saying which Debian packages to install, where R or one of its
+packages is missing.
+
+These tests reach the package index: uv checks it for the environments' packages (served from
+its cache once downloaded), and the README's `[validate]` line has pip download the validators.
 """
 
 from __future__ import annotations
@@ -38,7 +43,14 @@ from memo724.publication.release import DOCS, write_release
 
 PROVENANCE = {"source_commit": "test", "python": "3.11", "tools": {}, "builder": "test"}
 UV = Path(sys.executable).with_name("uv")
-RUNTIME = ("pandas", "pyarrow", "frictionless", "pandera")
+RUNTIME = ("pandas", "pyarrow")  # the data stack alone: what load() needs
+VALIDATORS = ("frictionless", "pandera")  # the `validate` extra
+LOWEST = REPO.root / "constraints" / "lowest.txt"
+MOST_DISTRIBUTIONS = 8  # the wheel alone in a fresh environment, itself included
+NEEDS_VALIDATE = (
+    "error: `memo724 validate` needs pandera, which the validate extra installs: "
+    "pip install 'ponars-memo-724[validate]'\n"
+)
 # The R packages the README's R blocks use, and the Debian packages that carry them.
 R_PACKAGES = {"readr": "r-cran-readr", "jsonlite": "r-cran-jsonlite", "RSQLite": "r-cran-rsqlite"}
 R_DEBIAN = ("r-base-core", *R_PACKAGES.values())
@@ -108,9 +120,8 @@ def user_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = tmp_path_factory.mktemp("user") / "venv"
     made = run([UV, "venv", "--quiet", "--seed", "--python", sys.executable, venv])
     assert made.returncode == 0, made.stderr
-    lowest = REPO.root / "constraints" / "lowest.txt"
     env = {**os.environ, "VIRTUAL_ENV": str(venv)}
-    done = run([UV, "pip", "install", "--quiet", "-c", lowest, *RUNTIME], env=env)
+    done = run([UV, "pip", "install", "--quiet", "-c", LOWEST, *RUNTIME], env=env)
     assert done.returncode == 0, done.stderr
     return venv
 
@@ -120,9 +131,17 @@ def freeze(venv: Path) -> set[str]:
     return set(out.stdout.splitlines())
 
 
+def names(frozen: set[str]) -> set[str]:
+    return {re.split(r"==| @ ", line)[0] for line in frozen}
+
+
 def user_env(venv: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    return {**env, "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"}
+    return {
+        **env,
+        "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+        "PIP_CONSTRAINT": str(LOWEST),
+    }
 
 
 def run_snippet(snippet: Snippet, cwd: Path, venv: Path) -> None:
@@ -186,36 +205,51 @@ def test_wheel_and_release_get_the_readme_user_part(release: Path, dists: list[P
         metadata = message_from_string(archive.read(name).decode("utf-8"))
     assert metadata.get_payload() == user
     assert metadata["Requires-Python"] == ">=3.11"
-    runtime = [r for r in metadata.get_all("Requires-Dist") if "extra ==" not in r]
+    requires = metadata.get_all("Requires-Dist")
+    runtime = [r for r in requires if "extra ==" not in r]
     assert sorted(r.split(">=")[0] for r in runtime) == sorted(RUNTIME), runtime
-    assert not [r for r in runtime if "==" in r or "<" in r], runtime  # ranges, no caps
+    validate = [r.split(";")[0] for r in requires if r.endswith("extra == 'validate'")]
+    assert sorted(r.split(">=")[0] for r in validate) == sorted(VALIDATORS), validate
+    for r in (*runtime, *validate):
+        assert ">=" in r and "==" not in r and "<" not in r, r  # ranges, no caps
 
 
 # -- installing it next to pandas 2.x ----------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Installed:
+    before: set[str]  # the user's environment before the README's install line
+    after: set[str]  # and after it
+    validate: subprocess.CompletedProcess[str]  # `memo724 validate` then, without the extra
+
+
 @pytest.fixture(scope="module")
-def installed(release: Path, user_venv: Path) -> tuple[set[str], set[str]]:
-    """Run the README's install snippet in the fresh environment; its packages before and after."""
+def installed(release: Path, user_venv: Path) -> Installed:
+    """Run the README's install snippet in the fresh environment; its packages before and after.
+
+    And `memo724 validate` right after, before the README's `[validate]` line adds the extra.
+    """
     before = freeze(user_venv)
     install = readme_snippets((REPO.root / "README.md").read_text(encoding="utf-8"))[0]
     assert install.place == "release" and "pip install" in install.code
+    assert "[" not in install.code  # the wheel alone
     run_snippet(install, release, user_venv)
-    return before, freeze(user_venv)
+    validate = run(["memo724", "validate"], cwd=release, env=user_env(user_venv))
+    return Installed(before, freeze(user_venv), validate)
 
 
-def test_wheel_installs_next_to_pandas_2_without_changing_it(
-    installed: tuple[set[str], set[str]],
-) -> None:
-    before, after = installed
+def test_wheel_installs_next_to_pandas_2_without_changing_it(installed: Installed) -> None:
+    before, after = installed.before, installed.after
     assert any(line.startswith("pandas==2.") for line in before), before
     assert before - after == set()
     (added,) = after - before
     assert added.startswith("ponars-memo-724")
+    assert not names(after) & set(VALIDATORS)
 
 
-def test_installed_wheel_loads_every_table_and_validates_its_copy(
-    installed: tuple[set[str], set[str]], user_venv: Path, tmp_path: Path
+def test_installed_wheel_loads_every_table_and_verifies_without_the_validators(
+    installed: Installed, release: Path, user_venv: Path, tmp_path: Path
 ) -> None:
     env = user_env(user_venv)
     script = (
@@ -228,13 +262,58 @@ def test_installed_wheel_loads_every_table_and_validates_its_copy(
     loaded = run(["python", "-c", script], cwd=tmp_path, env=env)
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.startswith("2.")
-    checked = run(["memo724", "validate"], cwd=tmp_path, env=env)
-    assert checked.returncode == 0, checked.stderr
-    assert "site-packages/memo724/package" in checked.stdout
+    verified = run(["memo724", "verify", release], cwd=tmp_path, env=env)
+    assert verified.returncode == 0, verified.stderr
+    assert installed.validate.returncode == 2
+    assert installed.validate.stderr == NEEDS_VALIDATE and installed.validate.stdout == ""
     for command in ("build", "release", "coverage"):
         refused = run(["memo724", command], cwd=tmp_path, env=env)
         assert refused.returncode == 2
         assert refused.stderr.count("\n") == 1 and "maintainer command" in refused.stderr
+
+
+def test_wheel_alone_is_the_data_stack_and_the_validate_extra_adds_the_validators(
+    dists: list[Path], release: Path, tmp_path: Path
+) -> None:
+    """In a new environment: at most 8 distributions; the error's install line then validates."""
+    venv = tmp_path / "venv"
+    made = run([UV, "venv", "--quiet", "--python", sys.executable, venv])
+    assert made.returncode == 0, made.stderr
+    uv_env = {**os.environ, "VIRTUAL_ENV": str(venv)}
+    done = run([UV, "pip", "install", "--quiet", "-c", LOWEST, dists[0]], env=uv_env)
+    assert done.returncode == 0, done.stderr
+    alone = freeze(venv)
+    assert len(alone) <= MOST_DISTRIBUTIONS, sorted(alone)
+    assert {"ponars-memo-724", *RUNTIME} <= names(alone)
+    assert not names(alone) & set(VALIDATORS)
+
+    env = user_env(venv)
+    refused = run(["memo724", "validate"], cwd=tmp_path, env=env)
+    assert (refused.returncode, refused.stdout, refused.stderr) == (2, "", NEEDS_VALIDATE)
+    probe = "import memo724; memo724.schema('events')"
+    schema = run(["python", "-c", probe], cwd=tmp_path, env=env)
+    assert schema.returncode == 1
+    assert schema.stderr.splitlines()[-1] == (
+        "ModuleNotFoundError: memo724.schema() needs pandera, which the validate extra "
+        "installs: pip install 'ponars-memo-724[validate]'"
+    )
+    verified = run(["memo724", "verify", release], cwd=tmp_path, env=env)
+    assert verified.returncode == 0, verified.stderr
+
+    # The requirement the error names, as given, for the wheel installed from its file.
+    requirement = shlex.split(NEEDS_VALIDATE.rpartition("pip install ")[2])
+    assert requirement == ["ponars-memo-724[validate]"]
+    done = run([UV, "pip", "install", "--quiet", "-c", LOWEST, *requirement], env=uv_env)
+    assert done.returncode == 0, done.stderr
+    extended = freeze(venv)
+    assert alone < extended and set(VALIDATORS) <= names(extended - alone)
+    checked = run(["memo724", "validate"], cwd=tmp_path, env=env)
+    assert checked.returncode == 0, checked.stderr
+    assert (
+        checked.stdout.startswith("valid: ") and "site-packages/memo724/package" in checked.stdout
+    )
+    schema = run(["python", "-c", probe], cwd=tmp_path, env=env)
+    assert schema.returncode == 0, schema.stderr
 
 
 # -- the README ----------------------------------------------------------------------------------
@@ -250,9 +329,11 @@ def test_every_readme_code_block_is_a_marked_snippet() -> None:
 
 
 def test_readme_snippets_run_as_written(
-    installed: tuple[set[str], set[str]], release: Path, user_venv: Path
+    installed: Installed, release: Path, user_venv: Path
 ) -> None:
     snippets = readme_snippets((REPO.root / "README.md").read_text(encoding="utf-8"))[1:]
+    # The README's second line installs the `validate` extra; the snippets after it validate.
+    assert snippets[0].place == "release" and '.whl[validate]"' in snippets[0].code, snippets[0]
     places = {"release": release, "project": release.parent}
     ran = 0
     for snippet in snippets:
@@ -268,6 +349,8 @@ def test_readme_snippets_run_as_written(
         run_snippet(snippet, places[snippet.place], user_venv)
         ran += 1
     assert ran >= 8
+    added = names(freeze(user_venv) - installed.after)
+    assert set(VALIDATORS) <= added and "pandas" not in added  # the user's pandas stays
 
 
 # -- the README's R blocks ---------------------------------------------------------------------
