@@ -177,12 +177,15 @@ def test_an_internal_fault_is_one_line_with_its_own_exit_status(
 
 
 def test_figures_of_a_copy_without_the_curation_records(pristine: Layout) -> None:
-    """What a wheel or a vendored copy has: no curation/, and ruamel (a curation extra) absent."""
+    """What a wheel or a vendored copy has: no curation/, and neither the curation extra
+    (ruamel) nor the validate extra (pandera, frictionless)."""
     import subprocess
 
     assert not (pristine.root / "curation").exists()
     code = (
-        "import sys; sys.modules['ruamel'] = None; sys.modules['ruamel.yaml'] = None\n"
+        "import sys\n"
+        "for name in ('ruamel', 'ruamel.yaml', 'pandera', 'frictionless'):\n"
+        "    sys.modules[name] = None  # the curation and validate extras absent\n"
         "from memo724.cli import main\n"
         f"sys.exit(main(['figures', {str(pristine.root)!r}]))\n"
     )
@@ -192,3 +195,17 @@ def test_figures_of_a_copy_without_the_curation_records(pristine: Layout) -> Non
     assert "retired ids" not in done.stdout
     assert "blind second coding, before adjudication" in done.stdout  # reliability/ is there
     assert "internal error" not in done.stderr and "(issue" not in done.stdout
+
+
+def test_help_lists_user_commands_first_and_marks_the_maintainers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    listed = [line.split()[0] for line in out.splitlines() if line.startswith("    ")]
+    assert listed[:3] == ["validate", "verify", "figures"]
+    maintainers = [line for line in out.splitlines() if "(maintainers)" in line]
+    assert {line.split()[0] for line in maintainers} >= {"build", "release", "coverage"}
+    assert "issue" not in out.lower()

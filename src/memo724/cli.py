@@ -1,4 +1,5 @@
-"""The command line: build the tables, validate a copy of the package."""
+"""memo724: check a copy of the PONARS Eurasia Policy Memo No. 724 data package (validate,
+verify) and print its figures; maintainers also build, release and measure it."""
 
 from __future__ import annotations
 
@@ -302,12 +303,13 @@ def cmd_second_coding(layout: Layout, part: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="memo724", description=__doc__)
     parser.add_argument("--version", action="version", version=f"memo724 {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="build data/ and datapackage.json from curation/")
-    b.add_argument(
-        "--root", type=Path, default=REPO.root, help="source checkout (default: this one)"
+    sub = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar="COMMAND",
+        title="commands (users: the first three, on any copy; maintainers: the rest, in a "
+        "source checkout)",
     )
-    b.add_argument("--check", action="store_true", help="build and validate only; write nothing")
     v = sub.add_parser(
         "validate",
         help="validate a copy of the package (default: this one)",
@@ -340,12 +342,6 @@ def main(argv: list[str] | None = None) -> int:
         help="the package is its own, following the contract of this memo724 release "
         "(e.g. 0.2.0): not judged as a copy of that release",
     )
-    c = sub.add_parser("coverage", help="list body sentences that no statement quotes")
-    c.add_argument(
-        "path", nargs="?", type=Path, default=None, help="package folder (default: this package)"
-    )
-    r = sub.add_parser("release", help="write dist/<name>-<version>/, its zip and SHA256SUMS")
-    r.add_argument("--dist", type=Path, default=REPO.root / "dist", help="output folder")
     f = sub.add_parser("verify", help="check a vendored copy's files against a release's hashes")
     f.add_argument("path", type=Path, help="the vendored copy's folder")
     f.add_argument(
@@ -360,14 +356,33 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument(
         "path", nargs="?", type=Path, default=None, help="source checkout (default: this one)"
     )
-    m = sub.add_parser("manual", help="write the blind coder's manual (maintainers)")
+    b = sub.add_parser(
+        "build", help="(maintainers) build data/ and datapackage.json from curation/"
+    )
+    b.add_argument(
+        "--root", type=Path, default=REPO.root, help="source checkout (default: this one)"
+    )
+    b.add_argument("--check", action="store_true", help="build and validate only; write nothing")
+    c = sub.add_parser(
+        "coverage", help="(maintainers) list body sentences that no statement quotes"
+    )
+    c.add_argument(
+        "path", nargs="?", type=Path, default=None, help="package folder (default: this package)"
+    )
+    r = sub.add_parser(
+        "release", help="(maintainers) write dist/<name>-<version>/, its zip and SHA256SUMS"
+    )
+    r.add_argument("--dist", type=Path, default=REPO.root / "dist", help="output folder")
+    m = sub.add_parser("manual", help="(maintainers) write the blind coder's manual")
     m.add_argument("--check", action="store_true", help="fail if the committed manual is stale")
     rel = sub.add_parser(
         "reliability",
-        help="write reliability/: agreement of the blind second coding (maintainers)",
+        help="(maintainers) write reliability/: agreement of the blind second coding",
     )
     rel.add_argument("--check", action="store_true", help="fail if reliability/ is stale")
-    s2 = sub.add_parser("second-coding", help="check a part of the blind second coding")
+    s2 = sub.add_parser(
+        "second-coding", help="(maintainers) check a part of the blind second coding"
+    )
     s2.add_argument("part", type=Path, help="a part's folder, curation/blind/<part>")
     args = parser.parse_args(argv)
     try:
@@ -393,8 +408,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "verify":
             return cmd_verify(_package_folder(args.path, data_ok=True), args.against)
         if args.command == "figures":
-            _curation_tools("figures")
-            _validators("figures")
+            # Read with pandas and pyarrow alone: it works from a wheel or a vendored copy.
             from .publication.figures import figures_text
 
             if args.path is not None:

@@ -129,12 +129,28 @@ def installed_contract() -> ReleaseContract:
     return contract_of(installed_layout(), "the installed package")
 
 
+def version_order(versions: set[str] | list[str]) -> list[str]:
+    """Versions in release order (0.9.0 before 0.10.0), by packaging's PEP 440 rules.
+
+    Imported here: only validation asks, and its extra (Pandera) brings packaging along.
+    """
+    from packaging.version import InvalidVersion, Version
+
+    def key(v: str) -> tuple[int, Version | str]:
+        try:
+            return (0, Version(v))
+        except InvalidVersion:  # a name that is no version sorts last, as text
+            return (1, v)
+
+    return sorted(versions, key=key)
+
+
 def known_versions() -> list[str]:
     versions = {installed_contract().version}
     folder = contracts_dir()
     if folder.is_dir():
         versions |= {p.stem for p in folder.glob("*.json")}
-    return sorted(versions)
+    return version_order(versions)
 
 
 @lru_cache(maxsize=8)

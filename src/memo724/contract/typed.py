@@ -249,6 +249,15 @@ def arrow_table(schema: TableSchema, csv_path: Path) -> pa.Table:
 
 
 # pandas dtypes of the typed columns: what `memo724.load()` returns and the Pandera schemas expect.
+def text_frame(path: Path) -> Any:
+    """A CSV as text, empty cells as missing: what Frictionless sees, as a pandas DataFrame."""
+    import pandas as pd
+
+    return pd.read_csv(
+        path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8"
+    )
+
+
 def pandas_dtype(field: dict[str, Any]) -> Any:
     import pandas as pd
 

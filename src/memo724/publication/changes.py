@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..contract import TABLES, Contract
 from ..contract.paths import Layout
@@ -21,8 +22,10 @@ from .package import csv_text
 Snapshot = dict[str, dict[str, str]]
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
+def _version_key(version: str) -> Any:
+    from packaging.version import Version  # PEP 440 order: 0.9.0 before 0.10.0
+
+    return Version(version)
 
 
 def row_digests(layout: Layout, contract: Contract) -> Snapshot:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..contract import TABLES, Contract
 from ..contract.paths import Layout
+from ..contract.typed import text_frame as read_frame
 from ..curation.audit import (
     allowed_duplicates,
     allowed_overlaps,
@@ -19,7 +20,6 @@ from ..curation.audit import (
     uncited_sources,
     unlinked_overlaps,
 )
-from ..validation.validate import read_frame
 
 HAPPENED = ("occurred", "reported")
 
