@@ -352,13 +352,15 @@ case(S, "extra column", rows_edit("events", lambda h, rows: h.append("extra")), 
 case(S, "missing column", drop_column("events", "place"), ("events, field place", "rule: missing-column"), data=True)
 case(S, "renamed header", text("data/events.csv", lambda t: t.replace(",place,", ",location,", 1)), ("events, field place", "rule: missing-column"), data=True)
 case(S, "columns reordered", swap_columns("events", "summary", "event_type"), ("events", "rule: column-order"), data=True)
-case(S, "unterminated quote", text("data/risks.csv", lambda t: t + 'broken,"unterminated\n'), ("data/risks.csv", "rule: readable-csv"), data=True)
-case(S, "row with an extra cell", text("data/risks.csv", lambda t: t.replace("\n", ",surplus\n", 2).replace(",surplus\n", "\n", 1)), ("data/risks.csv", "Expected", "rule: readable-csv"), data=True)
-case(S, "row with a missing cell", text("data/relations.csv", lambda t: t.split("\n", 1)[0] + "\n" + t.split("\n", 1)[1].split(",", 1)[1]), ("data/relations.csv", "Expected", "rule: readable-csv"), data=True)
-case(S, "empty file", raw("data/risk_actors.csv", lambda b: b""), ("risk_actors", "rule: readable-csv"), data=True)
+case(S, "unterminated quote", text("data/risks.csv", lambda t: t + 'broken,"unterminated\n'), ("risks, row 25, field summary", "the file ends inside it", "rule: unclosed-quote"), data=True)
+case(S, "stray quote swallowing the rows after it", text("data/risks.csv", lambda t: t.replace("\n", '"stray\n', 2).replace('"stray\n', "\n", 1)), ("risks, row 2, field manifested_by_event_id", "the quote opened on line 2 is never closed", "rule: unclosed-quote"), data=True)
+case(S, "row with an extra cell", text("data/risks.csv", lambda t: t.replace("\n", ",surplus\n", 2).replace(",surplus\n", "\n", 1)), ("risks, row 2", "has 12 cells; the header has 11", "rule: cell-count"), data=True)
+case(S, "row with a missing cell", text("data/relations.csv", lambda t: t.split("\n", 1)[0] + "\n" + t.split("\n", 1)[1].split(",", 1)[1]), ("relations, row 2", "cells; the header has", "rule: cell-count"), data=True)
+case(S, "short row beside a bad code", both(cell("risks", "attribution", "zz-not-a-code", row=3), text("data/risks.csv", lambda t: "\n".join(ln.rsplit(",", 1)[0] if i == 1 else ln for i, ln in enumerate(t.split("\n"))))), ("risks, row 2", "has 10 cells; the header has 11", "rule: cell-count"), ("risks, row 5, field attribution", "rule: enum"), data=True)
+case(S, "empty file", raw("data/risk_actors.csv", lambda b: b""), ("data/risk_actors.csv", "is empty", "rule: readable-csv"), data=True)
 case(S, "header only", text("data/risks.csv", lambda t: t.split("\n", 1)[0] + "\n"), ("risk_actors, row 2, field risk_id", "rule: foreignKey"), data=True)
-case(S, "duplicate header", text("data/risks.csv", lambda t: t.replace("risk_id,", "risk_id,risk_id,", 1)), ("data/risks.csv", "rule: readable-csv"), data=True)
-case(S, "semicolon delimiter", semicolons("risks"), ("data/risks.csv", "rule: readable-csv"), data=True)
+case(S, "duplicate header", text("data/risks.csv", lambda t: t.replace("risk_id,", "risk_id,risk_id,", 1)), ("risks, row 1, field risk_id", "rule: duplicate-column"), ("risks, row 2", "has 11 cells; the header has 12", "rule: cell-count"), data=True)
+case(S, "semicolon delimiter", semicolons("risks"), ("risks, field risk_id", "rule: missing-column"), ("risks, row", "the header has 1", "rule: cell-count"), data=True)
 case(S, "trailing space inside a quote", cell("evidence", "exact", lambda v: v + " "), (f"{EV}, field exact", "rule: exact-at-offsets"), data=True)
 
 # -- encodings -------------------------------------------------------------------------------
@@ -379,7 +381,7 @@ for lead, label in (("=", "equals"), ("+", "plus"), ("-", "minus"), ("@", "at"),
 case(INJ, "formula in an id", cell("risks", "risk_id", "=cmd|' /C calc'!A0"), ("risks, row 2, field risk_id", "rule: spreadsheet-safe"), data=True)
 case(INJ, "formula in a quote", cell("evidence", "exact", "@SUM(1+1)"), (f"{EV}, field exact", "rule: exact-at-offsets"), data=True)
 case(INJ, "formula in a name", cell("actors", "name", "=HYPERLINK(\"http://evil\")"), ("actors, row 2, field name", "rule: spreadsheet-safe"), data=True)
-case(INJ, "10 MB cell", cell("events", "summary", "A" * 10_000_000), ("data/events.csv", "rule: readable-csv"), data=True)
+case(INJ, "10 MB cell", cell("events", "summary", "A" * 10_000_000), ("events, row 2, field summary", "a cell of 10,000,000 characters, over the limit of 1,048,576", "rule: cell-size"), data=True)
 
 # -- descriptor tampering --------------------------------------------------------------------
 D = "descriptor tampering"

@@ -21,6 +21,9 @@ MAX_SCHEMA_BYTES = 1024 * 1024
 MAX_TABLE_BYTES = 512 * 1024 * 1024
 MAX_MEMO_BYTES = 4 * 1024 * 1024
 MAX_YAML_BYTES = 4 * 1024 * 1024
+# The longest CSV cell read, in characters. Far above any valid cell (text is bounded by the
+# memo's length, a derived maxLength); a longer one in a damaged table is measured, not read.
+MAX_CELL_CHARS = 1024 * 1024
 
 # "scheme:" (http:, file:, data:, ...) or a network path "//host/...".
 _URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//|\\\\)")

@@ -55,9 +55,11 @@ from ..contract.typed import pandas_dtype
 from .checks import column_check as _check
 from .checks import row_rule as _row_rule
 from .rules import model_rules
+from .structure import CSV_RULES
 
 # Rules Table Schema states (both validators enforce them); every other rule is provenance. The
-# constraints are the ones the contract supports (contract.rules), named once there.
+# constraints are the ones the contract supports (contract.rules), named once there; the CSV's
+# own structure (structure.py: cells per row, quotes, cell size, header) is refused by both too.
 TABLE_SCHEMA_RULES = frozenset(
     {
         "type",
@@ -67,6 +69,7 @@ TABLE_SCHEMA_RULES = frozenset(
         "unexpected-column",
         "column-order",
         *SUPPORTED_CONSTRAINTS,
+        *CSV_RULES,
     }
 )
 

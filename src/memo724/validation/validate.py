@@ -9,6 +9,7 @@ counts once, as there).
 from __future__ import annotations
 
 import contextlib
+import csv
 import ctypes
 import dataclasses
 import re
@@ -24,6 +25,7 @@ from ..contract.paths import Layout
 from ..contract.rules import formula_cells
 from ..contract.typed import Unparsed, parse_table, read_csv_text, text_frame, to_pandas
 from .schemas import Context, derive
+from .structure import CSV_RULES, first_columns, has_oversized_cell, read_rows
 
 # The name problems found by the derived schemas carry (the parse with their types included).
 DERIVED = "pandera"
@@ -137,12 +139,22 @@ def load_typed(
         source = sources.pop(name, None)
         if source is None:
             continue  # whoever gathered the sources said why (missing, refused)
+        text: pyarrow.Table | None
         try:
             text = read_csv_text(source)
-        except (OSError, ValueError, pyarrow.ArrowException) as exc:
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            problems.append(Problem(f"data/{name}.csv", "readable-csv", message))
+        except OSError as exc:
+            problems.append(Problem(f"data/{name}.csv", "readable-csv", exc.strerror or str(exc)))
             continue
+        except (ValueError, csv.Error, pyarrow.ArrowException):
+            text = None  # refused whole, in pyarrow's own words, naming no row
+        if text is None or has_oversized_cell(text):
+            # Read again row by row, to name each damaged row and check all the others.
+            text, damage = read_rows(name, source, validator=DERIVED)
+            problems += damage
+            if text is None:
+                continue
+        text, repeated = first_columns(name, text, validator=DERIVED)
+        problems += repeated
         if spreadsheet_safe:
             problems += formula_cells(name, contract[name].descriptor, text)
         typed, unparsed = parse_table(contract[name], text)
@@ -213,7 +225,13 @@ def validate_tables(
     # A cell that did not parse is missing in the typed frame: report it once, as unparsed.
     unparsed = {(p.where, p.row, p.field) for p in read_problems if p.rule in ("type", "enum")}
     found = [p for p in found if (p.where, p.row, p.field) not in unparsed]
-    return [*read_problems, *mark_consequences(contract, frames, found)]
+    problems = [*read_problems, *mark_consequences(contract, frames, found)]
+    # A row with broken structure (structure.py) is reported as that alone: its cells are padded,
+    # cut or missing, so whatever else they break says nothing more.
+    damaged = {(p.where, p.row) for p in read_problems if p.rule in CSV_RULES}
+    if not damaged:
+        return problems
+    return [p for p in problems if p.rule in CSV_RULES or (p.where, p.row) not in damaged]
 
 
 # Rules a record fails only because an evidence row no longer points at it (or now points at
