@@ -19,6 +19,7 @@ from synthetic import write_package
 
 from memo724.contract import TABLES, Contract
 from memo724.contract.errors import Problem
+from memo724.contract.files import MAX_CELL_CHARS
 from memo724.contract.paths import Layout
 from memo724.publication.package import csv_text, write_descriptor
 from memo724.validation.drift import judge_own
@@ -150,3 +151,49 @@ def test_where_the_derived_schemas_are_stricter(
             p.validator == "pandera" and p.rule == "type" and p.field == field and p.row == 2
             for p in problems
         ), value
+
+
+def stray_quote(line: str) -> str:
+    """The line with a quote opening its fourth cell and never closed on the line."""
+    cells = next(csv.reader([line]))
+    head, tail = (csv_text(part, []).rstrip("\n") for part in (cells[:3], cells[3:]))
+    return f'{head},"{tail}'
+
+
+# Structural damage of row 3 of risks (a record per line), as the rule the derived side names.
+STRUCTURAL = {
+    "too many cells": ("cell-count", lambda line: line + ",surplus"),
+    "too few cells": ("cell-count", lambda line: line.rsplit(",", 1)[0]),
+    "unclosed quote": ("unclosed-quote", stray_quote),
+    # The cell is set before writing, in a coded field: the contract as written bounds no free
+    # text (the memo's length bounds it in a judged copy, where Frictionless reports maxLength).
+    "oversized cell": ("cell-size", lambda line: line),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(STRUCTURAL))
+def test_both_validators_refuse_structural_damage(
+    synthetic: Layout, tmp_path: Path, kind: str
+) -> None:
+    """A row pyarrow cannot read: Frictionless finds the file invalid too, and the derived side
+    names the row under a rule of the CSV's structure (a Table Schema rule for the verdict)."""
+    contract = Contract(synthetic.schemas)
+    rule, edit = STRUCTURAL[kind]
+    layout = Layout(tmp_path / "damaged")
+    shutil.copytree(synthetic.root, layout.root)
+    tables = {n: read_rows(synthetic, n) for n in TABLES}
+    if kind == "oversized cell":
+        tables["risks"][1]["category"] = "A" * (MAX_CELL_CHARS + 1)
+    write(layout, contract, tables)
+    path = layout.table("risks")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert len(lines) == len(tables["risks"]) + 2  # a record per line
+    lines[2] = edit(lines[2])
+    path.write_text("\n".join(lines), encoding="utf-8", newline="")
+    write_descriptor(layout, contract)
+    problems = validate_package(layout, frictionless=True)
+    assert verdicts(problems) == (True, True), problems[:6]
+    assert any(
+        p.validator == "pandera" and p.rule == rule and p.where == "risks" and p.row == 3
+        for p in problems
+    ), problems[:6]
