@@ -38,7 +38,18 @@ $(CFF_STAMP): tests/cff/requirements.lock $(STAMP)
 	$(CFF_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/cff/requirements.lock
 	touch $@
 
-tools: $(JS_STAMP) $(CFF_STAMP)
+# The wheels the install tests install from, downloaded once per set of lowest versions: the
+# tests themselves never reach the package index (uv and pip are pointed here, offline).
+WHEELS := .wheels
+WHEELS_STAMP := $(WHEELS)/.downloaded-$(shell cat constraints/lowest.txt | sha256sum | cut -c1-16)
+
+$(WHEELS_STAMP): constraints/lowest.txt | $(STAMP)
+	rm -rf $(WHEELS)
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --dest $(WHEELS) \
+		-c constraints/lowest.txt pandas pyarrow frictionless pandera pip setuptools wheel
+	touch $@
+
+tools: $(JS_STAMP) $(CFF_STAMP) $(WHEELS_STAMP)
 
 $(LOWEST_STAMP): constraints/lowest.txt pyproject.toml | $(STAMP)
 	rm -rf $(LOWEST)
@@ -87,4 +98,4 @@ test: $(STAMP) tools $(LOWEST_STAMP)
 	test $$main -eq 0 && test $$low -eq 0
 
 clean:
-	rm -rf $(VENV) $(LOWEST) dist
+	rm -rf $(VENV) $(LOWEST) $(WHEELS) dist

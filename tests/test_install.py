@@ -11,8 +11,9 @@ blocks run in order in one R session (Rscript) from the release folder, as a rea
 into R; they are skipped, saying which Debian packages to install, where R or one of its
 packages is missing.
 
-These tests reach the package index: uv checks it for the environments' packages (served from
-its cache once downloaded), and the README's `[validate]` line has pip download the validators.
+These tests never reach the package index: uv and pip install from `.wheels/`, which `make`
+downloads once (at the lowest versions), with the index switched off; without it they skip and
+say how to get it.
 """
 
 from __future__ import annotations
@@ -43,6 +44,24 @@ from memo724.publication.release import DOCS, write_release
 
 PROVENANCE = {"source_commit": "test", "python": "3.11", "tools": {}, "builder": "test"}
 UV = Path(sys.executable).with_name("uv")
+WHEELS = REPO.root / ".wheels"
+# uv and pip, offline: every package comes from the wheels `make` downloaded (Makefile, WHEELS).
+OFFLINE = {
+    "UV_OFFLINE": "1",
+    "UV_NO_INDEX": "1",
+    "UV_FIND_LINKS": str(WHEELS),
+    "PIP_NO_INDEX": "1",
+    "PIP_FIND_LINKS": str(WHEELS),
+}
+
+
+def offline(env: dict[str, str] | None = None) -> dict[str, str]:
+    """An environment for uv and pip that installs from .wheels/ only (skips without it)."""
+    if not any(WHEELS.glob("pandas-*.whl")):
+        pytest.skip(f"install tests skipped: no wheels in {WHEELS} (run `make tools` once)")
+    return {**(os.environ if env is None else env), **OFFLINE}
+
+
 RUNTIME = ("pandas", "pyarrow")  # the data stack alone: what load() needs
 VALIDATORS = ("frictionless", "pandera")  # the `validate` extra
 LOWEST = REPO.root / "constraints" / "lowest.txt"
@@ -118,16 +137,16 @@ def release(dists: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path
 def user_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh environment with pip and the runtime requirements at their lowest (pandas 2.x)."""
     venv = tmp_path_factory.mktemp("user") / "venv"
-    made = run([UV, "venv", "--quiet", "--seed", "--python", sys.executable, venv])
+    made = run([UV, "venv", "--quiet", "--seed", "--python", sys.executable, venv], env=offline())
     assert made.returncode == 0, made.stderr
-    env = {**os.environ, "VIRTUAL_ENV": str(venv)}
+    env = offline({**os.environ, "VIRTUAL_ENV": str(venv)})
     done = run([UV, "pip", "install", "--quiet", "-c", LOWEST, *RUNTIME], env=env)
     assert done.returncode == 0, done.stderr
     return venv
 
 
 def freeze(venv: Path) -> set[str]:
-    out = run([UV, "pip", "freeze"], env={**os.environ, "VIRTUAL_ENV": str(venv)})
+    out = run([UV, "pip", "freeze"], env=offline({**os.environ, "VIRTUAL_ENV": str(venv)}))
     return set(out.stdout.splitlines())
 
 
@@ -137,11 +156,13 @@ def names(frozen: set[str]) -> set[str]:
 
 def user_env(venv: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    return {
-        **env,
-        "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
-        "PIP_CONSTRAINT": str(LOWEST),
-    }
+    return offline(
+        {
+            **env,
+            "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+            "PIP_CONSTRAINT": str(LOWEST),
+        }
+    )
 
 
 def run_snippet(snippet: Snippet, cwd: Path, venv: Path) -> None:
@@ -277,9 +298,9 @@ def test_wheel_alone_is_the_data_stack_and_the_validate_extra_adds_the_validator
 ) -> None:
     """In a new environment: at most 8 distributions; the error's install line then validates."""
     venv = tmp_path / "venv"
-    made = run([UV, "venv", "--quiet", "--python", sys.executable, venv])
+    made = run([UV, "venv", "--quiet", "--python", sys.executable, venv], env=offline())
     assert made.returncode == 0, made.stderr
-    uv_env = {**os.environ, "VIRTUAL_ENV": str(venv)}
+    uv_env = offline({**os.environ, "VIRTUAL_ENV": str(venv)})
     done = run([UV, "pip", "install", "--quiet", "-c", LOWEST, dists[0]], env=uv_env)
     assert done.returncode == 0, done.stderr
     alone = freeze(venv)

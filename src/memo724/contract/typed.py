@@ -10,6 +10,10 @@ default `missingValues`), then each column is parsed with whole-column operation
 expression (RE2) for the lexical form, a cast for the value, and Python only once per distinct
 value where Arrow has no exact parser (calendar dates: Arrow's strptime rolls 2021-02-30 over to
 March). `parse_table` reports every cell that does not parse; `arrow_table` refuses them.
+
+Why a cell parser of our own beside Frictionless's: Frictionless parses one cell at a time in
+Python, which is what makes it minutes slower at a million rows; this one parses whole columns in
+Arrow, and tests/test_differential.py holds its verdicts to Frictionless's on random damage.
 """
 
 from __future__ import annotations

@@ -47,6 +47,8 @@ def row_digests(layout: Layout, contract: Contract) -> Snapshot:
 def changelog_top_entry(root: Path) -> tuple[str, str] | None:
     """Version and date (or 'Unreleased') of the first '## [X.Y.Z] - ...' entry in CHANGELOG.md."""
     text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    # Our own reader, on purpose: only the entry heads of our own CHANGELOG are read, and a
+    # Markdown or keep-a-changelog library would be a dependency for one regular expression.
     match = re.search(r"^## \[([^\]]+)\] - (.+)$", text, re.MULTILINE)
     return (match.group(1), match.group(2)) if match else None
 
