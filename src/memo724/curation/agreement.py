@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from ..contract import Contract
 from ..contract.paths import Layout
+from .audit import overlap
 from .blind import build_part, parts
 
 MIN_OVERLAP = 0.5
@@ -205,13 +206,9 @@ def blind_coding(source: Layout) -> Coding:
 
 
 def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> float:
-    """Shared code points over the shorter side's total (0 when either has no span)."""
-    la, lb = sum(e - s for s, e in a), sum(e - s for s, e in b)
-    if not la or not lb:
-        return 0.0
-    shared = sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
-    # A coding's own quotes may overlap each other (a quote and its wider context): capped.
-    return min(1.0, shared / min(la, lb))
+    """Two codings' spans of one fact: shared code points over the shorter side (a coder who
+    quotes a clause and one who quotes its sentence coded the same unit)."""
+    return overlap(a, b, over="shorter")
 
 
 @dataclass

@@ -48,18 +48,23 @@ def duplicate_groups(contract: Contract, frames: dict[str, pd.DataFrame]) -> lis
     ]
 
 
-def allowed_duplicates(curation: Path) -> dict[tuple[str, ...], str]:
-    """Allowlisted duplicate groups (sorted table/id tuple) -> reason."""
-    path = curation / "duplicate-spans.yaml"
+def _allowed_groups(curation: Path, name: str) -> dict[tuple[str, ...], str]:
+    """An allowlist of record groups (sorted table/id tuple) -> reason, from curation/<name>."""
+    path = curation / name
     if not path.is_file():
         return {}
     from .records import load_yaml  # ruamel, a curation extra: only where the lists exist
 
-    doc = load_yaml(path, "curation/duplicate-spans.yaml") or {}
+    doc = load_yaml(path, f"curation/{name}") or {}
     return {
         tuple(sorted(str(r) for r in entry["records"])): str(entry["reason"])
         for entry in doc.get("allowed") or []
     }
+
+
+def allowed_duplicates(curation: Path) -> dict[tuple[str, ...], str]:
+    """Allowlisted duplicate groups (sorted table/id tuple) -> reason."""
+    return _allowed_groups(curation, "duplicate-spans.yaml")
 
 
 # Two records that share at least this share of the longer one's evidence code points code
@@ -107,13 +112,15 @@ def _links(contract: Contract, frames: dict[str, pd.DataFrame]) -> set[frozenset
     return pairs
 
 
-def overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> float:
-    """Shared code points over the longer side's total."""
+def overlap(a: list[tuple[int, int]], b: list[tuple[int, int]], over: str = "longer") -> float:
+    """Shared code points of two records' spans over the longer (or shorter) side's total; 0
+    when either has no span. Capped at 1: a record's own quotes may overlap each other (a quote
+    and its wider context)."""
     la, lb = sum(e - s for s, e in a), sum(e - s for s, e in b)
     if not la or not lb:
         return 0.0
     shared = sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
-    return min(1.0, shared / max(la, lb))  # a record's own quotes may overlap each other
+    return min(1.0, shared / (max(la, lb) if over == "longer" else min(la, lb)))
 
 
 def unlinked_overlaps(
@@ -142,16 +149,7 @@ def unlinked_overlaps(
 
 def allowed_overlap_groups(curation: Path) -> dict[tuple[str, ...], str]:
     """Allowlisted groups of overlapping records (sorted table/id tuple) -> reason."""
-    path = curation / "overlaps.yaml"
-    if not path.is_file():
-        return {}
-    from .records import load_yaml
-
-    doc = load_yaml(path, "curation/overlaps.yaml") or {}
-    return {
-        tuple(sorted(str(r) for r in entry["records"])): str(entry["reason"])
-        for entry in doc.get("allowed") or []
-    }
+    return _allowed_groups(curation, "overlaps.yaml")
 
 
 def allowed_overlaps(curation: Path) -> dict[tuple[str, str], str]:
