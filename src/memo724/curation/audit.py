@@ -25,22 +25,9 @@ class DuplicateGroup:
 
 def duplicate_groups(contract: Contract, frames: dict[str, pd.DataFrame]) -> list[DuplicateGroup]:
     """Groups of two or more statement records whose evidence quotes exactly the same spans."""
-    evidence = frames["evidence"]
-    subjects = contract.evidence_subjects
-    links = set()
-    if "sources" in frames:
-        sources = frames["sources"]
-        links = set(sources.loc[sources["kind"] == "hyperlink", "source_id"])
     by_spans: dict[tuple[tuple[int, int], ...], list[str]] = {}
-    for table in STATEMENT_TABLES:
-        column = subjects[table]
-        rows = evidence[evidence[column].notna()]
-        for record, group in rows.groupby(column):
-            if table == "sources" and record in links:
-                continue
-            starts, ends = group["start"].astype(int), group["end"].astype(int)
-            spans = tuple(sorted(zip(starts, ends, strict=True)))
-            by_spans.setdefault(spans, []).append(f"{table}/{record}")
+    for record, spans in _spans(contract, frames).items():
+        by_spans.setdefault(tuple(spans), []).append(record)
     return [
         DuplicateGroup(tuple(sorted(records)), spans)
         for spans, records in sorted(by_spans.items())
