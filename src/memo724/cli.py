@@ -387,14 +387,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "manual":
+            layout = _source_checkout(REPO.root, "manual")  # a checkout first, then its tools
             _curation_tools("manual")
-            return cmd_manual(_source_checkout(REPO.root, "manual"), args.check)
+            return cmd_manual(layout, args.check)
         if args.command == "reliability":
+            layout = _source_checkout(REPO.root, "reliability")  # a checkout first, then its tools
             _curation_tools("reliability")
-            return cmd_reliability(_source_checkout(REPO.root, "reliability"), args.check)
+            return cmd_reliability(layout, args.check)
         if args.command == "second-coding":
+            layout = _source_checkout(
+                REPO.root, "second-coding"
+            )  # a checkout first, then its tools
             _curation_tools("second-coding")
-            return cmd_second_coding(_source_checkout(REPO.root, "second-coding"), args.part)
+            return cmd_second_coding(layout, args.part)
         if args.command == "build":
             layout = _source_checkout(args.root.resolve(), "build")
             _curation_tools("build")
