@@ -139,14 +139,15 @@ def allowed_overlap_groups(curation: Path) -> dict[tuple[str, ...], str]:
     return _allowed_groups(curation, "overlaps.yaml")
 
 
-def allowed_overlaps(curation: Path) -> dict[tuple[str, str], str]:
-    """Every pair of an allowlisted group (sorted table/id pair) -> the group's reason."""
-    return {
-        (a, b): reason
-        for group, reason in allowed_overlap_groups(curation).items()
-        for i, a in enumerate(group)
-        for b in group[i + 1 :]
-    }
+def group_pairs(groups: dict[tuple[str, ...], str]) -> set[tuple[str, str]]:
+    """Every pair (sorted table/id pair) of every allowlisted group."""
+    return {(a, b) for group in groups for i, a in enumerate(group) for b in group[i + 1 :]}
+
+
+def explained_overlaps(curation: Path) -> set[tuple[str, str]]:
+    """The overlapping pairs a list gives a reason for: overlaps.yaml, and duplicate-spans.yaml
+    (identical spans are the extreme overlap)."""
+    return group_pairs(allowed_overlap_groups(curation)) | group_pairs(allowed_duplicates(curation))
 
 
 def orphan_actors(contract: Contract, frames: dict[str, pd.DataFrame]) -> list[str]:

@@ -13,8 +13,8 @@ from ..contract.paths import Layout
 from ..contract.typed import text_frame as read_frame
 from ..curation.audit import (
     allowed_duplicates,
-    allowed_overlaps,
     duplicate_groups,
+    explained_overlaps,
     orphan_actors,
     retired,
     uncited_sources,
@@ -121,10 +121,8 @@ def figures(layout: Layout) -> list[tuple[str, str]]:
     named = int(judgments[about].notna().any(axis=1).sum())
     out.append(("judgments naming what they judge (about_*)", _share(named, len(judgments))))
     overlaps = unlinked_overlaps(contract, frames)
-    allowed_pairs = set(allowed_overlaps(layout.curation)) | {
-        (a, b) for g in allowed for i, a in enumerate(g) for b in g[i + 1 :]
-    }
-    listed = sum(1 for a, b, _ in overlaps if (a, b) in allowed_pairs)
+    with_reason = explained_overlaps(layout.curation)
+    listed = sum(1 for a, b, _ in overlaps if (a, b) in with_reason)
     out.append(
         (
             "unlinked records sharing most of their words",
