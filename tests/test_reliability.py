@@ -192,3 +192,22 @@ def test_snapshot_is_the_released_main_coding() -> None:
     released = json.loads((REPO.root / "releases" / "0.2.1.json").read_text(encoding="utf-8"))
     for table, units in snapshot.items():
         assert {u["id"] for u in units} == set(released[table]), table
+
+
+def test_a_stale_reliability_table_is_named_then_rewritten(tmp_path: Path) -> None:
+    import shutil
+
+    from memo724.contract.paths import Layout
+    from memo724.curation.agreement import refresh_reliability
+
+    copy = Layout(tmp_path / "checkout")
+    for part in ("curation", "schemas", "data", "reliability"):
+        shutil.copytree(REPO.root / part, copy.root / part)
+    (copy.root / "reliability" / "units.csv").write_text("table\n", encoding="utf-8")
+    assert refresh_reliability(copy, check_only=True) == ["units.csv"]
+    assert (copy.root / "reliability" / "units.csv").read_text(encoding="utf-8") == "table\n"
+    assert refresh_reliability(copy) == ["units.csv"]
+    assert refresh_reliability(copy, check_only=True) == []
+    assert (copy.root / "reliability" / "units.csv").read_bytes() == (
+        REPO.root / "reliability" / "units.csv"
+    ).read_bytes()

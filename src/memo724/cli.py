@@ -262,28 +262,20 @@ def cmd_manual(layout: Layout, check_only: bool) -> int:
 
 
 def cmd_reliability(layout: Layout, check_only: bool) -> int:
-    from .curation.agreement import RELIABILITY_DIR, write_reliability
+    from .curation.agreement import RELIABILITY_DIR, refresh_reliability
 
-    with tempfile.TemporaryDirectory(prefix=".reliability-") as tmp:
-        written = write_reliability(layout, Path(tmp))
-        stale = [
-            p.name
-            for p in written
-            if not (layout.root / RELIABILITY_DIR / p.name).is_file()
-            or (layout.root / RELIABILITY_DIR / p.name).read_bytes() != p.read_bytes()
-        ]
-        if check_only:
-            if stale:
-                print(
-                    f"{RELIABILITY_DIR}/ is stale ({', '.join(stale)}): run `memo724 reliability`",
-                    file=sys.stderr,
-                )
-                return 1
-            print(f"{RELIABILITY_DIR}/ is what the codings give")
-            return 0
-        for p in written:
-            os.replace(p, layout.root / RELIABILITY_DIR / p.name)
-    print(f"wrote {RELIABILITY_DIR}/ ({', '.join(p.name for p in written)})")
+    stale = refresh_reliability(layout, check_only)
+    if check_only and stale:
+        print(
+            f"{RELIABILITY_DIR}/ is stale ({', '.join(stale)}): run `memo724 reliability`",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"{RELIABILITY_DIR}/ is what the codings give"
+        if check_only
+        else f"wrote {RELIABILITY_DIR}/ ({', '.join(stale) or 'nothing changed'})"
+    )
     return 0
 
 

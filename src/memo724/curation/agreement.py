@@ -694,3 +694,23 @@ def adjudication_rows(source: Layout) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+def refresh_reliability(source: Layout, check_only: bool = False) -> list[str]:
+    """The names of reliability/'s files that differ from what the codings give; unless
+    `check_only`, those files are then replaced (each written whole, then moved into place)."""
+    import os
+    import tempfile
+
+    folder = source.root / RELIABILITY_DIR
+    with tempfile.TemporaryDirectory(prefix=".reliability-") as tmp:
+        written = write_reliability(source, Path(tmp))
+        stale = [
+            p.name
+            for p in written
+            if not (folder / p.name).is_file() or (folder / p.name).read_bytes() != p.read_bytes()
+        ]
+        if not check_only:
+            for p in written:
+                os.replace(p, folder / p.name)
+    return stale
