@@ -6,8 +6,8 @@ import re
 
 from memo724.contract import TABLES, Contract
 from memo724.contract.paths import REPO, Layout
+from memo724.curation.codebook import resolve_definitions
 from memo724.curation.records import load_yaml
-from memo724.publication.docs import resolve_definitions
 
 
 def codebook():

@@ -14,6 +14,7 @@ from ..contract import Contract
 from ..contract.errors import DatasetError, Problem
 from ..contract.paths import Layout
 from .build import CHILD_LISTS, DERIVED
+from .codebook import resolve_definitions
 
 MANUAL_PATH = "curation/blind/MANUAL.md"
 
@@ -88,15 +89,9 @@ def coder_fields(contract: Contract, table: str) -> list[dict[str, Any]]:
     return [f for f in schema.fields if f["name"] not in derived]
 
 
-def _definitions(codebook: dict[str, Any], key: str) -> dict[str, str]:
-    value = codebook["definitions"].get(key)
-    while isinstance(value, str):  # "same values as that field"
-        value = codebook["definitions"].get(value)
-    return dict(value or {})
-
-
 def manual_markdown(contract: Contract, codebook: dict[str, Any], memo: str) -> str:
     rules = codebook["coder_manual"]
+    definitions = resolve_definitions(codebook)
     out = [
         "# Coder's manual: a second, blind coding of PONARS Eurasia Policy Memo No. 724",
         "",
@@ -160,7 +155,7 @@ def manual_markdown(contract: Contract, codebook: dict[str, Any], memo: str) -> 
         groups = [f"{table}.{f['name']}" for f in coder_fields(contract, table)]
         groups += [f"{t}.role" for t in CHILD_LISTS.get(table, {}).values()]
         for key in groups:
-            values = _definitions(codebook, key)
+            values = definitions.get(key, {})
             if not values or key.endswith(("_precision", "plover_event_type", "quad_class")):
                 continue
             out += ["", f"Values of `{key.split('.', 1)[1]}`"]

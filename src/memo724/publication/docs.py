@@ -10,22 +10,12 @@ from typing import Any
 import pandas as pd
 
 from ..contract import TABLES, Contract
+from ..curation.codebook import resolve_definitions
 from ..curation.coverage import Coverage
 from .python_dist import wheel_name
 
 BEGIN = "<!-- BEGIN GENERATED: {name} (written by `make build`; do not edit) -->"
 END = "<!-- END GENERATED: {name} -->"
-
-
-def resolve_definitions(codebook: Any) -> dict[str, dict[str, str]]:
-    """table.field -> value -> definition, following 'same as' references."""
-    raw = codebook["definitions"]
-    out = {}
-    for key, value in raw.items():
-        while isinstance(value, str):
-            value = raw[value]
-        out[key] = {str(k): str(v) for k, v in value.items()}
-    return out
 
 
 def _cell(text: Any) -> str:
