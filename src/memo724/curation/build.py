@@ -41,6 +41,13 @@ DERIVED: dict[str, set[str]] = {
 }
 
 
+def derived_fields(schema: TableSchema) -> set[str]:
+    """The fields of a table the build computes, which a curator never writes: the table's own
+    (DERIVED) and each date group's bounds and precision."""
+    computed = {f"{g}_{s}" for g in schema.date_groups for s in ("start", "end", "precision")}
+    return DERIVED.get(schema.name, set()) | computed
+
+
 @dataclass
 class Tables:
     """Rows of every table as CSV text, and where each row came from."""
@@ -102,8 +109,7 @@ class Builder:
         pk = schema.primary_key[0]
         groups = schema.date_groups
         children = CHILD_LISTS.get(record.table, {})
-        computed = {f"{g}_{s}" for g in groups for s in ("start", "end", "precision")}
-        derived = DERIVED.get(record.table, set()) | computed
+        derived = derived_fields(schema)
         grouped = {f"{g}_{s}" for g in groups for s in ("text", "edtf")}  # written as date: {...}
         plain = set(schema.field_names) - derived - grouped - {pk}
         allowed = {"id", "evidence", *groups, *children} | plain

@@ -13,7 +13,7 @@ from typing import Any
 from ..contract import Contract
 from ..contract.errors import DatasetError, Problem
 from ..contract.paths import Layout
-from .build import CHILD_LISTS, DERIVED
+from .build import CHILD_LISTS, derived_fields
 from .codebook import resolve_definitions
 
 MANUAL_PATH = "curation/blind/MANUAL.md"
@@ -83,9 +83,7 @@ def leaked_phrases(text: str, memo: str) -> list[str]:
 def coder_fields(contract: Contract, table: str) -> list[dict[str, Any]]:
     """The fields a coder writes for a table: not the key, not what the build derives."""
     schema = contract[table]
-    groups = schema.date_groups
-    computed = {f"{g}_{s}" for g in groups for s in ("start", "end", "precision")}
-    derived = DERIVED.get(table, set()) | computed | set(schema.primary_key)
+    derived = derived_fields(schema) | set(schema.primary_key)
     return [f for f in schema.fields if f["name"] not in derived]
 
 
