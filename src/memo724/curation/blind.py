@@ -96,6 +96,10 @@ def check_part(source: Layout, part: Path) -> list[Problem]:
         tables = build_part(source, part)
     except DatasetError as err:
         return list(err.problems)
+    # The enum, required and reference checks are written here, not borrowed from validation:
+    # curation imports the contract only, and a part is no package (no passages or evidence
+    # rows of its own, ids that refer only within the part), so the package validator's rules
+    # would judge what it is not.
     contract = Contract(source.schemas)
     skipped = not_coded(source)
     problems: list[Problem] = []
