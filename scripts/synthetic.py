@@ -308,6 +308,12 @@ class Generator:
             }
             for table in placed
         }
+        expressed_by = {
+            table: {
+                self.key_of(table, r) for r in self.tables[table] if r.get("expressed_by_event_id")
+            }
+            for table in placed
+        }
         for row in self.tables["time_links"]:
             # Each link places one record: mostly an event, else a stance or a relation.
             table = self.rng.choice(["events", "events", *placed[1:]])
@@ -315,8 +321,10 @@ class Generator:
                 row[PLACED_SUBJECTS[other]] = ""
             row[PLACED_SUBJECTS[table]] = self.rng.choice(list(stated[table]))
             # 'before' the memo bounds an undated record; a dated one gets 'includes', which adds
-            # no constraint and so can never contradict its stated date.
-            undated = stated[table][row[PLACED_SUBJECTS[table]]] == (None, None)
+            # no constraint and so can never contradict its stated date. A stance or relation
+            # expressed by an event takes that event's time, so it counts as dated.
+            key = row[PLACED_SUBJECTS[table]]
+            undated = stated[table][key] == (None, None) and key not in expressed_by[table]
             row["relation"] = "before" if undated else "includes"
             row["anchor_event_id"] = ""
             row["anchor_document_id"] = self.key_of("documents", document)
