@@ -68,6 +68,16 @@ def test_a_package_of_its_own_is_valid_under_the_contract_it_follows(
     assert f"follows the contract of memo724 {__version__}" in out
 
 
+def test_a_larger_package_with_stances_expressed_by_dated_events_is_valid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # At this size and seed an undated stance expressed by a dated event drew a 'before the memo'
+    # link, which contradicts its event's dates: the benchmark timed an invalid package.
+    layout = write_package(tmp_path / "pkg", rows=3000, seed=1)
+    code, out, err = run(["validate", str(layout.root), "--contract", __version__], capsys)
+    assert (code, err) == (0, ""), err
+
+
 def test_judged_as_a_copy_it_names_no_release_and_the_message_says_what_to_do(
     own: Layout, capsys: pytest.CaptureFixture[str]
 ) -> None:
