@@ -1,14 +1,17 @@
 """Time `memo724 validate`, `frictionless validate` and a bare pyarrow read as whole processes.
 
     .venv/bin/python scripts/benchmark.py [--sizes 10000 100000 1000000] [--repeat 3]
+        [--copies 10] [--no-frictionless-above N]
 
 The first row is the real package as released (data, schemas and descriptor, no curation);
 the others are synthetic packages in the project's schemas (scripts/synthetic.py, every rule
 satisfied; packages of their own, validated with `--contract` this version), generated once
-into --work. Each figure is the median wall time of --repeat runs
+into --work; with --copies K, a last package is K copies of the largest (`synthetic.py
+--copies-of`: 10 x 1M is the 10M row). Each figure is the median wall time of --repeat runs
 (one run above 200k rows) and the peak resident memory of that process (os.wait4). The machine
 is shared: compare the ratios within one run, never figures across runs. Measured here, never
-asserted in a test.
+asserted in a test. `load_all()` is the loader reading every table into pandas frames, timed
+the same way.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ READ = (
     "options = c.ParseOptions(newlines_in_values=True)\n"
     "for p in sys.argv[1:]: c.read_csv(p, parse_options=options)\n"
 )  # fmt: skip
+LOAD = "import sys, memo724\nmemo724.load_all(path=sys.argv[1])\n"
 
 
 def run(argv: list[str]) -> tuple[float, float, int]:
@@ -82,6 +86,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/memo724-bench"))
     parser.add_argument("--no-frictionless-above", type=int, default=None)
+    parser.add_argument("--copies", type=int, default=0, help="add K copies of the largest size")
     args = parser.parse_args()
     print(f"machine: {platform.node()}, {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}")  # fmt: skip
@@ -95,13 +100,22 @@ def main() -> None:
             subprocess.run([*generate, "--rows", str(n)], check=True, stdout=subprocess.DEVNULL)
             print(f"generated {root} in {time.perf_counter() - t:.0f} s", file=sys.stderr)
         packages.append((f"{n:,}", root))
+    if args.copies and args.sizes:
+        largest = packages[-1][1]
+        root = args.work / f"copies-{args.copies}-of-{largest.name}"
+        if not (root / "datapackage.json").is_file():
+            generate = [sys.executable, str(Path(__file__).with_name("synthetic.py")), str(root)]
+            multiply = ["--copies-of", str(largest), "--copies", str(args.copies)]
+            subprocess.run([*generate, *multiply], check=True, stdout=subprocess.DEVNULL)
+        packages.append((f"{args.copies} x {packages[-1][0]}", root))
 
     header = (
         "| rows | CSV MiB | pyarrow read | frictionless validate | memo724 validate "
-        "| fl / memo724 | memo724 / pyarrow | memo724 peak / CSV bytes | load (1 min) |"
+        "| fl / memo724 | memo724 / pyarrow | memo724 peak / CSV bytes | load_all() "
+        "| load average (1 min) |"
     )
     print(header)
-    print("|" + "---|" * 9)
+    print("|" + "---|" * 10)
     for label, root in packages:
         rows, size = rows_and_bytes(root)
         repeat = args.repeat if rows <= 200_000 else 1
@@ -117,12 +131,13 @@ def main() -> None:
             else measure([str(BIN / "frictionless"), "validate", str(root / "datapackage.json")],
                          repeat)
         )  # fmt: skip
+        loaded = measure([sys.executable, "-c", LOAD, str(root)], repeat)
         mib = size / 2**20
         print(
             f"| {rows:,} ({label}) | {mib:.1f} | {read[0]:.2f} s / {read[1]:.0f} MiB "
             f"| {fl[0]:.2f} s / {fl[1]:.0f} MiB | {mine[0]:.2f} s / {mine[1]:.0f} MiB "
             f"| {fl[0] / mine[0]:.1f}x | {mine[0] / read[0]:.1f}x | {mine[1] / mib:.2f} "
-            f"| {os.getloadavg()[0]:.1f} |",
+            f"| {loaded[0]:.2f} s / {loaded[1]:.0f} MiB | {os.getloadavg()[0]:.1f} |",
             flush=True,
         )
 
