@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -159,3 +160,46 @@ def gather(layout: Layout, descriptor: Path | None = None) -> SiteData:
         metadata=metadata,
         resources=resources,
     )
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place the memo names an actor in words its evidence or `names_as_written` use."""
+
+    start: int
+    end: int
+    actors: tuple[str, ...]  # more than one when two actors are written the same way
+
+
+def mentions(data: SiteData) -> list[Mention]:
+    """Every mention of every actor, in text order.
+
+    An actor's evidence marks one quote per spelling; a reader wants every place it is named. A
+    spelling is the exact words of one of its evidence spans or one of its `names_as_written`; it
+    matches as whole words, case and all. Where spellings overlap, the longest wins ("the Taliban
+    government" is the de facto authorities, not a mention of the Taliban inside it): a tokenizer's
+    rule, written here because it is a dozen lines over the memo's own strings.
+    """
+    if "actors" not in data.tables:
+        return []
+    spellings: dict[str, set[str]] = {}
+    for ev in data.evidence:
+        if ev.table == "actors":
+            spellings.setdefault(ev.exact, set()).add(ev.record_id)
+    for row in data.tables["actors"].rows:
+        for name in row.get("names_as_written", "").split(" | "):
+            if name.strip():
+                spellings.setdefault(name.strip(), set()).add(row["actor_id"])
+    found: dict[tuple[int, int], set[str]] = {}
+    for words, actors in spellings.items():
+        pattern = re.compile(r"(?<!\w)" + re.escape(words) + r"(?!\w)")
+        for m in pattern.finditer(data.memo):
+            found.setdefault((m.start(), m.end()), set()).update(actors)
+    taken: list[tuple[int, int]] = []
+    kept = []
+    for (start, end), actors in sorted(found.items(), key=lambda kv: (kv[0][0] - kv[0][1], kv[0])):
+        if any(s < end and start < e for s, e in taken):
+            continue
+        taken.append((start, end))
+        kept.append(Mention(start, end, tuple(sorted(actors))))
+    return sorted(kept, key=lambda m: (m.start, m.end))

@@ -9,7 +9,13 @@ keyboard stop and one `mark.ev[tabindex]`, however many fragments its words take
 
 The lost hyperlinks (`[anchor](#)`), the memo's emphasis (`*de facto*`) and the footnote markers
 (¹ ²) are decorations placed by the same stack, inside the marks; their markup characters stay in
-the page (offsets and quotes count them) but are hidden from view.
+the page (offsets and quotes count them) but are hidden from view. So is every mention of an actor
+(`span.mn[data-a]`, see `gather.mentions`): opening an actor highlights all of them, not only the
+one quote per spelling its evidence marks.
+
+The memo opens readable: only the kinds in `DEFAULT_LAYERS` are drawn (the others carry `off` and
+leave the tab order) and a mark's depth (`--d`, how far down its underline sits) counts only the
+drawn marks around it. The reader's layer switches redraw the rest in the page.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from .gather import Evidence, SiteData
+from .gather import Evidence, SiteData, mentions
 
 LOST_LINK = re.compile(r"\[([^\]\n]*)\]\(#\)")
 EMPHASIS = re.compile(r"\*([^*\n]+)\*")
@@ -32,6 +38,8 @@ SUPERSCRIPT_DIGITS = str.maketrans(
 
 # The stylesheet draws this many underline patterns (.k0 to .k7); more kinds reuse them.
 PATTERNS = 8
+# The kinds of record drawn when the reader opens: one layer, at most two underlines deep.
+DEFAULT_LAYERS = ("events",)
 # Decorations sit inside marks that share their bounds: a higher rank is opened later (inner).
 RANK_EVIDENCE, RANK_LINK, RANK_SYNTAX, RANK_FOOTNOTE = 0, 1, 2, 2
 
@@ -60,10 +68,7 @@ def decorations(text: str, offset: int, footnotes: dict[str, str]) -> list[Inter
     found = []
     for m in LOST_LINK.finditer(text):
         s, e = offset + m.start(), offset + m.end()
-        title = "A hyperlink in the memo; its target was lost in the shipped text."
-        found.append(
-            Interval(s, e, RANK_LINK, f"link-{s}", attrs=(("class", "lost-link"), ("title", title)))
-        )
+        found.append(Interval(s, e, RANK_LINK, f"link-{s}", attrs=(("class", "lost-link"),)))
         hidden = (("class", "syntax"), ("aria-hidden", "true"))
         found.append(Interval(s, s + 1, RANK_SYNTAX, f"syn-{s}", attrs=hidden))
         close = offset + m.end(1)
@@ -86,8 +91,16 @@ def decorations(text: str, offset: int, footnotes: dict[str, str]) -> list[Inter
 
 
 def _render(
-    text: str, start: int, end: int, intervals: list[Interval], kinds: dict[str, int]
+    text: str,
+    start: int,
+    end: int,
+    intervals: list[Interval],
+    kinds: dict[str, int],
+    shown: Iterable[str] | None = None,
 ) -> Markup:
+    """The text from start to end with its intervals as nested elements; shown: the tables
+    whose marks are drawn (default: all)."""
+    visible = set(kinds if shown is None else shown)
     inside = [iv for iv in intervals if iv.start < end and iv.end > start and iv.start < iv.end]
     cuts = sorted(
         {start, end} | {max(start, min(end, p)) for iv in inside for p in (iv.start, iv.end)}
@@ -104,7 +117,7 @@ def _render(
             out.append(f"</{'mark' if iv.evidence else iv.tag}>")
         del stack[keep:]
         for iv in active[keep:]:
-            depth = sum(1 for open_iv in stack if open_iv.evidence) + 1
+            depth = sum(1 for o in stack if o.evidence and o.evidence.table in visible) + 1
             stack.append(iv)
             if iv.evidence is None:
                 out.append(f"<{iv.tag}{_attrs(iv.attrs)}>")
@@ -112,15 +125,16 @@ def _render(
             ev = iv.evidence
             part = fragments.get(ev.evidence_id, 0)
             fragments[ev.evidence_id] = part + 1
-            attrs = [("class", f"ev k{kinds[ev.table] % PATTERNS}")]
+            on = ev.table in visible
+            attrs = [("class", f"ev k{kinds[ev.table] % PATTERNS}" + ("" if on else " off"))]
             if part == 0:
-                attrs += [("id", f"ev-{ev.evidence_id}"), ("tabindex", "0")]
+                attrs += [("id", f"ev-{ev.evidence_id}"), ("tabindex", "0" if on else "-1")]
             attrs += [
                 ("data-ev", ev.evidence_id),
+                ("data-t", ev.table),
                 ("data-start", str(a)),
                 ("data-end", str(b)),
                 ("style", f"--d:{depth}"),
-                ("title", f"{ev.kind}: {ev.record_id}"),
             ]
             out.append(f"<mark{_attrs(attrs)}>")
         out.append(str(escape(text[a:b])))
@@ -155,18 +169,30 @@ def marked_passages(data: SiteData) -> list[Passage]:
     kinds = {name: i for i, name in enumerate(data.record_tables)}
     footnotes = _footnote_targets(data)
     spans = [Interval(ev.start, ev.end, RANK_EVIDENCE, ev.evidence_id, ev) for ev in data.evidence]
+    spans += [
+        Interval(
+            m.start,
+            m.end,
+            RANK_LINK,
+            f"mn-{m.start}",
+            attrs=(("class", "mn"), ("data-a", " ".join(m.actors))),
+        )
+        for m in mentions(data)
+    ]
+    shown = [t for t in DEFAULT_LAYERS if t in kinds]
     passages = []
     for p in data.passages():
         start, end = int(p["start"]), int(p["end"])
         local = [iv for iv in spans if iv.start < end and iv.end > start]
         local += decorations(data.memo[start:end], start, footnotes)
+        drawn = [iv for iv in local if iv.evidence and iv.evidence.table in shown]
         depth = max(
             (
-                sum(1 for iv in local if iv.evidence and iv.start <= c < iv.end)
-                for c in sorted({max(start, iv.start) for iv in local if iv.evidence})
+                sum(1 for iv in drawn if iv.start <= c < iv.end)
+                for c in sorted({max(start, iv.start) for iv in drawn})
             ),
             default=0,
         )
-        html = _render(data.memo, start, end, local, kinds)
+        html = _render(data.memo, start, end, local, kinds, shown)
         passages.append(Passage(p["passage_id"], p["kind"], p.get("section", ""), html, depth))
     return passages

@@ -8,6 +8,8 @@
     timeline.html   every event with a time window on a time axis (Vega-Lite, drawn by the
                     bundled Vega), with the basis of each window
     network.html    actors, relations and shared events (layout computed here by networkx)
+    profiles.html   every actor and event, each with a profile page: actors/<id>.html and
+                    events/<id>.html (relations, shared events by date, stances, risks, quotes)
     figures/        the two figures as standalone SVG and PNG, and their Vega-Lite specs
     assets/         the stylesheet, the reader's script, the Vega bundle and its licence notice
 
@@ -34,12 +36,14 @@ from ..docs import reliability_summary
 from .figures import Figure, bundle_versions, figures, placed_events, render_png, render_svg
 from .figures import vega_bundle as _vega_bundle
 from .gather import SiteData, gather
-from .marks import PATTERNS, marked_passages
+from .marks import DEFAULT_LAYERS, PATTERNS, marked_passages
+from .profiles import PROFILED, Profiles
 
-PAGES = ("index", "reader", "timeline", "network")
+PAGES = ("index", "reader", "profiles", "timeline", "network")
 NAV = (
     ("index", "Overview"),
     ("reader", "Memo reader"),
+    ("profiles", "Actors and events"),
     ("timeline", "Timeline"),
     ("network", "Actor network"),
 )
@@ -146,6 +150,7 @@ def _context(data: SiteData, root: Path) -> dict[str, Any]:
             "kind": singular(name),
             "index": i % PATTERNS,
             "spans": sum(1 for ev in data.evidence if ev.table == name),
+            "shown": name in DEFAULT_LAYERS,
         }
         for i, name in enumerate(data.record_tables)
     ]
@@ -172,6 +177,7 @@ def _context(data: SiteData, root: Path) -> dict[str, Any]:
         "sqlite": sorted(p.name for p in root.glob("*.sqlite")),
         "kinds": kinds,
         "nav": NAV,
+        "root": "",
         "evidence_count": len(data.evidence),
         "citation": citation(data),
         "dataset_jsonld": dataset_jsonld(data, root),
@@ -237,6 +243,7 @@ def write_site(
     out.mkdir(parents=True)
 
     passages = marked_passages(data)
+    profiles = Profiles(data)
     pages: dict[str, dict[str, Any]] = {
         "index": {"figures": figs, "reliability": reliability_summary(layout.root)},
         "reader": {"passages": passages, "payload": reader_payload(data)},
@@ -250,10 +257,18 @@ def write_site(
             ],
         },
         "network": {"figure": figs[1], "actors": data.tables["actors"].rows},
+        "profiles": {"listing": profiles.listing()},
     }
     for page, extra in pages.items():
         html = env.get_template(f"{page}.html.j2").render(page=page, **context, **extra)
         _write(out / f"{page}.html", html)
+    for table in PROFILED:
+        template = env.get_template(f"{singular(table)}.html.j2")
+        build = profiles.actor if table == "actors" else profiles.event
+        for row in data.tables[table].rows:
+            key = row[data.tables[table].key or ""]
+            html = template.render(page="profiles", **{**context, "root": "../"}, p=build(key))
+            _write(out / table / f"{key}.html", html)
 
     write_figures(figs, out)
     static = resources.files("memo724.publication.site") / "static"
