@@ -104,7 +104,7 @@ def reader_payload(data: SiteData) -> dict[str, Any]:
         for ev in data.evidence
     }
     kinds = {name: i % PATTERNS for i, name in enumerate(data.record_tables)}
-    return {"tables": tables, "evidence": evidence, "kinds": kinds}
+    return {"tables": tables, "evidence": evidence, "kinds": kinds, "profiles": list(PROFILED)}
 
 
 def _actor_name(data: SiteData, actor_id: str | None) -> str:
