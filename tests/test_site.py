@@ -17,17 +17,27 @@ from xml.etree import ElementTree
 
 import numpy as np
 
+from memo724.contract import Contract
 from memo724.contract.paths import REPO, Layout
 from memo724.publication.release import DOCS
 from memo724.publication.site import write_site
 from memo724.publication.site.figures import clear_render_cache
 from memo724.publication.site.gather import Evidence
-from memo724.publication.site.marks import RANK_EVIDENCE, Interval, _render
+from memo724.publication.site.marks import DEFAULT_LAYERS, RANK_EVIDENCE, Interval, _render
 
 
 def rows(table: str) -> list[dict[str, str]]:
     with REPO.table(table).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+# Content table -> its column in evidence, as the contract declares them.
+SUBJECTS = Contract(REPO.schemas).evidence_subjects
+
+
+def record_table(row: dict[str, str]) -> str:
+    """The table of the record an evidence row supports: the one subject column filled."""
+    return next(t for t, column in SUBJECTS.items() if row.get(column))
 
 
 class MarkText(HTMLParser):
@@ -39,15 +49,19 @@ class MarkText(HTMLParser):
         self.text: dict[str, str] = {}
         self.first: list[str] = []
         self.fragments: dict[str, int] = {}
+        self.tabindex: dict[str, str] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         ev = a.get("data-ev") if tag == "mark" and "sample" not in (a.get("class") or "") else None
         if ev:
             self.fragments[ev] = self.fragments.get(ev, 0) + 1
-            if a.get("tabindex") == "0":
+            if a.get("id"):
                 self.first.append(ev)
-                assert a.get("id") == f"ev-{ev}"
+                assert a["id"] == f"ev-{ev}"
+                self.tabindex[ev] = a.get("tabindex") or ""
+            else:
+                assert "tabindex" not in a
         self.stack.append(ev)
 
     def handle_endtag(self, tag: str) -> None:
@@ -70,6 +84,9 @@ def test_every_evidence_row_is_one_tab_stop_whose_marks_hold_its_exact_words(
     assert sorted(parser.first) == sorted(r["evidence_id"] for r in evidence)
     for r in evidence:
         assert parser.text[r["evidence_id"]] == r["exact"], r["evidence_id"]
+        # A tab stop while its layer is drawn; the reader opens with DEFAULT_LAYERS drawn.
+        drawn = record_table(r) in DEFAULT_LAYERS
+        assert parser.tabindex[r["evidence_id"]] == ("0" if drawn else "-1"), r["evidence_id"]
     # Overlapping spans that cross (neither holds the other) are split into fragments.
     assert any(n > 1 for n in parser.fragments.values())
 
@@ -158,8 +175,11 @@ class Links(HTMLParser):
 
 def test_every_link_of_every_page_resolves_inside_the_release(site_release: Path) -> None:
     site = site_release / "site"
-    pages = sorted(site.glob("*.html"))
-    assert [p.name for p in pages] == ["index.html", "network.html", "reader.html", "timeline.html"]
+    pages = sorted(site.rglob("*.html"))
+    top = ["index.html", "network.html", "profiles.html", "reader.html", "timeline.html"]
+    profiles = [f"actors/{r['actor_id']}.html" for r in rows("actors")]
+    profiles += [f"events/{r['event_id']}.html" for r in rows("events")]
+    assert sorted(p.relative_to(site).as_posix() for p in pages) == sorted(top + profiles)
     for page in pages:
         parser = Links()
         parser.feed(page.read_text(encoding="utf-8"))
@@ -168,7 +188,7 @@ def test_every_link_of_every_page_resolves_inside_the_release(site_release: Path
             assert not re.match(r"^[a-z]+:", link), f"{page.name} points outside: {link}"
             path = link.split("#", 1)[0]
             if path:
-                assert (site / path).resolve().is_file(), f"{page.name}: {link} is missing"
+                assert (page.parent / path).resolve().is_file(), f"{page.name}: {link} is missing"
     for asset in (site / "assets").glob("*.css"):
         assert "url(http" not in asset.read_text(encoding="utf-8")
         assert "@import" not in asset.read_text(encoding="utf-8")
@@ -377,3 +397,184 @@ def test_the_timeline_table_says_open_and_the_basis_never_an_edge_date(site_rele
         assert cells[0] == f'<a href="reader.html#events/{r["event_id"]}">{r["event_id"]}</a>'
         assert row.group(1) == r["time_basis"] == cells[3]
         assert cells[1] == (r["time_start"] or "open") and cells[2] == (r["time_end"] or "open")
+
+
+class Elements(HTMLParser):
+    """Every element of a page as (tag, attributes, its text), in document order."""
+
+    VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, dict[str, str], list[str]]] = []
+        self.open: list[int] = []
+        self.within: list[str] = []  # per element: the data-record of the nearest one around it
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        around = [
+            self.found[i][1]["data-record"] for i in self.open if "data-record" in self.found[i][1]
+        ]
+        self.within.append(around[-1] if around else "")
+        self.found.append((tag, {k: v or "" for k, v in attrs}, []))
+        if tag not in self.VOID:
+            self.open.append(len(self.found) - 1)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        for i in self.open:
+            self.found[i][2].append(data)
+
+    def select(self, tag: str, cls: str = "") -> list[tuple[dict[str, str], str]]:
+        return [
+            (a, "".join(t))
+            for g, a, t in self.found
+            if g == tag and (not cls or cls in a.get("class", "").split())
+        ]
+
+
+def page(site_release: Path, rel: str) -> Elements:
+    parser = Elements()
+    parser.feed((site_release / "site" / rel).read_text(encoding="utf-8"))
+    return parser
+
+
+def test_the_reader_opens_on_one_layer_at_most_two_underlines_deep(site_release: Path) -> None:
+    reader = page(site_release, "reader.html")
+    marks = reader.select("mark", "ev")
+    drawn = [a for a, _ in marks if "off" not in a["class"].split()]
+    assert drawn and {a["data-t"] for a in drawn} == set(DEFAULT_LAYERS)
+    assert {a["data-t"] for a, _ in marks if "off" in a["class"].split()} == (
+        {record_table(r) for r in rows("evidence")} - set(DEFAULT_LAYERS)
+    )
+    assert max(int(a["style"].removeprefix("--d:")) for a in drawn) <= 2
+    # Line height grows only past two drawn underlines, and no passage starts past two.
+    assert "max(0, var(--dmax, 0) - 2)" in (site_release / "site/assets/site.css").read_text()
+    assert max(int(a["style"].removeprefix("--dmax:")) for a, _ in reader.select("p", "passage"))
+    assert all(
+        int(a["style"].removeprefix("--dmax:")) <= 2
+        for tag in ("p", "h2", "h3")
+        for a, _ in reader.select(tag, "passage")
+    )
+    # One switch per kind of record, the default ones on.
+    switches = [a for a in reader.select("input") if a[0].get("name") == "layer"]
+    assert sorted(a["value"] for a, _ in switches) == sorted(
+        {record_table(r) for r in rows("evidence")}
+    )
+    assert {a["value"] for a, _ in switches if "checked" in a} == set(DEFAULT_LAYERS)
+
+
+def test_every_mention_of_an_actor_is_marked_not_one_per_spelling(site_release: Path) -> None:
+    reader = page(site_release, "reader.html")
+    mentions = reader.select("span", "mn")
+    memo = REPO.memo.read_text(encoding="utf-8")
+    russia = [t for a, t in mentions if "russia" in a["data-a"].split()]
+    spellings = {r["exact"] for r in rows("evidence") if r["actor_id"] == "russia"}
+    assert len(spellings) < 10 < len(russia)
+    assert set(russia) <= spellings | {"Russia", "Moscow", "Russian", "Russian Federation"}
+    # Every "Moscow" and every "Russia" standing alone in the memo is a marked mention.
+    alone = len(re.findall(r"(?<!\w)Moscow(?!\w)", memo))
+    alone += len(re.findall(r"(?<!\w)Russia(?!\w)", memo))
+    assert russia.count("Moscow") + russia.count("Russia") == alone
+    # Each actor's evidence words are themselves marked as its mention.
+    marked: dict[str, list[str]] = {}
+    for a, t in mentions:
+        for actor in a["data-a"].split():
+            marked.setdefault(actor, []).append(t)
+    for r in rows("evidence"):
+        if r["actor_id"]:
+            assert r["exact"] in marked.get(r["actor_id"], []), r["evidence_id"]
+
+
+def test_every_actor_and_event_has_a_profile_built_from_its_rows(site_release: Path) -> None:
+    evidence = rows("evidence")
+
+    def quotes(table: str, key: str) -> list[str]:
+        column = SUBJECTS[table]
+        return sorted(r["exact"] for r in evidence if r[column] == key)
+
+    def items(parser: Elements) -> dict[str, list[str]]:
+        """data-record -> the quotes listed under it in the profile."""
+        found: dict[str, list[str]] = {}
+        for (tag, a, text), within in zip(parser.found, parser.within, strict=True):
+            if tag == "li" and "data-record" in a:
+                found.setdefault(a["data-record"], [])
+            elif tag == "a" and within and "reader.html#ev-" in a.get("href", ""):
+                found[within].append("".join(text))
+        return found
+
+    russia = page(site_release, "actors/russia.html")
+    listed = items(russia)
+    expected = {
+        f"relations/{r['relation_id']}"
+        for r in rows("relations")
+        if "russia" in (r["subject_actor_id"], r["object_actor_id"])
+    }
+    expected |= {
+        f"events/{r['event_id']}" for r in rows("event_participants") if r["actor_id"] == "russia"
+    }
+    expected |= {
+        f"positions/{r['position_id']}"
+        for r in rows("positions")
+        if "russia" in (r["holder_actor_id"], r["target_actor_id"])
+    }
+    expected |= {f"risks/{r['risk_id']}" for r in rows("risk_actors") if r["actor_id"] == "russia"}
+    expected |= {
+        f"risks/{r['risk_id']}" for r in rows("risks") if r["attributed_to_actor_id"] == "russia"
+    }
+    expected |= {
+        f"assessments/{r['assessment_id']}"
+        for r in rows("assessments")
+        if r["subject_actor_id"] == "russia"
+    }
+    assert set(listed) == expected
+    for record, shown in listed.items():
+        table, key = record.split("/")
+        assert sorted(shown) == quotes(table, key), record
+    # Whom Russia cooperates with: the cooperates-with relations, each with its window.
+    text = (site_release / "site/actors/russia.html").read_text(encoding="utf-8")
+    for r in rows("relations"):
+        if r["subject_actor_id"] == "russia" and r["relation_type"] == "cooperates-with":
+            assert f'data-record="relations/{r["relation_id"]}"' in text
+            assert f"window {r['time_start'] or 'open'} to {r['time_end'] or 'open'}" in text
+    # The events Russia shares with the Taliban, earliest first, in one row of one table.
+    row = re.search(
+        r'<tr><th scope="row"><a href="\.\./actors/taliban\.html">Taliban</a></th>(.*?)</tr>',
+        text,
+        re.S,
+    )
+    assert row
+    shared = re.findall(r'href="\.\./events/([a-z0-9-]+)\.html"', row.group(1))
+    both = {
+        e
+        for e in {p["event_id"] for p in rows("event_participants") if p["actor_id"] == "russia"}
+        if any(
+            p["event_id"] == e and p["actor_id"] == "taliban" for p in rows("event_participants")
+        )
+    }
+    assert sorted(shared) == sorted(both)
+    starts = {r["event_id"]: r["time_start"] or r["time_end"] or "~" for r in rows("events")}
+    assert [starts[e] for e in shared] == sorted(starts[e] for e in shared)
+    # An event's profile: its summary, who took part in which role, and its quotes.
+    for r in rows("events"):
+        event = page(site_release, f"events/{r['event_id']}.html")
+        (heading,) = [t for a, t in event.select("h1")]
+        assert heading == r["summary"]
+        own = items(event).pop("", None)
+        assert own is None  # every quote of another row sits inside that row's item
+        shown = [
+            "".join(t)
+            for (tag, a, t), within in zip(event.found, event.within, strict=True)
+            if tag == "a" and "#ev-" in a.get("href", "") and not within
+        ]
+        assert sorted(shown) == quotes("events", r["event_id"])
+        for record, listed_quotes in items(event).items():
+            assert sorted(listed_quotes) == quotes(*record.split("/")), record
+        who = {a["href"] for a, _ in event.select("a") if a["href"].startswith("../actors/")}
+        assert who >= {
+            f"../actors/{p['actor_id']}.html"
+            for p in rows("event_participants")
+            if p["event_id"] == r["event_id"]
+        }

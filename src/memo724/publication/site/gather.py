@@ -176,30 +176,38 @@ def mentions(data: SiteData) -> list[Mention]:
 
     An actor's evidence marks one quote per spelling; a reader wants every place it is named. A
     spelling is the exact words of one of its evidence spans or one of its `names_as_written`; it
-    matches as whole words, case and all. Where spellings overlap, the longest wins ("the Taliban
-    government" is the de facto authorities, not a mention of the Taliban inside it): a tokenizer's
-    rule, written here because it is a dozen lines over the memo's own strings.
+    matches as whole words, case and all. The evidence's own spans are mentions as coded (nested
+    ones too); elsewhere, where spellings overlap, the longest wins ("the Taliban government" is
+    the de facto authorities, not a mention of the Taliban inside it): a tokenizer's rule, written
+    here because it is a dozen lines over the memo's own strings.
     """
     if "actors" not in data.tables:
         return []
     spellings: dict[str, set[str]] = {}
+    # What the evidence marks is a mention as coded, nested or not; the text adds the rest.
+    found: dict[tuple[int, int], set[str]] = {}
     for ev in data.evidence:
         if ev.table == "actors":
             spellings.setdefault(ev.exact, set()).add(ev.record_id)
+            found.setdefault((ev.start, ev.end), set()).add(ev.record_id)
+    coded = list(found)
     for row in data.tables["actors"].rows:
         for name in row.get("names_as_written", "").split(" | "):
             if name.strip():
                 spellings.setdefault(name.strip(), set()).add(row["actor_id"])
-    found: dict[tuple[int, int], set[str]] = {}
+    matches: dict[tuple[int, int], set[str]] = {}
     for words, actors in spellings.items():
         pattern = re.compile(r"(?<!\w)" + re.escape(words) + r"(?!\w)")
         for m in pattern.finditer(data.memo):
-            found.setdefault((m.start(), m.end()), set()).update(actors)
-    taken: list[tuple[int, int]] = []
-    kept = []
-    for (start, end), actors in sorted(found.items(), key=lambda kv: (kv[0][0] - kv[0][1], kv[0])):
-        if any(s < end and start < e for s, e in taken):
-            continue
-        taken.append((start, end))
-        kept.append(Mention(start, end, tuple(sorted(actors))))
+            matches.setdefault((m.start(), m.end()), set()).update(actors)
+    taken = list(coded)
+    for (start, end), actors in sorted(
+        matches.items(), key=lambda kv: (kv[0][0] - kv[0][1], kv[0])
+    ):
+        if (start, end) in found:
+            found[(start, end)].update(actors)
+        elif not any(s < end and start < e for s, e in taken):
+            taken.append((start, end))
+            found[(start, end)] = set(actors)
+    kept = [Mention(s, e, tuple(sorted(actors))) for (s, e), actors in found.items()]
     return sorted(kept, key=lambda m: (m.start, m.end))

@@ -157,14 +157,14 @@ class Profiles:
             items.sort(key=lambda i: (i.sort, i.id))
 
         risk_rows = {r["risk_id"]: r for r in self.rows("risks")}
-        risks = []
+        roles: dict[str, list[str]] = defaultdict(list)  # one entry per risk, with every role
         for ra in self.rows("risk_actors"):
             if ra["actor_id"] == actor_id and ra["risk_id"] in risk_rows:
-                risks.append(self.item("risks", risk_rows[ra["risk_id"]], ra.get("role", "")))
+                roles[ra["risk_id"]].append(ra.get("role", ""))
         for r in risk_rows.values():
             if r.get("attributed_to_actor_id") == actor_id:
-                risks.append(self.item("risks", r, "states it"))
-        risks.sort(key=lambda i: (i.id, i.note))
+                roles[r["risk_id"]].append("states it")
+        risks = [self.item("risks", risk_rows[k], ", ".join(v)) for k, v in sorted(roles.items())]
 
         assessments = [
             self.item("assessments", r, r.get("kind", ""))
