@@ -79,7 +79,7 @@
     clear("hl");
     panel.classList.remove("open");
     panel.replaceChildren.apply(panel, hint);
-    if (/^#[a-z_]+\//.test(location.hash) || /^#ev-/.test(location.hash)) {
+    if (/^#([a-z_]+\/|ev-|panel$)/.test(location.hash)) {
       history.replaceState(null, "", location.pathname + location.search);
     }
     var back = origin;
@@ -93,6 +93,10 @@
 
   /* Put a quote where the panel does not cover it: near the top of what is visible. */
   function reveal(node) { node.scrollIntoView({ block: "start" }); }
+  function uncover(node) {
+    if (!node || getComputedStyle(panel).position !== "fixed") { return; }
+    if (node.getBoundingClientRect().bottom > panel.getBoundingClientRect().top) { reveal(node); }
+  }
 
   function recordItem(table, id, evid) {
     var hidden = !layerOn(table);
@@ -128,6 +132,7 @@
       el("p", { class: "hint" }, [chain.length === 1 ? "One record is supported here." :
         "The selected span first, then the spans that hold it:"]),
       list]);
+    uncover(origin);
   }
 
   function fieldValue(table, field, value) {
@@ -135,7 +140,8 @@
     return target && rows[target] ? link(target, value) : el("span", {}, [value]);
   }
 
-  /* The rows of other tables that point to a record, one group per table and field. */
+  /* The rows of other tables that point to a record, one group per table and field; a group of
+     more than ten starts folded. */
   function backlinks(table, id) {
     var groups = [];
     Object.keys(data.tables).forEach(function (other) {
@@ -157,7 +163,8 @@
           items.push(el("li", {}, parts));
         });
         if (items.length) {
-          groups.push(el("details", { class: "group" }, [
+          var attrs = items.length <= 10 ? { class: "group", open: "" } : { class: "group" };
+          groups.push(el("details", attrs, [
             el("summary", {}, [other + " (as " + words(f) + "): " + items.length]),
             el("ul", { class: "records" }, items)]));
         }
@@ -304,6 +311,19 @@
     search(origin.value);
   });
 
+  /* The skip link from the text to the records: open the panel (a phone hides it when closed)
+     and move focus to its heading, every time it is followed. */
+  function toRecords() {
+    origin = origin || document.activeElement;
+    panel.classList.add("open");
+    document.getElementById("panel-h").focus({ preventScroll: true });
+    uncover(origin);
+  }
+  document.getElementById("to-records").addEventListener("click", function (event) {
+    event.preventDefault();
+    toRecords();
+  });
+
   function route() {
     var m = /^#([a-z_]+)\/(.+)$/.exec(location.hash);
     if (m && data.tables[m[1]]) {
@@ -319,6 +339,7 @@
       reveal(mark);
       return;
     }
+    if (location.hash === "#panel") { toRecords(); return; }
     var p = /^#p-(.+)$/.exec(location.hash);
     var passage = p && document.getElementById("p-" + decodeURIComponent(p[1]));
     if (passage) { reveal(passage); passage.focus({ preventScroll: true }); }
