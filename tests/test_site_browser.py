@@ -134,8 +134,8 @@ class Browser:
     def weight(self) -> int:
         """Bytes of the page and every file it loaded (stylesheet, scripts, images), from disk."""
         urls = self.js(
-            "return [location.href.split('#')[0],"
-            " ...performance.getEntriesByType('resource').map(e => e.name.split('#')[0])]"
+            "return [location.href.split('#')[0], ...Array.from(document.querySelectorAll("
+            "'link[rel=stylesheet][href], script[src], img[src]')).map(e => e.href || e.src)]"
         )
         paths = {Path(unquote(urlparse(u).path)) for u in urls if u.startswith("file:")}
         return sum(p.stat().st_size for p in paths if p.is_file())

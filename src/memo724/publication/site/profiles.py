@@ -143,16 +143,28 @@ class Profiles:
         toward.sort(key=lambda i: (i.sort, i.id))
 
         relations: dict[str, list[Item]] = defaultdict(list)
+        glance = []  # one line per relation: subject, type, object, window
         for r in self.rows("relations"):
             if actor_id not in (r.get("subject_actor_id"), r.get("object_actor_id")):
                 continue
             outgoing = r.get("subject_actor_id") == actor_id
             other = r["object_actor_id"] if outgoing else r["subject_actor_id"]
             kind = r.get("relation_type", "")
-            label = kind if outgoing else f"{kind} (by the other)"
+            label = kind if outgoing else f"{kind}, the other actor as subject"
             item = self.item("relations", r, kind)
             item.links.append((self.name(other), "actors", other))
             relations[label].append(item)
+            glance.append(
+                {
+                    "subject": (self.name(r["subject_actor_id"]), r["subject_actor_id"]),
+                    "type": kind,
+                    "object": (self.name(r["object_actor_id"]), r["object_actor_id"]),
+                    "when": item.when,
+                    "sort": (kind, item.sort, r["relation_id"]),
+                    "id": r["relation_id"],
+                }
+            )
+        glance.sort(key=lambda g: g["sort"])
         for items in relations.values():
             items.sort(key=lambda i: (i.sort, i.id))
 
@@ -204,6 +216,7 @@ class Profiles:
                 if s[2]
             ],
             "relations": sorted(relations.items()),
+            "glance": glance,
             "counterparts": counterparts,
         }
 
@@ -254,7 +267,8 @@ class Profiles:
         }
 
     def listing(self) -> dict[str, list[tuple[str, str, str]]]:
-        """(title, id, a line under it) of every actor and every event, for the profiles page."""
+        """(title, id, a line under it) of every actor and every event, for the profiles page,
+        and first the eight actors the memo names most often."""
         actors = sorted(
             (
                 (r.get("name", r["actor_id"]), r["actor_id"], r.get("kind", ""))
@@ -266,4 +280,6 @@ class Profiles:
             (r.get("summary", r["event_id"]), r["event_id"], window(r))
             for r in sorted(self.rows("events"), key=lambda r: (sort_key(r), r["event_id"]))
         ]
-        return {"actors": actors, "events": events}
+        named = sorted(actors, key=lambda a: (-self.mentions.get(a[1], 0), a[0].casefold()))
+        most = [(n, k, f"{self.mentions.get(k, 0)} mentions") for n, k, _ in named[:8]]
+        return {"most": most, "actors": actors, "events": events}

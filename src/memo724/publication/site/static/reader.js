@@ -255,6 +255,10 @@
     });
   }
   document.getElementById("layers").addEventListener("change", redraw);
+  /* The layer switches start folded on a phone, so the memo starts on the first screen. */
+  if (window.matchMedia("(min-width: 821px)").matches) {
+    document.getElementById("legend").open = true;
+  }
   function showLayer(table) {
     var box = document.querySelector('#layers input[value="' + CSS.escape(table) + '"]');
     if (box && !box.checked) { box.checked = true; redraw(); }
