@@ -11,9 +11,11 @@ Libraries, and why:
 - **networkx** lays out the actor network (ForceAtlas2 with a fixed seed) at build time.
 
 No chart, layout or templating code of our own; the only hand-written script is the reader's
-small event handler (`static/reader.js`). Modules: `gather` (tables and memo through the
-contract), `marks` (the memo as HTML with nested evidence marks), `figures` (specs, layout,
-rendering), `pages` (templates and files). The dependencies are the `site` extra: a user who only
+(`static/reader.js`: layer switches, search, the records panel and its keyboard path), for which
+no library fits a page of this size. Modules: `gather` (tables and memo through the contract, and
+every mention of an actor), `marks` (the memo as HTML with nested evidence marks), `profiles` (a
+page per actor and per event, joined from the tables), `figures` (specs, layout, rendering),
+`pages` (templates and files). The dependencies are the `site` extra: a user who only
 loads data never needs them.
 """
 

@@ -129,7 +129,8 @@ class Profiles:
             taking_part.append(item)
         taking_part.sort(key=lambda i: (i.sort, i.id))
 
-        stances, toward = [], []
+        stances: list[Item] = []
+        toward: list[Item] = []
         for r in self.rows("positions"):
             mine = r.get("holder_actor_id") == actor_id
             if not mine and r.get("target_actor_id") != actor_id:
@@ -143,7 +144,7 @@ class Profiles:
         toward.sort(key=lambda i: (i.sort, i.id))
 
         relations: dict[str, list[Item]] = defaultdict(list)
-        glance = []  # one line per relation: subject, type, object, window
+        glance: list[dict[str, Any]] = []  # one line per relation: subject, type, object, window
         for r in self.rows("relations"):
             if actor_id not in (r.get("subject_actor_id"), r.get("object_actor_id")):
                 continue
@@ -183,7 +184,7 @@ class Profiles:
             for r in self.rows("assessments")
             if r.get("subject_actor_id") == actor_id
         ]
-        counterparts = [
+        counterparts: list[dict[str, Any]] = [
             {"id": other, "name": self.name(other), "events": sorted(items, key=lambda i: i.sort)}
             for other, items in shared.items()
         ]
