@@ -624,3 +624,27 @@ def test_an_actor_highlights_every_mention_not_one_per_spelling(browser: Browser
     quotes = [r["exact"] for r in rows("evidence") if r["actor_id"] == "russia"]
     assert len(mentions) > 4 * len(quotes)
     assert set(mentions) == set(quotes)
+
+
+def test_a_tap_low_on_a_phone_screen_opens_records_that_leave_the_span_in_view(
+    browser: Browser,
+) -> None:
+    browser.open("reader.html", PHONE)
+    mark = browser.driver.find_element(By.CSS_SELECTOR, "article mark.ev:not(.off)")
+    # Put the span near the bottom of the screen, where the panel is about to open.
+    browser.js(
+        "const r = arguments[0].getBoundingClientRect();"
+        " window.scrollBy(0, r.top - window.innerHeight + r.height + 40);",
+        mark,
+    )
+    ActionChains(browser.driver).move_to_element(mark).click().perform()
+    assert browser.driver.find_element(By.ID, "panel").is_displayed()
+    assert browser.driver.find_elements(By.CSS_SELECTOR, "#selection li")
+    span, top = browser.js(
+        "const r = arguments[0].getBoundingClientRect();"
+        " const p = document.getElementById('panel').getBoundingClientRect();"
+        " return [[r.top, r.bottom], p.top];",
+        mark,
+    )
+    assert span[0] >= 0 and span[1] <= top, (span, top)
+    browser.screenshot("reader-tap-phone")
