@@ -492,6 +492,18 @@ def test_the_search_lists_every_passage_and_record_with_the_words(browser: Brows
         key = TABLE_KEYS[table]
         expected += [f"{table}/{r[key]}" for r in rows(table) if words.lower() in r[column].lower()]
     assert set(expected) <= set(records) and len(records) > len(expected) > 10
+    # Each record hit names the passage of its first quote (a row with no quote, none).
+    where = browser.js(
+        "return Object.fromEntries(Array.from(document.querySelectorAll('#hits-records li'))"
+        ".map(l => [l.dataset.record, l.querySelector('.where')?.textContent.trim() ?? null]))"
+    )
+    first: dict[str, tuple[int, str]] = {}
+    for r in rows("evidence"):
+        key = f"{record_table(r)}/{record_id(r)}"
+        first[key] = min(
+            first.get(key, (int(r["start"]), r["passage_id"])), (int(r["start"]), r["passage_id"])
+        )
+    assert where == {k: first[k][1] if k in first else None for k in records}
     assert browser.active("#panel h2")
     browser.screenshot("reader-search-phone")
     # A hit takes the reader to its passage.

@@ -298,9 +298,12 @@
         var text = r[t.label] || "";
         var at = text.toLowerCase().indexOf(q);
         if (at < 0) { return; }
+        var first = (quotes[name + "/" + r[t.key]] || [])[0];
         recordHits.appendChild(el("li", { "data-record": name + "/" + r[t.key] }, [
           el("span", { class: "kind k" + data.kinds[name] }, [singular(name)]), " ",
-          el("a", { href: "#" + name + "/" + r[t.key] }, snippet(text, at, q.length))]));
+          el("a", { href: "#" + name + "/" + r[t.key] }, snippet(text, at, q.length)),
+          first ? el("span", { class: "where" }, [" " + data.evidence[first].p]) : null
+        ].filter(Boolean)));
       });
     });
     show(["Search: \u201c" + query.trim() + "\u201d"], [
