@@ -16,14 +16,17 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import numpy as np
+import pytest
 
 from memo724.contract import Contract
+from memo724.contract.errors import DatasetError
 from memo724.contract.paths import REPO, Layout
 from memo724.publication.release import DOCS
 from memo724.publication.site import write_site
 from memo724.publication.site.figures import clear_render_cache
-from memo724.publication.site.gather import Evidence
+from memo724.publication.site.gather import Evidence, gather
 from memo724.publication.site.marks import DEFAULT_LAYERS, RANK_EVIDENCE, Interval, _render
+from memo724.publication.site.profiles import Profiles
 
 
 def rows(table: str) -> list[dict[str, str]]:
@@ -578,3 +581,13 @@ def test_every_actor_and_event_has_a_profile_built_from_its_rows(site_release: P
             for p in rows("event_participants")
             if p["event_id"] == r["event_id"]
         }
+
+
+def test_an_id_that_cannot_name_a_profile_page_is_one_clear_error() -> None:
+    data = gather(REPO)
+    data.tables["actors"].rows[2] = {**data.tables["actors"].rows[2], "actor_id": "../evil"}
+    with pytest.raises(DatasetError) as caught:
+        Profiles(data)
+    (line,) = str(caught.value).splitlines()
+    assert line.startswith("actors.csv, row 4, field actor_id: value '../evil':")
+    assert "(rule: profile-page-name)" in line

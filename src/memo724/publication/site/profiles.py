@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...contract.errors import DatasetError, Problem
 from .gather import Evidence, SiteData, mentions
 
 # Ids become file names (`actors/<id>.html`): the schemas' own id pattern, checked again here.
@@ -71,11 +72,23 @@ class Profiles:
         for m in mentions(data):
             for actor in m.actors:
                 self.mentions[actor] += 1
+        problems = []
         for table in PROFILED:
-            for row in self.rows(table):
-                key = row[self.data.tables[table].key or ""]
-                if not SAFE_ID.fullmatch(key):
-                    raise ValueError(f"{table}.csv: id {key!r} cannot name a profile page")
+            column = self.data.tables[table].key or ""
+            for line, row in enumerate(self.rows(table), start=2):  # the header is line 1
+                if not SAFE_ID.fullmatch(row[column]):
+                    problems.append(
+                        Problem(
+                            f"{table}.csv",
+                            "profile-page-name",
+                            f"{column} must match {SAFE_ID.pattern} to name a profile page",
+                            row=line,
+                            field=column,
+                            value=row[column],
+                        )
+                    )
+        if problems:
+            raise DatasetError(problems)
 
     def rows(self, table: str) -> list[dict[str, str]]:
         return self.data.tables[table].rows if table in self.data.tables else []
