@@ -242,7 +242,7 @@ def cmd_verify(copy_root: Path, reference: Path | None) -> int:
         (problems, matched), against = verify_copy(copy_root, reference), str(reference)
     if problems:
         return _report(problems, f"copy at {copy_root} drifted from {against}")
-    print(visible(f"verified: {matched} files of {copy_root} match {against}"))
+    print(visible(f"verified: {matched} files of {copy_root} match {against}{matched.note}"))
     return 0
 
 

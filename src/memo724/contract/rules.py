@@ -17,6 +17,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem
+from .limits import pattern_error
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -178,18 +179,14 @@ def schema_problems(schema: object, shown: str) -> list[Problem]:
                     )
                 )
             elif rule == "pattern":
-                error = None if isinstance(value, str) else "not text"
-                if error is None:
-                    try:
-                        re.compile(value)
-                    except re.error as exc:
-                        error = str(exc)
+                error = pattern_error(value) if isinstance(value, str) else "not text"
                 if error is not None:
+                    text = repr(value) if len(repr(value)) <= 80 else repr(value)[:60] + "..."
                     problems.append(
                         Problem(
                             shown,
                             "invalid-pattern",
-                            f"pattern {value!r} is not a valid regular expression ({error})",
+                            f"pattern {text} is not a valid regular expression ({error})",
                             field=name,
                         )
                     )

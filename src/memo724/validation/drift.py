@@ -37,7 +37,7 @@ from ..contract.release import (
 )
 from ..contract.rules import effective_schema, explain_pattern, schema_problems
 from .files import fact_problems
-from .guard import limit_for, read_descriptor, read_json, refusals
+from .guard import limit_for, read_descriptor, read_json, refusals, total_size
 from .validate import Source, frictionless_problems, sorted_problems, validate_tables
 
 DRIFT = "contract-drift"
@@ -322,6 +322,7 @@ def judge(
             return [*problems, *unknown]
     data_paths = [r["path"] for r in release.resources if isinstance(r.get("path"), str)]
     refused = refusals(root, descriptor, [*data_paths, *release.schemas])
+    refused = refused or total_size(root, data_paths, own)
     if refused:
         return [*problems, *refused]
 

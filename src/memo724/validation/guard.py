@@ -23,6 +23,12 @@ from ..contract.files import (
     path_problem,
     read_inside,
 )
+from ..contract.limits import (
+    MAX_COPY_BYTES,
+    MAX_OWN_PACKAGE_BYTES,
+    NotStrictJSON,
+    strict_json,
+)
 from ..contract.paths import DESCRIPTOR
 from ..contract.rules import json_problem
 
@@ -59,29 +65,6 @@ def limit_for(rel: str, own: bool = False) -> int:
     return MAX_MEMO_BYTES
 
 
-class _NotStrictJSON(ValueError):
-    """JSON that parsers read differently: duplicate keys (the last or the first wins), NaN and
-    Infinity (JavaScript's JSON.parse refuses them)."""
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise _NotStrictJSON(f"the key {key!r} appears twice in one object")
-        seen[key] = value
-    return seen
-
-
-def _no_constant(name: str) -> Any:
-    raise _NotStrictJSON(f"{name} is not a JSON number")
-
-
-def strict_json(text: str) -> Any:
-    """JSON as every parser reads it the same way, or _NotStrictJSON / JSONDecodeError."""
-    return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
-
-
 def read_json(root: Path, rel: str) -> tuple[Any, list[Problem]]:
     """A JSON file of the copy, or None with the one line that says why it cannot be used."""
     try:
@@ -93,12 +76,8 @@ def read_json(root: Path, rel: str) -> tuple[Any, list[Problem]]:
         return strict_json(text), problems
     except json.JSONDecodeError as exc:
         return None, [*problems, json_problem(exc, rel)]
-    except _NotStrictJSON as exc:
-        return None, [*problems, Problem(rel, "json-strict", str(exc))]
-    except ValueError as exc:  # Python refuses integers of more than 4300 digits
-        return None, [*problems, Problem(rel, "json", f"not readable as JSON numbers: {exc}")]
-    except RecursionError:
-        return None, [*problems, Problem(rel, "json", "nested too deeply to read")]
+    except NotStrictJSON as exc:  # duplicate keys, NaN, numbers out of range, depth (limits)
+        return None, [*problems, Problem(rel, exc.rule, str(exc), field=exc.path or None)]
 
 
 def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -158,3 +137,27 @@ def refusals(root: Path, descriptor: dict[str, Any], release_files: list[str]) -
                 seen.add(str(refused.problem))
                 problems.append(refused.problem)
     return problems
+
+
+def total_size(root: Path, rels: list[str], own: bool = False) -> list[Problem]:
+    """One line when the files to read are, together, over the copy's limit (contract.limits),
+    summed from their sizes before any is read: each may be under its own limit and all of them
+    still more than memory holds."""
+    limit = MAX_OWN_PACKAGE_BYTES if own else MAX_COPY_BYTES
+    total = 0
+    for rel in rels:
+        try:
+            total += locate_inside(root, rel).stat().st_size
+        except (Refused, OSError):
+            continue  # named where the file is read
+    if total <= limit:
+        return []
+    what = "a package of its own" if own else "a copy"
+    return [
+        Problem(
+            "the copy",
+            "copy-size",
+            f"its data files hold {total} bytes together, more than the {limit} bytes {what} "
+            "may hold; not parsed",
+        )
+    ]
