@@ -38,6 +38,7 @@ from ..contract.release import (
 from ..contract.rules import effective_schema, explain_pattern, schema_problems
 from .files import fact_problems
 from .guard import limit_for, read_descriptor, read_json, refusals, total_size
+from .text import strip_blank_lines
 from .validate import Source, frictionless_problems, sorted_problems, validate_tables
 
 DRIFT = "contract-drift"
@@ -347,6 +348,9 @@ def judge(
         if read[0] is not None and read[1] is not None:
             data[rel], digests[rel] = read[0], read[1]
         del read  # the bytes live in `data` only, so each is freed once parsed
+    problems += strip_blank_lines(
+        data, {r["path"]: r["name"] for r in release.resources if "schema" in r}
+    )
     memo_path = _memo_path(release)
     memo = data[memo_path].decode("utf-8") if memo_path in data else None
     # A package of its own bounds its text by its own memo; a copy by the release's.

@@ -26,6 +26,7 @@ from ..contract.rules import formula_cells
 from ..contract.typed import Unparsed, parse_table, read_csv_text, text_frame, to_pandas
 from .schemas import Context, derive
 from .structure import CSV_RULES, first_columns, has_oversized_cell, read_rows
+from .text import text_problems
 
 # The name problems found by the derived schemas carry (the parse with their types included).
 DERIVED = "pandera"
@@ -157,6 +158,7 @@ def load_typed(
         problems += repeated
         if spreadsheet_safe:
             problems += formula_cells(name, contract[name].descriptor, text)
+            problems += text_problems(name, contract[name].descriptor, text)
         typed, unparsed = parse_table(contract[name], text)
         del text, source
         _return_freed_memory()
