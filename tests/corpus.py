@@ -9,6 +9,7 @@ generated from this list (`python scripts/corpus_summary.py`) and tested to be c
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -41,6 +42,10 @@ class Case:
     data: bool = False  # a data corruption: also run with the descriptor's hashes recomputed
     source: bool = False  # applied to a scratch clone of the source checkout, not a copy
     usage: bool = False  # the command was pointed at no package at all: a usage error, exit 2
+    # A package of its own: the copy gets its own name and version, its descriptor is restated
+    # (honest bytes and hashes) after the break, and it is judged with --contract.
+    own: bool = False
+    args: tuple[str, ...] = ()  # more arguments; "{parent}" is the folder holding the copy
 
     @property
     def runs(self) -> int:
@@ -289,6 +294,77 @@ def schemas_via_symlink(layout: Layout) -> None:
     os.symlink("weak", layout.schemas)
 
 
+def json_text(rel: str, edit: Callable[[str], str]) -> Break:
+    """A JSON file of the copy edited as text (for what json.dumps would never write)."""
+    return text(rel, edit)
+
+
+def nested(depth: int) -> Any:
+    value: Any = "deep"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def every_table_sparse(size: int) -> Break:
+    """Each table of the copy grown (sparse, no disk used) to `size` bytes: each under its own
+    limit, all of them together far over the copy's."""
+
+    def apply(layout: Layout) -> None:
+        for path in sorted(layout.data.glob("*.csv")):
+            with path.open("r+b") as handle:
+                handle.truncate(size)
+
+    return apply
+
+
+def release_file(rel: str, content: bytes, stored: bytes | None = None) -> Break:
+    """A file of a release folder (a Parquet file, say): written to the copy as `stored` and
+    listed in the descriptor's `files` with the hash of `content`, the descriptor written as
+    memo724 writes it, so only the file itself differs from its listing."""
+
+    def apply(layout: Layout) -> None:
+        from memo724.contract.release import canonical_json
+
+        path = layout.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if stored is None else stored)
+        desc = json.loads(layout.descriptor.read_text(encoding="utf-8"))
+        digest = hashlib.sha256(content).hexdigest()
+        desc.setdefault("files", []).append(
+            {"path": rel, "bytes": len(content), "hash": f"sha256:{digest}"}
+        )
+        layout.descriptor.write_text(canonical_json(desc), encoding="utf-8")
+
+    return apply
+
+
+def sums_beside(lines: Callable[[Layout], str]) -> Break:
+    """A list of hashes written beside the copy (not in it), for `verify --against`."""
+
+    def apply(layout: Layout) -> None:
+        (layout.root.parent / "SHA256SUMS").write_text(lines(layout), encoding="utf-8")
+
+    return apply
+
+
+def against_beside(content: Callable[[Layout], str]) -> Break:
+    """A release descriptor written beside the copy, for `verify --against`."""
+
+    def apply(layout: Layout) -> None:
+        (layout.root.parent / "datapackage.json").write_text(content(layout), encoding="utf-8")
+
+    return apply
+
+
+def sums_of(layout: Layout, share: float) -> str:
+    files = sorted(
+        p.relative_to(layout.root).as_posix() for p in layout.root.rglob("*") if p.is_file()
+    )
+    kept = files[: int(len(files) * share)]
+    return "".join(f"{sha256_of(layout.root / rel)}  release/{rel}\n" for rel in kept)
+
+
 EV = "evidence, row 2"
 
 # fmt: off
@@ -504,11 +580,89 @@ case(Y, "file over its size limit", record("# " + "x" * (4 * 1024 * 1024) + "\n"
 case(Y, "formula-led curated summary", record(EVENT.format(summary="\"=HYPERLINK('http://evil')\"", evidence='"the swift Taliban takeover"')), ("events", "field summary", "rule: spreadsheet-safe", R), command="build", source=True)
 case(Y, "tab-led curated summary", record(EVENT.format(summary='"\\tcmd"', evidence='"the swift Taliban takeover"')), ("events", "field summary", "rule: spreadsheet-safe", R), command="build", source=True)
 
+# -- text rules (HOSTILE.md: one set for every package, named by table, row and field) ---------
+TX = "text rules"
+ES = "events, row 2, field summary"
+TEXTS = [
+    ("C1 control (CSI)", "Kabul\u009b31m", "control-character"),
+    ("next-line control (NEL)", "Kabul\u0085 and more", "control-character"),
+    ("right-to-left override (Trojan Source)", "\u202eKabul", "bidi-control"),
+    ("bidirectional isolate", "Kabul \u2066x\u2069", "bidi-control"),
+    ("right-to-left mark", "Kabul\u200f", "bidi-control"),
+    ("zero-width space", "Ka\u200bbul", "zero-width"),
+    ("zero-width joiner", "Ka\u200dbul", "zero-width"),
+    ("byte order mark inside a cell", "Ka\ufeffbul", "zero-width"),
+    ("line separator U+2028", "Kabul\u2028fell", "line-separator"),
+    ("paragraph separator U+2029", "Kabul\u2029fell", "line-separator"),
+    ("decomposed (NFD) text", "Cafe\u0301 talks in Kabul", "nfc"),
+]
+for _name, _value, _rule in TEXTS:
+    case(TX, _name, cell("events", "summary", _value), (ES, f"rule: {_rule}"), data=True)
+    case(TX, f"{_name}, in a package of its own", cell("events", "summary", _value), (ES, f"rule: {_rule}"), own=True)
+case(TX, "bidi override in a quote of the memo", cell("evidence", "exact", lambda v: "\u202e" + v), (f"{EV}, field exact", "rule: exact-at-offsets"), data=True)
+case(TX, "blank lines between rows", text("data/risks.csv", lambda t: t.replace("\n", "\n\n", 2)), ("risks, row 2", "line 2 of the file is empty", "rule: blank-line"), ("risks, row 4", "line 4 of the file is empty", "rule: blank-line"), data=True)
+case(TX, "blank lines at the end", text("data/risks.csv", lambda t: t + "\n\n"), ("risks, row 26", "line 26 of the file is empty", "rule: blank-line"), data=True)
+case(TX, "blank line with CRLF", text("data/risks.csv", lambda t: t.replace("\n", "\n\r\n", 1)), ("risks, row 2", "rule: blank-line"), data=True)
+case(TX, "blank line, in a package of its own", text("data/events.csv", lambda t: t.replace("\n", "\n\n", 1)), ("events, row 2", "rule: blank-line"), own=True)
+case(TX, "2 KB of blank lines under --frictionless", text("data/risks.csv", lambda t: t + "\n" * 2048), ("risks, row 26", "rule: blank-line"), ("risks, row 2072", "line 2072 of the file is empty", "rule: blank-line"), args=("--frictionless",))
+case(TX, "blank lines under --frictionless, in a package of its own", text("data/events.csv", lambda t: t.replace("\n", "\n\n", 1)), ("events, row 2", "rule: blank-line"), own=True, args=("--frictionless",))
+
+# -- limits (HOSTILE.md: bounded work) --------------------------------------------------------
+L = "limits"
+AJ = "schemas/actors.json"
+
+
+def _append_key(raw_value: str) -> Callable[[str], str]:
+    """A JSON object's text with one more key, "x", written as given (after the last brace)."""
+    return lambda t: t.rstrip()[:-1].rstrip() + f', "x": {raw_value}}}\n'
+
+
+case(L, "schema pattern of 3000 nested parentheses", constraint("actors", "iso3", lambda c: c.__setitem__("pattern", "(" * 3000 + ")" * 3000)), (f"{AJ}, field iso3", "more than the 4096 allowed", "rule: invalid-pattern"))
+case(L, "schema pattern nested 500 groups deep", constraint("actors", "iso3", lambda c: c.__setitem__("pattern", "(" * 500 + "A" + ")" * 500)), (f"{AJ}, field iso3", "groups nested 500 deep", "rule: invalid-pattern"))
+case(L, "descriptor nested 100 levels deep", descriptor(lambda d: d.__setitem__("extra", nested(100))), (DP, "field extra", "rule: json-depth"))
+case(L, "schema nested 5000 levels deep", json_text(EJ, _append_key("[" * 5000 + "]" * 5000)), (EJ, "rule: json-depth"))
+case(L, "integer beyond 2**53 in a schema", json_text(EJ, _append_key("1" + "0" * 30)), (f"{EJ}, field x", "beyond 2**53", "rule: json-strict"))
+case(L, "integer of 5000 digits in a schema", json_text(EJ, _append_key("9" * 5000)), (f"{EJ}, field x", "rule: json-strict"))
+case(L, "number beyond a double (1e400) in a schema", json_text(EJ, _append_key("1e400")), (f"{EJ}, field x", "reads as inf", "rule: json-strict"))
+case(L, "NaN in a schema", json_text(EJ, _append_key("NaN")), (f"{EJ}, field x", "NaN is not a JSON number", "rule: json-strict"))
+case(L, "Infinity in the descriptor", json_text(DP, _append_key("-Infinity")), (f"{DP}, field x", "rule: json-strict"))
+case(L, "duplicate key in the descriptor", json_text(DP, lambda t: t.replace('"name": "ponars-memo-724"', '"name": "ponars-memo-724", "name": "other"', 1)), (f"{DP}, field name", "appears twice", "rule: json-strict"))
+case(L, "duplicate key in a schema field", json_text(EJ, lambda t: t.replace('"name": "event_id"', '"name": "event_id", "name": "x"', 1)), (f"{EJ}, field fields[0].name", "appears twice", "rule: json-strict"))
+case(L, "lone surrogate in the descriptor", json_text(DP, lambda t: t.replace('"name": "ponars-memo-724"', '"name": "\\ud800"', 1)), (f"{DP}, field name", "lone surrogate", "rule: json-strict"))
+case(L, "lone surrogate in the descriptor, under verify", json_text(DP, lambda t: t.replace('"name": "ponars-memo-724"', '"name": "\\ud800"', 1)), (DP, "rule: drifted"), command="verify")
+case(L, "tables each under their limit, 6.5 GB together", every_table_sparse(540 * 1024 * 1024), ("the copy", "more than the 1073741824 bytes a copy may hold", "rule: copy-size"))
+case(L, "tables each under their limit, 6.5 GB together, under verify", every_table_sparse(540 * 1024 * 1024), ("the copy", "rule: copy-size"), command="verify")
+
+# -- verify, second round: every listed file hashed, what is left out named --------------------
+V2 = "verify"
+PQ = "parquet/events.parquet"
+PQ_BYTES = b"PAR1" + bytes(range(256)) * 4 + b"PAR1"
+case(V2, "file added to data/", lambda lay: (lay.data / "extra.csv").write_text("a\n"), ("data/extra.csv", "does not cover this file", "rule: unverified"), command="verify")
+case(V2, "listed Parquet truncated", release_file(PQ, PQ_BYTES, PQ_BYTES[:100]), (PQ, "rule: drifted"), command="verify")
+case(V2, "listed Parquet replaced", release_file(PQ, PQ_BYTES, PQ_BYTES[::-1]), (PQ, "rule: drifted"), command="verify")
+case(V2, "file beside a release folder's listed files", both(release_file(PQ, PQ_BYTES), lambda lay: (lay.root / "run-me.sh").write_text("echo\n")), ("run-me.sh", "rule: unverified"), command="verify")
+case(V2, "listed Parquet a FIFO", both(release_file(PQ, PQ_BYTES), fifo(PQ)), (PQ, "FIFO", "rule: not-a-regular-file"), command="verify")
+case(V2, "listed Parquet a symlink out of the copy", both(release_file(PQ, PQ_BYTES), symlink(PQ, lambda lay: outside(lay, PQ))), (PQ, "rule: path-outside"), command="verify")
+case(V2, "descriptor truncated", raw(DP, lambda b: b[: len(b) // 2]), (DP, "rule: drifted"), command="verify")
+case(V2, "descriptor with a duplicate key", json_text(DP, lambda t: t.replace('"name": "ponars-memo-724"', '"name": "ponars-memo-724", "name": "ponars-memo-724"', 1)), (DP, "rule: drifted"), command="verify")
+case(V2, "--against a list covering a quarter of the copy", sums_beside(lambda lay: sums_of(lay, 0.25)), ("data/time_links.csv", "rule: unverified"), command="verify", args=("--against", "{parent}/SHA256SUMS"))
+case(V2, "--against a truncated descriptor", against_beside(lambda lay: lay.descriptor.read_text(encoding="utf-8")[:500]), ("datapackage.json", "not a release's list of hashes", "rule: against"), command="verify", args=("--against", "{parent}/datapackage.json"))
+case(V2, "--against a descriptor with a lone surrogate", against_beside(lambda lay: lay.descriptor.read_text(encoding="utf-8").replace('"name": "ponars-memo-724"', '"name": "\\ud800"', 1)), ("lone surrogate", "at name", "rule: against"), command="verify", args=("--against", "{parent}/datapackage.json"))
+case(V2, "--against a descriptor with an entry without a path", against_beside(lambda lay: json.dumps({"resources": [{"hash": "sha256:" + "0" * 64}]})), ("path and hash must be text", "rule: against"), command="verify", args=("--against", "{parent}/datapackage.json"))
+case(V2, "--against a descriptor with a hash not in hex", against_beside(lambda lay: json.dumps({"resources": [{"path": "data/events.csv", "hash": "sha256:zz"}]})), ("not a sha256 in hex", "rule: against"), command="verify", args=("--against", "{parent}/datapackage.json"))
+
 # fmt: on
 
 
 def summary_markdown(cases: list[Case] = CASES) -> str:
-    """Cases per category, for HOSTILE.md. Every case is asserted caught by tests/test_corpus.py."""
+    """Cases and runs per category, by outcome, for HOSTILE.md.
+
+    tests/test_corpus.py asserts every run caught clearly: exit 1 with a line naming the place and
+    the rule. A run caught vaguely (exit 1 without that line), missed (exit 0), an internal error
+    (exit 3, a traceback), a hang (over the time limit) or an injection (a network connection, a
+    changed file, a raw control character printed) fails that test, so while it passes those
+    columns are 0.
+    """
     per = Counter(c.category for c in cases)
     runs = Counter()
     for c in cases:
@@ -516,15 +670,21 @@ def summary_markdown(cases: list[Case] = CASES) -> str:
     lines = [
         f"{len(cases)} hostile cases in {len(per)} categories, {sum(runs.values())} runs "
         "(data corruptions run twice: with the copy's hashes and with its descriptor's hashes "
-        "recomputed). Every run is caught: exit 1, one line naming the place and the rule, no "
-        "traceback, no changed file, no network, within the time limit.",
+        "recomputed). Every run is caught clearly: exit 1, one line naming the place and the "
+        "rule, no traceback, no changed file, no network, no unescaped control character, within "
+        "the time limit. A run caught vaguely, missed, an internal error, a hang or an injection "
+        "fails `tests/test_corpus.py`.",
         "",
-        "| category | cases | runs | caught |",
-        "| --- | ---: | ---: | ---: |",
+        "| category | cases | runs | caught clearly | vaguely | missed | internal errors | hangs "
+        "| injections |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for category in dict.fromkeys(c.category for c in cases):
-        lines.append(f"| {category} | {per[category]} | {runs[category]} | {runs[category]} |")
+        n = runs[category]
+        lines.append(f"| {category} | {per[category]} | {n} | {n} | 0 | 0 | 0 | 0 | 0 |")
+    total = sum(runs.values())
     lines.append(
-        f"| **all** | **{len(cases)}** | **{sum(runs.values())}** | **{sum(runs.values())}** |"
+        f"| **all** | **{len(cases)}** | **{total}** | **{total}** | **0** | **0** | **0** | "
+        "**0** | **0** |"
     )
     return "\n".join(lines)

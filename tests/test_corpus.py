@@ -26,8 +26,12 @@ from typing import Any, ClassVar
 import pytest
 from conftest import Loopback
 from corpus import CASES, LOOPBACK, Case, rehash, summary_markdown
+from synthetic import write_own_descriptor
 
+from memo724 import __version__
 from memo724.cli import main
+from memo724.contract import Contract
+from memo724.contract.errors import visible
 from memo724.contract.paths import REPO, Layout
 
 CASE_SECONDS = 60  # per run; a FIFO that blocked or a bomb that expanded would never finish
@@ -101,7 +105,10 @@ def invoke(argv: list[str]) -> tuple[int, str, float]:
 def argv_for(case: Case, root: Path) -> list[str]:
     if case.command == "build":
         return ["build", "--check", "--root", str(root)]
-    return [case.command, str(root)]
+    more = [a.replace("{parent}", str(root.parent)) for a in case.args]
+    if case.own:
+        return [case.command, str(root), "--contract", __version__, *more]
+    return [case.command, str(root), *more]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.category}/{c.name}")
@@ -122,13 +129,17 @@ def test_hostile_case(
             shutil.copytree(pristine.root, root, symlinks=True)
             layout = Layout(root)
         case.breaks(layout)
+        if case.own:  # a package of its own states its own bytes and hashes, honestly
+            write_own_descriptor(layout, Contract(layout.schemas), case.name)
         if variant == "hashes recomputed":
             rehash(layout)
         before = snapshot(root)
         Network.events.clear()
         code, out, seconds = invoke(argv_for(case, root))
         where = f"{case.category}/{case.name} ({variant}, {seconds:.1f}s):\n{out}"
-        assert "Traceback" not in out, where
+        assert "Traceback" not in out and "internal error" not in out, where
+        # No injection: every character that could rewrite or forge a line is shown escaped.
+        assert all(visible(line) == line for line in out.splitlines()), where
         if case.usage:  # a folder with no package is a usage error (issue 8): one line, exit 2
             assert code == 2 and len(out.splitlines()) == 1, where
         else:

@@ -54,28 +54,55 @@ def test_a_hostile_schema_and_descriptor_cannot_forge_the_report(
 
 
 @pytest.mark.parametrize(
-    ("edit", "rule", "words"),
+    ("edit", "rule", "words", "place"),
     [
         (
             lambda t: t.replace('\n  "name"', '\n  "name": "x",\n  "name"', 1),
             "json-strict",
             "twice",
+            "name",
         ),
-        (lambda t: t.replace('"version": ', '"version": NaN, "v2": ', 1), "json-strict", "NaN"),
+        (
+            lambda t: t.replace('"version": ', '"version": NaN, "v2": ', 1),
+            "json-strict",
+            "NaN",
+            "version",
+        ),
         (
             lambda t: t.replace('"version": ', '"weight": Infinity, "version": ', 1),
             "json-strict",
             "Infinity",
+            "weight",
         ),
         (
             lambda t: t.replace('"version": ', '"big": ' + "9" * 5000 + ', "version": ', 1),
-            "json",
-            "digits",
+            "json-strict",
+            "(5000 characters) is beyond 2**53",
+            "big",
+        ),
+        (
+            lambda t: t.replace('"version": ', '"huge": 1e400, "version": ', 1),
+            "json-strict",
+            "reads as inf",
+            "huge",
+        ),
+        (
+            lambda t: t.replace(
+                '"version": ', '"deep": ' + "[" * 70 + "]" * 70 + ', "version": ', 1
+            ),
+            "json-depth",
+            "nested more than 64 levels deep",
+            "deep" + "[0]" * 63,
         ),
     ],
 )
 def test_descriptors_other_parsers_read_differently_are_refused_in_one_line(
-    package_copy: Layout, capsys: pytest.CaptureFixture[str], edit, rule: str, words: str
+    package_copy: Layout,
+    capsys: pytest.CaptureFixture[str],
+    edit,
+    rule: str,
+    words: str,
+    place: str,
 ) -> None:
     text = package_copy.descriptor.read_text(encoding="utf-8")
     changed = edit(text)
@@ -83,6 +110,7 @@ def test_descriptors_other_parsers_read_differently_are_refused_in_one_line(
     package_copy.descriptor.write_text(changed, encoding="utf-8")
     assert main(["validate", str(package_copy.root)]) == 1
     err = capsys.readouterr().err
-    assert "datapackage.json: " in err
+    # The place: the file and the JSON path of the first value parsers would read differently.
+    assert f"datapackage.json, field {place}: " in err
     assert f"(rule: {rule})" in err and words in err
     assert "internal error" not in err
