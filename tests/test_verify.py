@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from memo724.cli import main
+from memo724.contract import TABLES
 from memo724.contract.paths import REPO
 
 
@@ -120,3 +121,47 @@ def test_against_a_fifo_or_a_truncated_list_is_one_line(
     assert main(["verify", str(copy), "--against", str(truncated)]) == 1
     err = capsys.readouterr().err
     assert "not a release's list of hashes" in err and "internal error" not in err
+
+
+def release_folder(tmp_path: Path, extra: dict[str, bytes]) -> Path:
+    """A vendored copy whose descriptor lists more files (`files`), as a release folder's does,
+    written as memo724 writes it."""
+    import hashlib
+    import json
+
+    from memo724.contract.release import canonical_json
+
+    copy = vendor(tmp_path)
+    desc = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    desc["files"] = [
+        {"path": rel, "bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
+        for rel, data in extra.items()
+    ]
+    (copy / "datapackage.json").write_text(canonical_json(desc), encoding="utf-8")
+    for rel, data in extra.items():
+        (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+        (copy / rel).write_bytes(data)
+    return copy
+
+
+def test_a_release_folder_has_every_listed_file_hashed_and_says_what_it_lacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = {"parquet/events.parquet": b"PAR1 events PAR1", "site/index.html": b"<p>x</p>\n"}
+    copy = release_folder(tmp_path, extra)
+    assert main(["verify", str(copy)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        out.startswith(f"verified: {2 + 2 * len(TABLES) + 2} files")
+        and "not in the copy" not in out
+    )
+    (copy / "site" / "index.html").unlink()  # a vendored copy leaves the site out: said, not failed
+    assert main(["verify", str(copy)]) == 0
+    out = capsys.readouterr().out
+    assert "; 1 listed files are not in the copy, so not verified (site/)" in out
+    (copy / "parquet" / "events.parquet").write_bytes(b"PAR1")  # truncated
+    (copy / "parquet" / "stray.parquet").write_bytes(b"PAR1")  # listed nowhere
+    assert main(["verify", str(copy)]) == 1
+    err = capsys.readouterr().err
+    assert "parquet/events.parquet: changed since the release" in err and "rule: drifted" in err
+    assert "parquet/stray.parquet: the list of hashes does not cover this file" in err
