@@ -161,3 +161,19 @@ def test_patterns_are_bounded_before_they_are_compiled() -> None:
     assert pattern_error("\\(" * 100 + "[(]" * 100) is None
     assert "more than the 4096 allowed" in str(pattern_error("a" * 5000))
     assert "unterminated character set" in str(pattern_error("([A-Z"))
+
+
+def test_the_copy_is_refused_when_memory_would_not_hold_it(
+    pristine: Layout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from memo724.validation import guard
+
+    rels = [f"data/{p.name}" for p in pristine.data.iterdir()]
+    total = sum((pristine.data / p.name).stat().st_size for p in pristine.data.iterdir())
+    monkeypatch.setattr(guard, "available_memory", lambda: 3 * total)
+    assert guard.total_size(pristine.root, rels) == []
+    monkeypatch.setattr(guard, "available_memory", lambda: 3 * total - 1)
+    (problem,) = guard.total_size(pristine.root, rels)
+    assert problem.rule == "memory" and f"hold {total} bytes together" in problem.message
+    monkeypatch.setattr(guard, "available_memory", lambda: None)  # not Linux: the limits alone
+    assert guard.total_size(pristine.root, rels) == []

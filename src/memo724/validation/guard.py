@@ -139,10 +139,27 @@ def refusals(root: Path, descriptor: dict[str, Any], release_files: list[str]) -
     return problems
 
 
+# Validating holds about 3x a package's CSV bytes at its peak (SCALING.md: 2.9x at 9.73M rows).
+MEMORY_PER_BYTE = 3
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the system can give without swapping (Linux's MemAvailable), or None
+    where it does not say."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def total_size(root: Path, rels: list[str], own: bool = False) -> list[Problem]:
-    """One line when the files to read are, together, over the copy's limit (contract.limits),
-    summed from their sizes before any is read: each may be under its own limit and all of them
-    still more than memory holds."""
+    """One line when the files to read are, together, over the copy's limit (contract.limits)
+    or need more memory than the system has, summed from their sizes before any is read: each
+    may be under its own limit and all of them still more than memory holds."""
     limit = MAX_OWN_PACKAGE_BYTES if own else MAX_COPY_BYTES
     total = 0
     for rel in rels:
@@ -150,14 +167,19 @@ def total_size(root: Path, rels: list[str], own: bool = False) -> list[Problem]:
             total += locate_inside(root, rel).stat().st_size
         except (Refused, OSError):
             continue  # named where the file is read
-    if total <= limit:
-        return []
     what = "a package of its own" if own else "a copy"
-    return [
-        Problem(
-            "the copy",
-            "copy-size",
+    if total > limit:
+        message = (
             f"its data files hold {total} bytes together, more than the {limit} bytes {what} "
-            "may hold; not parsed",
+            "may hold; not parsed"
         )
-    ]
+        return [Problem("the copy", "copy-size", message)]
+    available = available_memory()
+    if available is not None and total * MEMORY_PER_BYTE > available:
+        message = (
+            f"its data files hold {total} bytes together; validating them needs about "
+            f"{MEMORY_PER_BYTE}x that in memory, more than the {available} bytes this system has "
+            "available; not parsed"
+        )
+        return [Problem("the copy", "memory", message)]
+    return []
