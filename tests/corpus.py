@@ -650,6 +650,7 @@ case(V2, "--against a truncated descriptor", against_beside(lambda lay: lay.desc
 case(V2, "--against a descriptor with a lone surrogate", against_beside(lambda lay: lay.descriptor.read_text(encoding="utf-8").replace('"name": "ponars-memo-724"', '"name": "\\ud800"', 1)), ("lone surrogate", "at name", "rule: against"), command="verify", args=("--against", "{parent}/datapackage.json"))
 case(V2, "--against a descriptor with an entry without a path", against_beside(lambda lay: json.dumps({"resources": [{"hash": "sha256:" + "0" * 64}]})), ("path and hash must be text", "rule: against"), command="verify", args=("--against", "{parent}/datapackage.json"))
 case(V2, "--against a descriptor with a hash not in hex", against_beside(lambda lay: json.dumps({"resources": [{"path": "data/events.csv", "hash": "sha256:zz"}]})), ("not a sha256 in hex", "rule: against"), command="verify", args=("--against", "{parent}/datapackage.json"))
+case(V2, "--against a list over its size limit", sums_beside(lambda lay: "0" * (4 * 1024 * 1024 + 1)), ("SHA256SUMS", "not read", "rule: against"), command="verify", args=("--against", "{parent}/SHA256SUMS"))
 
 # fmt: on
 

@@ -138,6 +138,8 @@ def _listed(entries: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def _expected_hashes(reference: Path) -> dict[str, str]:
+    if reference.stat().st_size > MAX_DESCRIPTOR_BYTES:  # a release's list is under 20 KB
+        raise ValueError(f"more than {MAX_DESCRIPTOR_BYTES} bytes; not read")
     # SHA256SUMS is coreutils' "<hex>  <path>" format, as `memo724 release` writes it: two fields
     # split at the first double space need no library (and `sha256sum -c` reads the same file).
     if reference.name == "SHA256SUMS":
@@ -147,8 +149,6 @@ def _expected_hashes(reference: Path) -> dict[str, str]:
             if "/" in name:  # "<release>/<path>": the zip itself is not part of a copy
                 out[name.split("/", 1)[1]] = digest
         return out
-    if reference.stat().st_size > MAX_DESCRIPTOR_BYTES:
-        raise ValueError(f"more than {MAX_DESCRIPTOR_BYTES} bytes")
     desc = strict_json(reference.read_text(encoding="utf-8"))
     if not isinstance(desc, dict):
         raise ValueError("a datapackage.json is a JSON object")
