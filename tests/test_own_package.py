@@ -76,6 +76,7 @@ def test_a_larger_package_with_stances_expressed_by_dated_events_is_valid(
     layout = write_package(tmp_path / "pkg", rows=3000, seed=1)
     code, out, err = run(["validate", str(layout.root), "--contract", __version__], capsys)
     assert (code, err) == (0, ""), err
+    assert out.startswith("valid: ")
 
 
 def test_judged_as_a_copy_it_names_no_release_and_the_message_says_what_to_do(
