@@ -2,8 +2,8 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-# The version lives in src/memo724/__init__.py: a bump reinstalls, so the installed metadata agrees.
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml src/memo724/__init__.py | sha256sum | cut -c1-16)
+# The version lives in src/memo724/contract/version.py: a bump reinstalls, so the installed metadata agrees.
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml src/memo724/contract/version.py | sha256sum | cut -c1-16)
 # A second environment at the lowest versions pyproject.toml allows (constraints/lowest.txt), where
 # `make test` runs the loader, validate and verify tests: the lower bounds are tested, not guessed.
 LOWEST := .venv-lowest
@@ -20,7 +20,7 @@ CFF_STAMP := $(CFF_VENV)/.installed-$(shell cat tests/cff/requirements.lock | sh
 
 .PHONY: release test test-lowest lowest-constraints build validate lint clean tools
 
-$(STAMP): requirements.lock pyproject.toml src/memo724/__init__.py
+$(STAMP): requirements.lock pyproject.toml src/memo724/contract/version.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .

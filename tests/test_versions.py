@@ -1,4 +1,4 @@
-"""One version, in src/memo724/__init__.py, and everything that names it agrees."""
+"""One version, in src/memo724/contract/version.py, and everything that names it agrees."""
 
 from __future__ import annotations
 
@@ -60,13 +60,13 @@ def test_released_data_never_changes_under_the_same_version(pristine, contract) 
         if change.added or change.removed or change.changed
     }
     assert not changed, (
-        f"data differs from released {__version__}: bump __version__ in src/memo724/__init__.py "
-        f"and add a CHANGELOG entry ({sorted(changed)})"
+        f"data differs from released {__version__}: bump __version__ in "
+        f"src/memo724/contract/version.py and add a CHANGELOG entry ({sorted(changed)})"
     )
 
 
 def test_versions_are_ordered_as_releases_not_as_text() -> None:
-    from memo724.contract.release import version_order
+    from memo724.contract.version import version_order
 
     assert version_order({"0.10.0", "0.9.0", "0.2.1", "1.0.0"}) == [
         "0.2.1",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-__version__ = "0.4.0"
-
 from typing import TYPE_CHECKING, Any
 
+from .contract.version import __version__
 from .use.helpers import describe, evidence, tables
 from .use.loader import load, load_all, load_arrow, memo_text
 

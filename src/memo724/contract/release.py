@@ -18,6 +18,7 @@ from typing import Any
 
 from .memo import read_memo, sha256_of
 from .paths import DESCRIPTOR, REPO, Layout
+from .version import version_order
 
 CONTRACTS_DIR = Path("releases") / "contract"
 # Parts of a release's descriptor that only the release folder carries (its other files and the
@@ -127,22 +128,6 @@ def read_snapshot(path: Path) -> ReleaseContract:
 @lru_cache(maxsize=8)
 def installed_contract() -> ReleaseContract:
     return contract_of(installed_layout(), "the installed package")
-
-
-def version_order(versions: set[str] | list[str]) -> list[str]:
-    """Versions in release order (0.9.0 before 0.10.0), by packaging's PEP 440 rules.
-
-    Imported here: only validation asks, and its extra (Pandera) brings packaging along.
-    """
-    from packaging.version import InvalidVersion, Version
-
-    def key(v: str) -> tuple[int, Version | str]:
-        try:
-            return (0, Version(v))
-        except InvalidVersion:  # a name that is no version sorts last, as text
-            return (1, v)
-
-    return sorted(versions, key=key)
 
 
 def known_versions() -> list[str]:

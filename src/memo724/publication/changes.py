@@ -12,20 +12,14 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..contract import TABLES, Contract
 from ..contract.paths import Layout
+from ..contract.version import version_key
 from ..curation.audit import retired
 from .package import csv_text
 
 Snapshot = dict[str, dict[str, str]]
-
-
-def _version_key(version: str) -> Any:
-    from packaging.version import Version  # PEP 440 order: 0.9.0 before 0.10.0
-
-    return Version(version)
 
 
 def row_digests(layout: Layout, contract: Contract) -> Snapshot:
@@ -71,11 +65,11 @@ def previous_snapshot(root: Path, version: str) -> tuple[str, Snapshot] | None:
     older = [
         p.stem
         for p in (root / "releases").glob("*.json")
-        if _version_key(p.stem) < _version_key(version)
+        if version_key(p.stem) < version_key(version)
     ]
     if not older:
         return None
-    latest = max(older, key=_version_key)
+    latest = max(older, key=version_key)
     return latest, json.loads(snapshot_path(root, latest).read_text(encoding="utf-8"))
 
 
