@@ -108,9 +108,9 @@ def snapshot_file(root: Path, version: str) -> Path:
     return root / CONTRACTS_DIR / f"{version}.json"
 
 
-def write_snapshot(contract: ReleaseContract, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(contract.to_json(), indent=1) + "\n", encoding="utf-8")
+def snapshot_text(contract: ReleaseContract) -> str:
+    """The text of releases/contract/<version>.json (written by `memo724 release`)."""
+    return json.dumps(contract.to_json(), indent=1) + "\n"
 
 
 def read_snapshot(path: Path) -> ReleaseContract:

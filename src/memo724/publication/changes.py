@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..contract import TABLES, Contract
+from ..contract.errors import Problem
 from ..contract.paths import Layout
 from ..contract.version import version_key
 from ..curation.audit import retired
@@ -54,6 +55,19 @@ def release_date(root: Path, version: str) -> str | None:
     if top is None or top[0] != version or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", top[1]):
         return None
     return top[1]
+
+
+def changelog_problems(root: Path, version: str) -> list[Problem]:
+    """What stops `version` from being released: CHANGELOG.md's top entry must be it, dated."""
+    if release_date(root, version) is not None:
+        return []
+    return [
+        Problem(
+            "CHANGELOG.md",
+            "changelog-entry",
+            f"the top entry must be '## [{version}] - YYYY-MM-DD' to release {version}",
+        )
+    ]
 
 
 def snapshot_path(root: Path, version: str) -> Path:

@@ -2,6 +2,7 @@
 
 The release is written into a scratch folder and renamed into place, so a reader never sees half a
 release; an existing release of the same version is left alone when identical and refused when not.
+A run killed at any point leaves what the next run completes or cleans (atomic.py, _publish).
 Nothing in it depends on the clock, so a rebuild from one commit gives the same bytes.
 """
 
@@ -21,25 +22,27 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from .. import __version__
 from ..contract import TABLES, Contract
 from ..contract.errors import DatasetError, Problem
 from ..contract.line_ends import GITATTRIBUTES
 from ..contract.memo import sha256_of
-from ..contract.paths import Layout
-from ..contract.release import contract_of, read_snapshot, snapshot_file, write_snapshot
+from ..contract.paths import REPO_ROOT, Layout
+from ..contract.release import contract_of, read_snapshot, snapshot_file, snapshot_text
 from ..contract.typed import arrow_table
-from .changes import release_date, row_digests, snapshot_path
+from ..contract.version import __version__
+from .atomic import PARTIAL, clean_leftovers, crash_point, exclusive, write_atomic
+from .changes import changelog_problems, release_date, row_digests, snapshot_path
 from .croissant import CROISSANT_NAME, croissant
 from .datasette import METADATA_NAME, datasette_metadata
 from .package import NAME, descriptor, dump_json, file_facts
-from .python_dist import user_readme
+from .python_dist import build_python_dists, user_readme
 from .sqlite_export import write_sqlite
 
 RELIABILITY = "reliability"
 DOCS = ("README.md", "CHANGELOG.md", "LICENSE", "CODEBOOK.md", "DATACARD.md", "CITATION.cff")
 TOOLS = ("frictionless", "pandera", "pandas", "pyarrow")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # zip's earliest date: no clock in the archive
+SCRATCH = f".{NAME}-"  # the scratch folders of a release in dist/, and of killed runs
 
 
 def release_name(version: str = __version__) -> str:
@@ -117,40 +120,30 @@ def _same_tree(a: Path, b: Path) -> bool:
     return files_a == files_b and all((a / f).read_bytes() == (b / f).read_bytes() for f in files_a)
 
 
-def record_snapshot(source: Layout, contract: Contract) -> None:
-    """Keep releases/<version>.json, the row digests the next CHANGELOG entry is compared with."""
-    path = snapshot_path(source.root, __version__)
-    text = json.dumps(row_digests(source, contract), indent=1, sort_keys=True) + "\n"
-    if path.is_file() and path.read_text(encoding="utf-8") != text:
-        raise DatasetError(
-            [
-                Problem(
-                    str(path.relative_to(source.root)),
-                    "release-exists",
-                    f"version {__version__} was released with other rows; bump the version",
-                )
-            ]
-        )
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    record_contract(source)
+def _released(where: Path, what: str) -> DatasetError:
+    return DatasetError([Problem(str(where), "release-exists", what)])
 
 
-def record_contract(source: Layout) -> None:
-    """Keep releases/contract/<version>.json, the contract later copies of it are judged by."""
-    path = snapshot_file(source.root, __version__)
-    contract = contract_of(source, str(path.relative_to(source.root)))
-    if path.is_file() and read_snapshot(path).to_json() != contract.to_json():
-        raise DatasetError(
-            [
-                Problem(
-                    str(path.relative_to(source.root)),
-                    "release-exists",
-                    f"version {__version__} was released with another contract; bump the version",
-                )
-            ]
+def release_records(source: Layout, contract: Contract) -> dict[Path, str]:
+    """releases/<version>.json (the row digests the next CHANGELOG entry is compared with) and
+    releases/contract/<version>.json (the contract later copies are judged by), as this release
+    writes them. Refused, before anything is written, when the version was released with other
+    rows or another contract."""
+    rows = snapshot_path(source.root, __version__)
+    rows_text = json.dumps(row_digests(source, contract), indent=1, sort_keys=True) + "\n"
+    if rows.is_file() and rows.read_text(encoding="utf-8") != rows_text:
+        raise _released(
+            rows.relative_to(source.root),
+            f"version {__version__} was released with other rows; bump the version",
         )
-    write_snapshot(contract, path)
+    terms = snapshot_file(source.root, __version__)
+    released = contract_of(source, str(terms.relative_to(source.root)))
+    if terms.is_file() and read_snapshot(terms).to_json() != released.to_json():
+        raise _released(
+            terms.relative_to(source.root),
+            f"version {__version__} was released with another contract; bump the version",
+        )
+    return {rows: rows_text, terms: snapshot_text(released)}
 
 
 def write_release_site(out: Layout, source: Layout) -> None:
@@ -186,11 +179,40 @@ def write_release(
     python_dists (the wheel and sdist, see python_dist.py) are copied into the release folder, so
     the zip a user downloads installs with `pip install` and SHA256SUMS hashes them too.
     """
-    name = release_name()
-    final, final_zip = dist / name, dist / f"{name}.zip"
-    contract = Contract(source.schemas)
     dist.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{name}-", dir=dist) as tmp:
+    with exclusive(source.root), exclusive(dist, SCRATCH):
+        return _write_release(source, dist, provenance, python_dists)
+
+
+def release(source: Layout, dist: Path) -> Path:
+    """`memo724 release`: judge the checkout's package and its CHANGELOG entry, then write the
+    release with the wheel and sdist of the code that runs (this checkout's pyproject.toml and
+    src/). Refused (DatasetError), with nothing written, when either is not ready."""
+    from ..validation.api import judge_own
+
+    with exclusive(source.root):
+        problems = judge_own(source, frictionless=True)
+        problems += changelog_problems(source.root, __version__)
+        if problems:
+            raise DatasetError(problems)
+        dist.mkdir(parents=True, exist_ok=True)
+        with exclusive(dist, SCRATCH), tempfile.TemporaryDirectory(prefix=SCRATCH, dir=dist) as tmp:
+            dists = build_python_dists(REPO_ROOT, Path(tmp))
+            return _write_release(source, dist, None, dists)
+
+
+def _write_release(
+    source: Layout,
+    dist: Path,
+    provenance: dict[str, Any] | None,
+    python_dists: Sequence[Path],
+) -> Path:
+    """The release, written into a scratch folder in dist/ and only then put in place (_publish);
+    the caller holds the locks of source.root and dist."""
+    name = release_name()
+    contract = Contract(source.schemas)
+    records = release_records(source, contract)
+    with tempfile.TemporaryDirectory(prefix=SCRATCH, dir=dist) as tmp:
         folder = Path(tmp) / name
         out = Layout(folder)
         out.data.mkdir(parents=True)
@@ -212,6 +234,7 @@ def write_release(
         for path in python_dists:
             shutil.copyfile(path, folder / path.name)
         write_parquet(contract, out.data, folder / "parquet")
+        crash_point("release-writing")
         write_sqlite(contract, out.data, folder / f"{NAME}.sqlite")
         package = descriptor(out, contract)
         # The same tables for Croissant readers (mlcroissant, dataset search, ML loaders); before
@@ -225,32 +248,53 @@ def write_release(
         (folder / METADATA_NAME).write_text(dump_json(metadata), encoding="utf-8")
         desc = release_descriptor(folder, contract, provenance or build_provenance(source.root))
         out.descriptor.write_text(dump_json(desc), encoding="utf-8")
-        scratch_zip = Path(tmp) / f"{name}.zip"
-        _write_zip(folder, scratch_zip)
-
-        if final.exists() or final_zip.exists():
-            same = final.exists() and _same_tree(folder, final)
-            same = (
-                same and final_zip.exists() and final_zip.read_bytes() == scratch_zip.read_bytes()
-            )
-            if not same:
-                raise DatasetError(
-                    [
-                        Problem(
-                            str(final),
-                            "release-exists",
-                            f"version {__version__} was already released with different content; "
-                            "bump the version (and the CHANGELOG) instead of overwriting a release",
-                        )
-                    ]
-                )
-        else:
-            os.rename(folder, final)
-            os.rename(scratch_zip, final_zip)
-    record_snapshot(source, contract)
+        archive = Path(tmp) / f"{name}.zip"
+        _write_zip(folder, archive)
+        crash_point("release-written")
+        final = _publish(folder, archive, dist)
+    crash_point("release-published")
+    for path, text in records.items():
+        clean_leftovers(path.parent, PARTIAL)  # a killed run's half-written record
+        write_atomic(path, text)
+    crash_point("release-recorded")
+    final_zip = dist / f"{name}.zip"
     sums = [f"{sha256_of(final_zip)}  {final_zip.name}"]
     sums += [
         f"{sha256_of(p)}  {p.relative_to(dist)}" for p in sorted(final.rglob("*")) if p.is_file()
     ]
-    (dist / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
+    write_atomic(dist / "SHA256SUMS", "\n".join(sums) + "\n")
+    return final
+
+
+def _publish(folder: Path, archive: Path, dist: Path) -> Path:
+    """Put a release written in scratch (its folder and zip) in place in dist/, or find it there.
+
+    Each part is renamed into place whole, the zip last: a zip in dist/ is a release, never
+    overwritten with other content, while a release folder without its zip is what a killed run
+    left, and is completed when identical or else replaced. So a release killed at any point is
+    finished by the next run from the same commit.
+    """
+    final, final_zip = dist / folder.name, dist / archive.name
+    if final_zip.exists():
+        if final_zip.read_bytes() != archive.read_bytes():
+            raise _released(
+                final_zip,
+                f"version {__version__} was already released with different content; "
+                "bump the version (and the CHANGELOG) instead of overwriting a release",
+            )
+        if final.exists() and not _same_tree(folder, final):
+            raise _released(
+                final,
+                f"differs from {final_zip.name}, the release it was unpacked with; "
+                f"remove the folder (rm -r {final}) and run `memo724 release` again",
+            )
+    elif final.exists() and not _same_tree(folder, final):
+        # A killed run's folder, never completed by its zip: out of the way, into the scratch
+        # folder, which goes with it.
+        os.rename(final, archive.parent / f"replaced-{folder.name}")
+    if not final.exists():
+        os.rename(folder, final)
+    crash_point("release-between-renames")
+    if not final_zip.exists():
+        os.rename(archive, final_zip)
     return final
