@@ -106,7 +106,6 @@ VALIDATE_EXTRA = "pip install 'ponars-memo-724[validate]'"
         (["validate", "--frictionless"], "pandera"),
         (["validate", "--frictionless"], "frictionless"),
         (["build", "--check"], "pandera"),
-        (["coverage"], "pandera"),
     ],
 )
 def test_a_command_without_the_validate_extra_names_it(

@@ -4,23 +4,42 @@ verify) and print its figures; maintainers also build, release and measure it.""
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib.util
 import os
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 
-from . import __version__
-from .contract.errors import DatasetError, Problem, visible
-from .contract.paths import DESCRIPTOR, REPO, REPO_ROOT, Layout
+from .contract.api import (
+    DESCRIPTOR,
+    REPO,
+    DatasetError,
+    Layout,
+    Problem,
+    __version__,
+    known_versions,
+    release_contract,
+    visible,
+)
 
-# Each command imports its own modules when it runs: `memo724 verify` never loads the validators,
-# `memo724 --version` loads nothing.
+# Arguments and printing only. Each command calls one stage through its face (the stage's api
+# module; lint-imports holds the command line to them) and imports it only when it runs, so
+# `memo724 verify` never loads the validators and `memo724 --version` loads nothing.
 
 INTERNAL_ERROR = 3  # exit status of a fault in memo724 itself (README: exit codes)
+
+# What the system refuses, said as it is in one line: no fault of memo724. Exit status 1, or 2 for
+# a path no file system here can hold. A build or release stopped this way leaves nothing
+# half-written: its scratch goes with it, or with the next run (publication/atomic.py).
+SYSTEM_REFUSALS = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EFBIG: "file too large for the file system",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+}
+AFTER_REFUSAL = "nothing half-written is left; run the command again once that is fixed"
 
 
 class UsageError(Exception):
@@ -91,85 +110,30 @@ def _report(problems: list[Problem], label: str) -> int:
     return 1
 
 
-def _locate(problem: Problem, origins: dict[str, list[str]]) -> Problem:
-    """Point a problem in a built table back at the record it came from."""
-    rows = origins.get(problem.where)
-    if rows is None or problem.row is None or not 2 <= problem.row < len(rows) + 2:
-        return problem
-    return replace(problem, message=f"{problem.message}; from {rows[problem.row - 2]}")
+def cmd_build(layout: Layout, check_only: bool) -> int:
+    from .publication.api import build
 
-
-def cmd_build(layout: Layout, check_only: bool = False) -> int:
-    """Build into a scratch copy, validate it, and only then replace the generated files.
-
-    `--check` writes nothing and also names each committed generated file that differs from the
-    fresh build (a hand edit, or records changed without a build). That comparison lives here,
-    not in `validate`: it needs a whole build, and `validate` judges a package, not its sources.
-    """
-    from .publication.generate import build_copy, generated_files, stale_files
-    from .validation.drift import judge_own
-
-    with tempfile.TemporaryDirectory(prefix=".build-", dir=layout.root) as tmp:
-        scratch = Layout(Path(tmp))
-        origins = build_copy(layout, scratch)
-        problems = [_locate(p, origins) for p in judge_own(scratch, frictionless=True)]
-        if problems:
-            return _report(problems, "build refused, nothing written")
-        if check_only:
-            stale = [
-                Problem(
-                    rel,
-                    "generated",
-                    f"differs from a fresh build of curation/"
-                    f"{'' if line is None else f' (first difference at line {line})'}: "
-                    "edit the records and run the build, never the generated files",
-                )
-                for rel, line in stale_files(layout, scratch)
-            ]
-            if stale:
-                return _report(stale, "the committed files are not what the records build")
-            print(
-                "check passed: the records build into a valid package, "
-                "identical to the committed files (nothing written)"
-            )
-            return 0
-        layout.data.mkdir(exist_ok=True)
-        for rel in generated_files():
-            os.replace(scratch.root / rel, layout.root / rel)
-    print("built data/, datapackage.json, CODEBOOK.md and the README and CHANGELOG figures")
+    try:
+        stale = build(layout, check_only)
+    except DatasetError as refused:
+        return _report(refused.problems, "build refused, nothing written")
+    if stale:
+        return _report(stale, "the committed files are not what the records build")
+    print(
+        "check passed: the records build into a valid package, "
+        "identical to the committed files (nothing written)"
+        if check_only
+        else "built data/, datapackage.json, CODEBOOK.md and the README and CHANGELOG figures"
+    )
     return 0
 
 
-@contextmanager
-def _without_data_synthesis() -> Iterator[None]:
-    """Import Pandera's pandas backend as it loads where hypothesis is not installed.
-
-    Pandera imports hypothesis, when it is installed, for data synthesis (`schema.example()`),
-    which validation never uses; in a development environment that import (hypothesis and what
-    it pulls in) is about a second of a cold `memo724 validate`. Hidden only while the backend
-    loads, and only if nothing imported hypothesis before, so later imports of it still work.
-    """
-    if "hypothesis" in sys.modules:
-        yield
-        return
-    sys.modules["hypothesis"] = None  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        if sys.modules.get("hypothesis") is None:
-            del sys.modules["hypothesis"]
-
-
 def cmd_validate(layout: Layout, frictionless: bool = False, contract: str | None = None) -> int:
-    with _without_data_synthesis():
-        import pandera.backends.pandas.builtin_checks  # noqa: F401
-    from .validation.drift import judge
+    from .validation.api import judge
 
     if contract is None:
         problems = judge(layout.root, frictionless=frictionless)
     else:
-        from .contract.release import known_versions, release_contract
-
         release = release_contract(contract)
         if release is None:
             raise UsageError(
@@ -188,13 +152,9 @@ def cmd_validate(layout: Layout, frictionless: bool = False, contract: str | Non
 
 def cmd_coverage(layout: Layout) -> int:
     """Print the sentence coverage of a copy, and every sentence no statement quotes."""
-    from .curation.coverage import coverage, exclusions
-    from .validation.validate import read_frame
+    from .curation.api import copy_coverage
 
-    frames = {n: read_frame(layout.table(n)) for n in ("passages", "evidence", "sources")}
-    cov = coverage(
-        frames["passages"], frames["evidence"], frames["sources"], exclusions(layout.curation)
-    )
+    cov = copy_coverage(layout)
     for s in cov.missing:
         print(f"uncovered {s.sentence_id} [{s.start}:{s.end}]: {s.text}")
     print(
@@ -205,26 +165,12 @@ def cmd_coverage(layout: Layout) -> int:
 
 
 def cmd_release(layout: Layout, dist: Path) -> int:
-    from .publication.changes import release_date
-    from .publication.python_dist import build_python_dists
-    from .publication.release import write_release
-    from .validation.drift import judge_own
+    from .publication.api import release
 
-    problems = judge_own(layout, frictionless=True)
-    if release_date(layout.root, __version__) is None:
-        problems.append(
-            Problem(
-                "CHANGELOG.md",
-                "changelog-entry",
-                f"the top entry must be '## [{__version__}] - YYYY-MM-DD' to release {__version__}",
-            )
-        )
-    if problems:
-        return _report(problems, "release refused")
-    with tempfile.TemporaryDirectory(prefix=".python-dists-") as tmp:
-        # The wheel and sdist of the code that runs: this checkout's pyproject.toml and src/.
-        dists = build_python_dists(REPO_ROOT, Path(tmp))
-        folder = write_release(layout, dist, python_dists=dists)
+    try:
+        folder = release(layout, dist)
+    except DatasetError as refused:
+        return _report(refused.problems, "release refused")
     print(
         f"released {folder} (with the wheel and sdist) and {folder.name}.zip; "
         f"hashes in {dist / 'SHA256SUMS'}"
@@ -233,7 +179,7 @@ def cmd_release(layout: Layout, dist: Path) -> int:
 
 
 def cmd_verify(copy_root: Path, reference: Path | None) -> int:
-    from .use.verify import verify_copy, verify_release
+    from .use.api import verify_copy, verify_release
 
     if reference is None:
         problems, matched, release = verify_release(copy_root)
@@ -246,8 +192,24 @@ def cmd_verify(copy_root: Path, reference: Path | None) -> int:
     return 0
 
 
+def cmd_figures(path: Path | None) -> int:
+    # Read with pandas and pyarrow alone: it works from a wheel or a vendored copy.
+    from .publication.api import figures_text
+
+    if path is not None:
+        layout = Layout(_package_folder(path))
+    elif (REPO.root / "curation").is_dir():
+        layout = REPO  # a source checkout: its lists of reasons count too
+    else:
+        from .use.api import package_layout
+
+        layout = package_layout()
+    print(figures_text(layout))
+    return 0
+
+
 def cmd_manual(layout: Layout, check_only: bool) -> int:
-    from .curation.manual import MANUAL_PATH, write_manual
+    from .curation.api import MANUAL_PATH, write_manual
 
     text = write_manual(layout, dry_run=check_only)
     target = layout.root / MANUAL_PATH
@@ -262,7 +224,7 @@ def cmd_manual(layout: Layout, check_only: bool) -> int:
 
 
 def cmd_reliability(layout: Layout, check_only: bool) -> int:
-    from .curation.agreement import RELIABILITY_DIR, refresh_reliability
+    from .curation.api import RELIABILITY_DIR, refresh_reliability
 
     stale = refresh_reliability(layout, check_only)
     if check_only and stale:
@@ -280,7 +242,7 @@ def cmd_reliability(layout: Layout, check_only: bool) -> int:
 
 
 def cmd_second_coding(layout: Layout, part: Path) -> int:
-    from .curation.blind import check_part
+    from .curation.api import check_part
 
     part = part.resolve()
     if not part.is_dir():
@@ -292,7 +254,53 @@ def cmd_second_coding(layout: Layout, part: Path) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def run(args: argparse.Namespace) -> int:
+    """The command args name, after the checks that it can run here (exit 2 when not)."""
+    command = args.command
+    if command in MAINTAINERS:
+        root = args.root.resolve() if command == "build" else REPO.root
+        layout = _source_checkout(root, command)  # a checkout first, then its tools
+        _curation_tools(command)
+        if command in ("build", "release"):
+            _validators(command, frictionless=True)
+    if command == "build":
+        return cmd_build(layout, args.check)
+    if command == "release":
+        return cmd_release(layout, args.dist.resolve())
+    if command == "manual":
+        return cmd_manual(layout, args.check)
+    if command == "reliability":
+        return cmd_reliability(layout, args.check)
+    if command == "second-coding":
+        return cmd_second_coding(layout, args.part)
+    if command == "coverage":
+        return cmd_coverage(Layout(_package_folder(args.path or REPO.root)))
+    if command == "verify":
+        return cmd_verify(_package_folder(args.path, data_ok=True), args.against)
+    if command == "figures":
+        return cmd_figures(args.path)
+    _validators("validate", frictionless=args.frictionless)
+    if args.path is None:
+        from .use.api import package_layout
+
+        return cmd_validate(package_layout(), args.frictionless, args.contract)
+    layout = Layout(_package_folder(args.path, descriptor_ok=True))
+    return cmd_validate(layout, args.frictionless, args.contract)
+
+
+MAINTAINERS = ("build", "release", "manual", "reliability", "second-coding", "coverage")
+
+
+def _refusal(exc: OSError) -> tuple[str, int] | None:
+    """One line and an exit status for what the system refused, or None for anything else."""
+    where = visible(str(exc.filename)) if exc.filename else "a file"
+    if exc.errno == errno.ENAMETOOLONG:
+        return f"{where}: a name in this path is longer than the file system allows", 2
+    reason = SYSTEM_REFUSALS.get(exc.errno or 0)
+    return None if reason is None else (f"{where}: {reason} ({AFTER_REFUSAL})", 1)
+
+
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="memo724", description=__doc__)
     parser.add_argument("--version", action="version", version=f"memo724 {__version__}")
     sub = parser.add_subparsers(
@@ -376,78 +384,41 @@ def main(argv: list[str] | None = None) -> int:
         "second-coding", help="(maintainers) check a part of the blind second coding"
     )
     s2.add_argument("part", type=Path, help="a part's folder, curation/blind/<part>")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     try:
-        if args.command == "manual":
-            layout = _source_checkout(REPO.root, "manual")  # a checkout first, then its tools
-            _curation_tools("manual")
-            return cmd_manual(layout, args.check)
-        if args.command == "reliability":
-            layout = _source_checkout(REPO.root, "reliability")  # a checkout first, then its tools
-            _curation_tools("reliability")
-            return cmd_reliability(layout, args.check)
-        if args.command == "second-coding":
-            layout = _source_checkout(
-                REPO.root, "second-coding"
-            )  # a checkout first, then its tools
-            _curation_tools("second-coding")
-            return cmd_second_coding(layout, args.part)
-        if args.command == "build":
-            layout = _source_checkout(args.root.resolve(), "build")
-            _curation_tools("build")
-            _validators("build", frictionless=True)
-            return cmd_build(layout, check_only=args.check)
-        if args.command == "release":
-            layout = _source_checkout(REPO.root, "release")
-            _curation_tools("release")
-            _validators("release", frictionless=True)
-            return cmd_release(layout, args.dist.resolve())
-        if args.command == "verify":
-            return cmd_verify(_package_folder(args.path, data_ok=True), args.against)
-        if args.command == "figures":
-            # Read with pandas and pyarrow alone: it works from a wheel or a vendored copy.
-            from .publication.figures import figures_text
-
-            if args.path is not None:
-                layout = Layout(_package_folder(args.path))
-            elif (REPO.root / "curation").is_dir():
-                layout = REPO  # a source checkout: its lists of reasons count too
-            else:
-                from .use.loader import package_layout
-
-                layout = package_layout()
-            print(figures_text(layout))
-            return 0
-        if args.command == "coverage":
-            _source_checkout(REPO.root, "coverage")
-            _curation_tools("coverage")
-            _validators("coverage")
-            return cmd_coverage(Layout(_package_folder(args.path or REPO.root)))
-        _validators("validate", frictionless=args.frictionless)
-        if args.path is None:
-            from .use.loader import package_layout
-
-            return cmd_validate(package_layout(), args.frictionless, args.contract)
-        layout = Layout(_package_folder(args.path, descriptor_ok=True))
-        return cmd_validate(layout, args.frictionless, args.contract)
+        return run(args)
     except UsageError as exc:
         print(visible(f"error: {exc}"), file=sys.stderr)
         return 2
     except DatasetError as exc:
         return _report(exc.problems, "stopped")
+    except OSError as exc:
+        refusal = _refusal(exc)
+        if refusal is None or os.environ.get("MEMO724_DEBUG"):
+            return _internal_error(exc)
+        print(f"error: {refusal[0]}", file=sys.stderr)
+        return refusal[1]
     except Exception as exc:  # the user gets one line, not a traceback (MEMO724_DEBUG shows it)
-        if os.environ.get("MEMO724_DEBUG"):
-            raise
-        # A fault of memo724 itself, not of the input or the call: its own exit status, so a
-        # script can tell "fix your call" (2) from "report this" (3).
-        print(
-            visible(
-                f"error: internal error, please report it: {type(exc).__name__}: {exc} "
-                "(set MEMO724_DEBUG=1 for a traceback)"
-            ),
-            file=sys.stderr,
-        )
-        return INTERNAL_ERROR
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    if os.environ.get("MEMO724_DEBUG"):
+        raise exc
+    # A fault of memo724 itself, not of the input or the call: its own exit status, so a script
+    # can tell "fix your call" (2) from "report this" (3).
+    print(
+        visible(
+            f"error: internal error, please report it: {type(exc).__name__}: {exc} "
+            "(set MEMO724_DEBUG=1 for a traceback)"
+        ),
+        file=sys.stderr,
+    )
+    return INTERNAL_ERROR
 
 
 if __name__ == "__main__":

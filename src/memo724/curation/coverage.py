@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..contract.paths import Layout
+from ..contract.typed import text_frame
 from .records import load_yaml
 
 BODY_KINDS = ("paragraph", "footnote")
@@ -103,3 +105,11 @@ def coverage(
             missing.append(s)
     total = len(covered) + len(missing) + len(skipped)
     return Coverage(total, covered, skipped, missing)
+
+
+def copy_coverage(layout: Layout) -> Coverage:
+    """The coverage of a copy's tables, less the sentences its curation/ excludes."""
+    frames = {name: text_frame(layout.table(name)) for name in ("passages", "evidence", "sources")}
+    return coverage(
+        frames["passages"], frames["evidence"], frames["sources"], exclusions(layout.curation)
+    )
