@@ -128,7 +128,7 @@ def test_a_real_release_killed_between_its_renames_is_finished_by_the_next(tmp_p
 def test_a_real_build_killed_while_replacing_is_finished_by_the_next(tmp_path: Path) -> None:
     root = checkout_copy(tmp_path / "checkout")
     committed = {rel: (root / rel).read_bytes() for rel in generated_files()}
-    # A change to the records, so that the build has something to replace.
+    # Hand edits of two generated files, so that the build has something to replace.
     codebook = root / "CODEBOOK.md"
     codebook.write_bytes(codebook.read_bytes() + b"\nhand edit\n")
     datapackage = root / "datapackage.json"
@@ -137,16 +137,15 @@ def test_a_real_build_killed_while_replacing_is_finished_by_the_next(tmp_path: P
     before = memo724(root, "build", "--root", str(root), crash_at="build-written")
     assert before.returncode == KILLED, before.stderr
     assert codebook.read_bytes().endswith(b"hand edit\n")  # killed before its first rename
-    assert scratch(root)
+    first_scratch = scratch(root)
+    assert len(first_scratch) == 1
 
     during = memo724(root, "build", "--root", str(root), crash_at="build-replacing")
     assert during.returncode == KILLED, during.stderr
+    assert len(scratch(root)) == 1 and scratch(root) != first_scratch  # the first one cleaned
     # Killed after its first rename: the tables replaced, the descriptor (after them) not yet.
     assert generated_files().index("datapackage.json") > 0
     assert (root / "datapackage.json").read_bytes() != committed["datapackage.json"]
-    check = memo724(root, "build", "--root", str(root), "--check")
-    assert check.returncode == 1 and "rule: generated" in check.stderr  # named, with the fix
-    assert "run the build" in check.stderr
 
     done = memo724(root, "build", "--root", str(root))
     assert done.returncode == 0, done.stderr
