@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -265,3 +266,140 @@ def test_a_killed_runs_folder_of_other_content_is_replaced_a_zip_never(
     with pytest.raises(DatasetError, match="already released with different content"):
         write_release(source, dist, {"builder": "test"})
     assert (dist / f"{NAME}.zip").read_bytes() == b"another release"
+
+
+# -- what the system refuses: one line, exit 1 or 2, nothing half-written ----------------------
+
+
+def one_line(err: str) -> str:
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert "Traceback" not in err and "internal error" not in err and "Errno" not in err
+    return lines[0]
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Callable[[int], Path]]:
+    """A real file system of a given size (a tmpfs, mounted as root), to fill up."""
+    mounted: list[Path] = []
+
+    def mount(size: int) -> Path:
+        point = tmp_path / f"disk-{len(mounted)}"
+        point.mkdir()
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(point)],
+            capture_output=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            pytest.skip("mounting a small tmpfs needs root")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", str(point)], check=False)
+
+
+def test_a_release_on_a_full_disk_is_one_line_and_leaves_nothing(
+    source_copy, small_disk, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import memo724.cli as cli
+
+    layout = source_copy()
+    monkeypatch.setattr(cli, "REPO", layout)
+    disk = small_disk(1536 * 1024)  # the wheel and sdist fit, not the release
+    code = cli.main(["release", "--dist", str(disk / "dist")])
+    line = one_line(capsys.readouterr().err)
+    assert code == 1
+    assert "no space left on the device" in line and str(disk / "dist") in line
+    assert list((disk / "dist").iterdir()) == []  # the scratch went with the failure
+    assert not (layout.root / "releases").exists()
+
+
+def test_a_build_on_a_full_disk_is_one_line_and_changes_nothing(small_disk, capsys) -> None:
+    import memo724.cli as cli
+
+    size = sum(p.stat().st_size for part in CHECKOUT[1:] for p in _files(REPO.root / part))
+    disk = small_disk(size + 512 * 1024)  # the checkout fits, not the build beside it
+    root = disk / "checkout"
+    for part in CHECKOUT[1:]:  # the code runs from here
+        source = REPO.root / part
+        if source.is_dir():
+            shutil.copytree(source, root / part)
+        else:
+            shutil.copyfile(source, root / part)
+    before = {rel: (root / rel).read_bytes() for rel in generated_files()}
+    code = cli.main(["build", "--root", str(root)])
+    line = one_line(capsys.readouterr().err)
+    assert code == 1 and "no space left on the device" in line
+    assert {rel: (root / rel).read_bytes() for rel in generated_files()} == before
+    assert scratch(root) == []
+
+
+def _files(path: Path) -> list[Path]:
+    return [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+
+
+def test_a_full_disk_anywhere_in_the_build_is_one_line(
+    source_copy, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """Where no tmpfs can be mounted: the write that fails is simulated, nothing else."""
+    import errno
+
+    import memo724.cli as cli
+    import memo724.publication.build as build
+
+    layout = source_copy()
+    before = {rel: (layout.root / rel).read_bytes() for rel in generated_files()}
+
+    def full(source: Layout, target: Layout) -> dict[str, list[str]]:
+        (target.root / "half-written.csv").write_text("event_id\n", encoding="utf-8")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target.data / "events.csv"))
+
+    monkeypatch.setattr(build, "build_copy", full)
+    code = cli.main(["build", "--root", str(layout.root)])
+    line = one_line(capsys.readouterr().err)
+    assert code == 1 and "events.csv: no space left on the device" in line
+    assert {rel: (layout.root / rel).read_bytes() for rel in generated_files()} == before
+    assert scratch(layout.root) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "{long}"],
+        ["verify", "{long}"],
+        ["figures", "{long}"],
+        ["coverage", "{long}"],
+        ["build", "--root", "{long}"],
+        ["validate", "{long}/datapackage.json"],
+    ],
+)
+def test_a_path_longer_than_the_system_allows_is_one_line(
+    argv: list[str], tmp_path: Path, capsys
+) -> None:
+    import memo724.cli as cli
+
+    long = tmp_path / ("x" * 300)  # longer than NAME_MAX (255 bytes) on every file system here
+    code = cli.main([a.format(long=long) for a in argv])
+    line = one_line(capsys.readouterr().err)
+    assert code == 2
+    assert line.endswith("a name in this path is longer than the file system allows")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_release_into_a_path_too_long_writes_nothing(
+    source_copy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import memo724.cli as cli
+
+    layout = source_copy()
+    monkeypatch.setattr(cli, "REPO", layout)
+    dist = tmp_path / "out" / ("x" * 300) / "dist"
+    (tmp_path / "out").mkdir()
+    code = cli.main(["release", "--dist", str(dist)])
+    line = one_line(capsys.readouterr().err)
+    assert code == 2 and "a name in this path is longer than the file system allows" in line
+    assert list((tmp_path / "out").iterdir()) == []
+    assert not (layout.root / "releases").exists()
