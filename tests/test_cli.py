@@ -123,6 +123,22 @@ def test_a_command_without_the_validate_extra_names_it(
     )
 
 
+def test_coverage_reads_the_tables_without_the_validators(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "pandera", None)  # as if it were not installed
+    code, out, err = run(["coverage"], capsys)
+    assert code == 0, err
+    assert "body sentences = 100.0%" in out
+
+
+def test_python_dash_m_runs_the_command_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "memo724", "--version"], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == f"memo724 {memo724.__version__}"
+
+
 def test_validate_without_frictionless_needs_it_only_for_its_pass(
     package_copy: Layout, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
