@@ -403,3 +403,23 @@ def test_a_release_into_a_path_too_long_writes_nothing(
     assert code == 2 and "a name in this path is longer than the file system allows" in line
     assert list((tmp_path / "out").iterdir()) == []
     assert not (layout.root / "releases").exists()
+
+
+def test_a_second_run_on_the_same_folder_is_refused_and_its_scratch_kept(tmp_path: Path) -> None:
+    from memo724.contract.errors import DatasetError
+    from memo724.publication.atomic import exclusive
+
+    (tmp_path / ".build-running").mkdir()
+    (tmp_path / ".keep").write_text("not memo724's", encoding="utf-8")
+    with exclusive(tmp_path, ".build-"):
+        (tmp_path / ".build-mine").mkdir()
+        with (
+            pytest.raises(DatasetError, match="another memo724 build or release"),
+            exclusive(tmp_path, ".build-"),
+        ):
+            pass  # pragma: no cover
+        assert (tmp_path / ".build-mine").is_dir()  # the running one's scratch is left alone
+    assert not (tmp_path / ".build-running").exists()  # a killed run's, removed
+    assert (tmp_path / ".keep").is_file()
+    with exclusive(tmp_path, ".build-"):  # the lock went with the first run
+        assert not (tmp_path / ".build-mine").exists()

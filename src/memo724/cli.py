@@ -42,6 +42,10 @@ SYSTEM_REFUSALS = {
 AFTER_REFUSAL = "nothing half-written is left; run the command again once that is fixed"
 
 
+# The commands that work on a source checkout, with the curation extra.
+MAINTAINERS = ("build", "release", "manual", "reliability", "second-coding", "coverage")
+
+
 class UsageError(Exception):
     """A command that cannot run here or on this path: one line, exit status 2."""
 
@@ -286,9 +290,6 @@ def run(args: argparse.Namespace) -> int:
         return cmd_validate(package_layout(), args.frictionless, args.contract)
     layout = Layout(_package_folder(args.path, descriptor_ok=True))
     return cmd_validate(layout, args.frictionless, args.contract)
-
-
-MAINTAINERS = ("build", "release", "manual", "reliability", "second-coding", "coverage")
 
 
 def _refusal(exc: OSError) -> tuple[str, int] | None:
