@@ -66,3 +66,15 @@ def test_load_and_verify_work_without_the_validators() -> None:
         "del sys.modules['pandera'], sys.modules['frictionless']  # the blocks, not imports\n"
     )
     assert imported_after(code) == {"pandas", "pyarrow"}
+
+
+@pytest.mark.parametrize("stage", ["contract", "curation", "publication", "use", "validation"])
+def test_each_stage_face_gives_every_name_it_exports(stage: str) -> None:
+    """The command line reaches a stage only through memo724.<stage>.api (lint-imports): each
+    name it lists there must resolve, lazily imported or not."""
+    import importlib
+
+    face = importlib.import_module(f"memo724.{stage}.api")
+    assert face.__all__
+    for name in face.__all__:
+        assert getattr(face, name) is not None, f"memo724.{stage}.api.{name}"
