@@ -106,16 +106,22 @@ def sums_hold(dist: Path) -> None:
 # -- the real command ------------------------------------------------------------------------
 
 
-def test_a_real_release_killed_between_its_renames_is_finished_by_the_next(tmp_path: Path) -> None:
-    """The case of the report: the folder in place, its zip not yet. Before, the next release
-    refused identical content as "already released with different content"."""
+def test_a_real_release_killed_twice_is_finished_by_the_next(tmp_path: Path) -> None:
+    """Killed while writing its scratch folder, then between its two renames: the case of the
+    report (the folder in place, its zip not yet), where the next release used to refuse
+    identical content as "already released with different content"."""
     root = checkout_copy(tmp_path / "checkout")
     dist = root / "dist"
     records = tree(root / "releases")
+    writing = memo724(root, "release", crash_at="release-writing")
+    assert writing.returncode == KILLED, writing.stderr
+    first_scratch = scratch(dist)
+    assert len(first_scratch) == 1 and [p.name for p in dist.iterdir()] == first_scratch
+
     killed = memo724(root, "release", crash_at="release-between-renames")
     assert killed.returncode == KILLED, killed.stderr
     assert (dist / NAME).is_dir() and not (dist / f"{NAME}.zip").exists()
-    assert scratch(dist), "a killed run leaves its scratch folder"
+    assert len(scratch(dist)) == 1 and scratch(dist) != first_scratch  # the first one cleaned
 
     done = memo724(root, "release")
     assert done.returncode == 0, done.stderr

@@ -180,8 +180,12 @@ def write_release(
     the zip a user downloads installs with `pip install` and SHA256SUMS hashes them too.
     """
     dist.mkdir(parents=True, exist_ok=True)
-    with exclusive(source.root), exclusive(dist, SCRATCH):
-        return _write_release(source, dist, provenance, python_dists)
+    with (
+        exclusive(source.root),
+        exclusive(dist, SCRATCH),
+        tempfile.TemporaryDirectory(prefix=SCRATCH, dir=dist) as tmp,
+    ):
+        return _write_release(source, dist, Path(tmp), provenance, python_dists)
 
 
 def release(source: Layout, dist: Path) -> Path:
@@ -197,61 +201,61 @@ def release(source: Layout, dist: Path) -> Path:
             raise DatasetError(problems)
         dist.mkdir(parents=True, exist_ok=True)
         with exclusive(dist, SCRATCH), tempfile.TemporaryDirectory(prefix=SCRATCH, dir=dist) as tmp:
-            dists = build_python_dists(REPO_ROOT, Path(tmp))
-            return _write_release(source, dist, None, dists)
+            dists = build_python_dists(REPO_ROOT, Path(tmp) / "python-dists")
+            return _write_release(source, dist, Path(tmp), None, dists)
 
 
 def _write_release(
     source: Layout,
     dist: Path,
+    tmp: Path,
     provenance: dict[str, Any] | None,
     python_dists: Sequence[Path],
 ) -> Path:
-    """The release, written into a scratch folder in dist/ and only then put in place (_publish);
-    the caller holds the locks of source.root and dist."""
+    """The release, written into tmp (a scratch folder in dist/) and only then put in place
+    (_publish); the caller holds the locks of source.root and dist."""
     name = release_name()
     contract = Contract(source.schemas)
     records = release_records(source, contract)
-    with tempfile.TemporaryDirectory(prefix=SCRATCH, dir=dist) as tmp:
-        folder = Path(tmp) / name
-        out = Layout(folder)
-        out.data.mkdir(parents=True)
-        shutil.copyfile(source.memo, out.memo)
-        for table in TABLES:
-            shutil.copyfile(source.table(table), out.table(table))
-        shutil.copytree(source.schemas, out.schemas)
-        for doc in DOCS:
-            shutil.copyfile(source.root / doc, folder / doc)
-        # Vendored into a Git repository, the files keep their bytes on every system.
-        (folder / ".gitattributes").write_text(GITATTRIBUTES, encoding="utf-8")
-        # The inter-coder reliability of this coding (DATACARD.md, Reliability): its own small
-        # Frictionless package, shipped beside the tables it measures.
-        if (source.root / RELIABILITY).is_dir():
-            shutil.copytree(source.root / RELIABILITY, folder / RELIABILITY)
-        # The release is for users: its README stops where the maintainers' part begins.
-        readme = (source.root / "README.md").read_text(encoding="utf-8")
-        (folder / "README.md").write_text(user_readme(readme), encoding="utf-8")
-        for path in python_dists:
-            shutil.copyfile(path, folder / path.name)
-        write_parquet(contract, out.data, folder / "parquet")
-        crash_point("release-writing")
-        write_sqlite(contract, out.data, folder / f"{NAME}.sqlite")
-        package = descriptor(out, contract)
-        # The same tables for Croissant readers (mlcroissant, dataset search, ML loaders); before
-        # the site, whose index links to it.
-        released = release_date(folder, __version__)
-        (folder / CROISSANT_NAME).write_text(
-            dump_json(croissant(package, contract, released)), encoding="utf-8"
-        )
-        write_release_site(out, source)
-        metadata = datasette_metadata(contract, package, NAME)
-        (folder / METADATA_NAME).write_text(dump_json(metadata), encoding="utf-8")
-        desc = release_descriptor(folder, contract, provenance or build_provenance(source.root))
-        out.descriptor.write_text(dump_json(desc), encoding="utf-8")
-        archive = Path(tmp) / f"{name}.zip"
-        _write_zip(folder, archive)
-        crash_point("release-written")
-        final = _publish(folder, archive, dist)
+    folder = tmp / name
+    out = Layout(folder)
+    out.data.mkdir(parents=True)
+    shutil.copyfile(source.memo, out.memo)
+    for table in TABLES:
+        shutil.copyfile(source.table(table), out.table(table))
+    shutil.copytree(source.schemas, out.schemas)
+    for doc in DOCS:
+        shutil.copyfile(source.root / doc, folder / doc)
+    # Vendored into a Git repository, the files keep their bytes on every system.
+    (folder / ".gitattributes").write_text(GITATTRIBUTES, encoding="utf-8")
+    # The inter-coder reliability of this coding (DATACARD.md, Reliability): its own small
+    # Frictionless package, shipped beside the tables it measures.
+    if (source.root / RELIABILITY).is_dir():
+        shutil.copytree(source.root / RELIABILITY, folder / RELIABILITY)
+    # The release is for users: its README stops where the maintainers' part begins.
+    readme = (source.root / "README.md").read_text(encoding="utf-8")
+    (folder / "README.md").write_text(user_readme(readme), encoding="utf-8")
+    for path in python_dists:
+        shutil.copyfile(path, folder / path.name)
+    write_parquet(contract, out.data, folder / "parquet")
+    crash_point("release-writing")
+    write_sqlite(contract, out.data, folder / f"{NAME}.sqlite")
+    package = descriptor(out, contract)
+    # The same tables for Croissant readers (mlcroissant, dataset search, ML loaders); before
+    # the site, whose index links to it.
+    released = release_date(folder, __version__)
+    (folder / CROISSANT_NAME).write_text(
+        dump_json(croissant(package, contract, released)), encoding="utf-8"
+    )
+    write_release_site(out, source)
+    metadata = datasette_metadata(contract, package, NAME)
+    (folder / METADATA_NAME).write_text(dump_json(metadata), encoding="utf-8")
+    desc = release_descriptor(folder, contract, provenance or build_provenance(source.root))
+    out.descriptor.write_text(dump_json(desc), encoding="utf-8")
+    archive = tmp / f"{name}.zip"
+    _write_zip(folder, archive)
+    crash_point("release-written")
+    final = _publish(folder, archive, dist)
     crash_point("release-published")
     for path, text in records.items():
         clean_leftovers(path.parent, PARTIAL)  # a killed run's half-written record
