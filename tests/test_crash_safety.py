@@ -307,14 +307,21 @@ def small_disk(tmp_path: Path) -> Iterator[Callable[[int], Path]]:
         subprocess.run(["umount", str(point)], check=False)
 
 
+@pytest.mark.parametrize(
+    "size",
+    [
+        512 * 1024,  # not even the wheel and sdist fit
+        1536 * 1024,  # the wheel and sdist fit, not the release
+    ],
+)
 def test_a_release_on_a_full_disk_is_one_line_and_leaves_nothing(
-    source_copy, small_disk, monkeypatch: pytest.MonkeyPatch, capsys
+    size: int, source_copy, small_disk, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     import memo724.cli as cli
 
     layout = source_copy()
     monkeypatch.setattr(cli, "REPO", layout)
-    disk = small_disk(1536 * 1024)  # the wheel and sdist fit, not the release
+    disk = small_disk(size)
     code = cli.main(["release", "--dist", str(disk / "dist")])
     line = one_line(capsys.readouterr().err)
     assert code == 1

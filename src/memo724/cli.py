@@ -294,7 +294,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _refusal(exc: OSError) -> tuple[str, int] | None:
     """One line and an exit status for what the system refused, or None for anything else."""
-    where = visible(str(exc.filename)) if exc.filename else "a file"
+    # A copy or rename that fills the disk names its source first, then where it was writing.
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) and exc.filename2
+    name = exc.filename2 if full else exc.filename
+    where = visible(str(name)) if name else "a file"
     if exc.errno == errno.ENAMETOOLONG:
         return f"{where}: a name in this path is longer than the file system allows", 2
     reason = SYSTEM_REFUSALS.get(exc.errno or 0)

@@ -9,6 +9,7 @@ above USER_PART_END (hatch_build.py cuts the wheel's; user_readme() cuts the rel
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -51,7 +52,9 @@ def build_python_dists(project: Path, out: Path) -> list[Path]:
     """Build the wheel and the sdist of the checkout at project into out; their paths."""
     out.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(project)}
-    with tempfile.TemporaryDirectory(prefix=".python-dists-", dir=out) as tmp:
+    # Built in the system's temporary folder, where hatchling keeps its own scratch, and copied
+    # to out by memo724: a full disk at out is then memo724's one-line error, not hatchling's.
+    with tempfile.TemporaryDirectory(prefix="memo724-python-dists-") as tmp:
         done = subprocess.run(
             [sys.executable, "-m", "hatchling", "build", "--directory", tmp],
             cwd=project,
@@ -68,6 +71,6 @@ def build_python_dists(project: Path, out: Path) -> list[Path]:
             )
         paths = []
         for path in built:
-            os.replace(path, out / path.name)
+            shutil.copyfile(path, out / path.name)
             paths.append(out / path.name)
     return paths
