@@ -253,7 +253,8 @@ def test_a_release_killed_at_each_point_is_finished_by_the_next(
 def test_a_killed_runs_folder_of_other_content_is_replaced_a_zip_never(
     built: Layout, reference: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A folder without its zip was never a release: replaced. A zip is one: refused."""
+    """A folder without its zip was never a release: replaced. A zip is one: never overwritten
+    with other content, nor its folder."""
     source = Layout(tmp_path / "source")
     shutil.copytree(built.root, source.root)
     dist = tmp_path / "dist"
@@ -266,9 +267,17 @@ def test_a_killed_runs_folder_of_other_content_is_replaced_a_zip_never(
     assert tree(dist) == reference
     assert scratch(dist) == []
 
-    (dist / f"{NAME}.zip").write_bytes(b"another release")
     from memo724.contract.errors import DatasetError
 
+    # A folder edited by hand beside its own zip: refused, naming the command that repairs it.
+    (dist / NAME / "LICENSE").write_text("edited", encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"rm -r .*\) and run `memo724 release` again"):
+        write_release(source, dist, {"builder": "test"})
+    shutil.rmtree(dist / NAME)
+    write_release(source, dist, {"builder": "test"})  # restored from the same content
+    assert tree(dist) == reference
+
+    (dist / f"{NAME}.zip").write_bytes(b"another release")
     with pytest.raises(DatasetError, match="already released with different content"):
         write_release(source, dist, {"builder": "test"})
     assert (dist / f"{NAME}.zip").read_bytes() == b"another release"
