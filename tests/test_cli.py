@@ -224,3 +224,18 @@ def test_help_lists_user_commands_first_and_marks_the_maintainers(
     maintainers = [line for line in out.splitlines() if "(maintainers)" in line]
     assert {line.split()[0] for line in maintainers} >= {"build", "release", "coverage"}
     assert "issue" not in out.lower()
+
+
+def test_manual_check_names_a_stale_manual_and_the_command_rewrites_it(
+    source_copy, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    layout = source_copy()
+    monkeypatch.setattr(cli, "REPO", layout)
+    manual = layout.root / "curation" / "blind" / "MANUAL.md"
+    committed = manual.read_text(encoding="utf-8")
+    manual.write_text(committed + "\nhand edit\n", encoding="utf-8")
+    code, _, err = run(["manual", "--check"], capsys)
+    assert code == 1 and "MANUAL.md is stale: run `memo724 manual`" in err
+    assert run(["manual"], capsys)[:2] == (0, "wrote curation/blind/MANUAL.md\n")
+    assert manual.read_text(encoding="utf-8") == committed
+    assert run(["manual", "--check"], capsys)[:2] == (0, "curation/blind/MANUAL.md is up to date\n")

@@ -213,17 +213,13 @@ def cmd_figures(path: Path | None) -> int:
 
 
 def cmd_manual(layout: Layout, check_only: bool) -> int:
-    from .curation.api import MANUAL_PATH, write_manual
+    from .curation.api import MANUAL_PATH, refresh_manual
 
-    text = write_manual(layout, dry_run=check_only)
-    target = layout.root / MANUAL_PATH
-    if check_only:
-        if not target.is_file() or target.read_text(encoding="utf-8") != text:
-            print(f"{MANUAL_PATH} is stale: run `memo724 manual`", file=sys.stderr)
-            return 1
-        print(f"{MANUAL_PATH} is up to date")
-        return 0
-    print(f"wrote {MANUAL_PATH}")
+    stale = refresh_manual(layout, check_only)
+    if check_only and stale:
+        print(f"{MANUAL_PATH} is stale: run `memo724 manual`", file=sys.stderr)
+        return 1
+    print(f"{MANUAL_PATH} is up to date" if check_only else f"wrote {MANUAL_PATH}")
     return 0
 
 

@@ -11,15 +11,15 @@ if TYPE_CHECKING:
     from .agreement import RELIABILITY_DIR, refresh_reliability
     from .blind import check_part
     from .coverage import copy_coverage
-    from .manual import MANUAL_PATH, write_manual
+    from .manual import MANUAL_PATH, refresh_manual
 
 __all__ = [
     "MANUAL_PATH",
     "RELIABILITY_DIR",
     "check_part",
     "copy_coverage",
+    "refresh_manual",
     "refresh_reliability",
-    "write_manual",
 ]
 
 __getattr__ = lazy_exports(
@@ -29,7 +29,7 @@ __getattr__ = lazy_exports(
         "RELIABILITY_DIR": ".agreement",
         "check_part": ".blind",
         "copy_coverage": ".coverage",
+        "refresh_manual": ".manual",
         "refresh_reliability": ".agreement",
-        "write_manual": ".manual",
     },
 )

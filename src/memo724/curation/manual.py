@@ -163,8 +163,9 @@ def manual_markdown(contract: Contract, codebook: dict[str, Any], memo: str) -> 
     return "\n".join(out) + "\n"
 
 
-def write_manual(layout: Layout, dry_run: bool = False) -> str:
-    """The manual's text from layout's schemas and codebook; written to MANUAL_PATH unless dry."""
+def refresh_manual(layout: Layout, check_only: bool = False) -> bool:
+    """Whether the committed manual (MANUAL_PATH) differs from what layout's schemas and codebook
+    give; unless `check_only`, it is then written."""
     from ..contract.memo import read_memo
     from .records import load_yaml
 
@@ -178,8 +179,9 @@ def write_manual(layout: Layout, dry_run: bool = False) -> str:
         raise DatasetError(
             [Problem(MANUAL_PATH, "blind-manual", f"would quote the memo: {'; '.join(leaks[:5])}")]
         )
-    if not dry_run:
-        target = layout.root / MANUAL_PATH
+    target = layout.root / MANUAL_PATH
+    stale = not target.is_file() or target.read_text(encoding="utf-8") != text
+    if not check_only:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    return text
+    return stale
