@@ -2,7 +2,8 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-# The version lives in src/memo724/contract/version.py: a bump reinstalls, so the installed metadata agrees.
+# The version lives in src/memo724/contract/version.py: a bump reinstalls, so the installed
+# metadata agrees.
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml src/memo724/contract/version.py | sha256sum | cut -c1-16)
 # A second environment at the lowest versions pyproject.toml allows (constraints/lowest.txt), where
 # `make test` runs the loader, validate and verify tests: the lower bounds are tested, not guessed.
