@@ -7,6 +7,10 @@ names start with a dot and a prefix of their own, so the next run removes what a
 It does so holding the folder's lock: flock(2) on the folder itself, which the kernel drops when
 the process dies, so a killed run never leaves a stale lock and a running one keeps its scratch.
 This guards against a killed process, not a power cut: nothing is fsync'ed.
+
+Our own, on purpose: a few lines of the standard library, where the usual libraries fit less
+(atomicwrites is archived; filelock leaves a lock file behind, in the very folders that must end
+with no scratch).
 """
 
 from __future__ import annotations
