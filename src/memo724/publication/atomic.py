@@ -9,8 +9,8 @@ the process dies, so a killed run never leaves a stale lock and a running one ke
 This guards against a killed process, not a power cut: nothing is fsync'ed.
 
 Our own, on purpose: a few lines of the standard library, where the usual libraries fit less
-(atomicwrites is archived; filelock leaves a lock file behind, in the very folders that must end
-with no scratch).
+(atomicwrites is archived, its authors pointing to os.replace; filelock locks through a lock file
+of its own, in the very folders that must end with no scratch).
 """
 
 from __future__ import annotations
