@@ -44,6 +44,9 @@ def actor_graph(data: SiteData) -> nx.MultiGraph:
             a,
             b,
             key=row["relation_id"],
+            # The graph is undirected; the relation's direction is kept here.
+            subject=a,
+            object=b,
             type=row.get("relation_type", RELATION),
             group=RELATION,
             label=row.get("summary", row["relation_id"]),
@@ -60,6 +63,8 @@ def actor_graph(data: SiteData) -> nx.MultiGraph:
             a,
             b,
             key=f"shared:{a}:{b}",
+            subject=a,
+            object=b,
             type=SHARED,
             group=SHARED,
             label=f"{len(events)} shared event(s): {', '.join(events)}",
@@ -103,17 +108,17 @@ def network_data(data: SiteData) -> tuple[list[dict[str, Any]], list[dict[str, A
     edges = [
         {
             "key": key,
-            "source": a,
-            "target": b,
+            "source": attrs["subject"],
+            "target": attrs["object"],
             "type": attrs["type"],
             "group": attrs["group"],
             "label": attrs["label"],
-            "x": pos[a][0],
-            "y": pos[a][1],
-            "x2": pos[b][0],
-            "y2": pos[b][1],
+            "x": pos[attrs["subject"]][0],
+            "y": pos[attrs["subject"]][1],
+            "x2": pos[attrs["object"]][0],
+            "y2": pos[attrs["object"]][1],
         }
-        for a, b, key, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: e[2])
+        for _, _, key, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: e[2])
     ]
     return nodes, edges
 
