@@ -173,10 +173,7 @@ def network_items(data: SiteData) -> dict[str, Any]:
             }
             for n in nodes
         ],
-        "links": [
-            {"source": e["source"], "target": e["target"], "type": e["type"], "label": e["label"]}
-            for e in edges
-        ],
+        "links": [{"source": e["source"], "target": e["target"], "type": e["type"]} for e in edges],
     }
 
 
@@ -197,7 +194,7 @@ def network_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
     near = "sel === '' || datum.actor_id === sel || indexof(nb, '|' + datum.actor_id + '|') >= 0"
     shown = "rel === '' || datum.type === rel"
     edge_layer: dict[str, Any] = {
-        "data": {"values": edges},
+        "data": {"name": "links"},
         "mark": {"type": "rule", "aria": False},
         "encoding": {
             "x": axis_x,
@@ -264,7 +261,7 @@ def network_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
     layers: list[dict[str, Any]] = [
         edge_layer,
         {
-            "data": {"values": nodes},
+            "data": {"name": "actors"},
             "mark": {
                 "type": "point",
                 "filled": True,
@@ -278,7 +275,7 @@ def network_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
     if page:  # a ring round the selected actor
         layers.append(
             {
-                "data": {"values": nodes},
+                "data": {"name": "actors"},
                 "transform": [{"filter": "datum.actor_id === sel"}],
                 "mark": {
                     "type": "point",
@@ -302,7 +299,7 @@ def network_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
     }
     layers.append(
         {
-            "data": {"values": nodes},
+            "data": {"name": "actors"},
             "transform": [{"filter": label_filter}],
             "mark": {
                 **label_mark,
@@ -317,7 +314,7 @@ def network_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
     # Vega draws a text's halo over its fill; a second pass puts the words back on top.
     layers.append(
         {
-            "data": {"values": nodes},
+            "data": {"name": "actors"},
             "transform": [{"filter": label_filter}],
             "mark": {**label_mark, "aria": False},
             "encoding": {"x": axis_x, "y": axis_y, "text": {"field": "name"}},
@@ -337,6 +334,14 @@ def network_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
         },
         "width": "container" if page else EXPORT_WIDTH,
         "height": EXPORT_WIDTH,
+        # Named once, drawn by several layers (links; nodes, ring and labels).
+        "datasets": {
+            "actors": nodes,
+            # The page's details say what a link is; its drawing needs only the ends and type.
+            "links": [{k: v for k, v in e.items() if k != "label"} for e in edges]
+            if page
+            else edges,
+        },
         "layer": layers,
     }
     if page:

@@ -172,6 +172,23 @@ def time_axis(values: list[dict[str, Any]], memo: dict[str, Any] | None) -> dict
     }
 
 
+# What the page's drawing reads of an event (its details come with the page's items instead).
+PAGE_FIELDS = (
+    "event_id",
+    "label",
+    "time_basis",
+    "factuality",
+    "start",
+    "end",
+    "shape",
+    "description",
+)
+
+
+def _drawn(value: dict[str, Any]) -> dict[str, Any]:
+    return {f: value[f] for f in PAGE_FIELDS}
+
+
 def timeline_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
     """The timeline as Vega-Lite: for the page (as wide as its container, no title, marks select
     rather than link) or standalone (fixed width, titled, each mark a link to the reader)."""
@@ -354,7 +371,7 @@ def timeline_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
         },
         "width": "container" if page else EXPORT_WIDTH,
         "height": {"step": ROW},
-        "data": {"values": values},
+        "data": {"values": [_drawn(v) for v in values] if page else values},
         "layer": layers,
         "resolve": {"legend": {"shape": "independent"}},
     }
