@@ -10,10 +10,11 @@ Libraries, and why:
   specs interactively (tooltips, links) from `file://` with nothing fetched.
 - **networkx** lays out the actor network (ForceAtlas2 with a fixed seed) at build time.
 
-No chart, layout or templating code of our own; the only hand-written script is the reader's
-small event handler (`static/reader.js`). Modules: `gather` (tables and memo through the
-contract), `marks` (the memo as HTML with nested evidence marks), `figures` (specs, layout,
-rendering), `pages` (templates and files). The dependencies are the `site` extra: a user who only
+No chart, layout or templating code of our own; the hand-written scripts are small event
+handlers: the reader's (`static/reader.js`) and the charts' keyboard, tap and details
+(`static/charts.js`). Modules: `gather` (tables and memo through the contract), `marks` (the memo
+as HTML with nested evidence marks), `figures` (a package: `palette`, `timeline`, `network`,
+`render`), `pages` (templates and files). The dependencies are the `site` extra: a user who only
 loads data never needs them.
 """
 
