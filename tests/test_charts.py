@@ -300,3 +300,15 @@ def test_the_relation_filter_offers_each_drawn_link_type_with_its_count(
     enum = gather(Layout(site_release)).contract["relations"].enum("relation_type")
     listed = [t for t, _ in options if t in enum]
     assert listed == [t for t in enum if t in counts]
+
+
+def test_on_a_phone_a_rows_words_take_two_lines_and_lose_none(site_release: Path) -> None:
+    spec = figure_specs(site_release / "site")["timeline.html"]
+    values = next(
+        d["values"] for d in spec["data"] if d.get("values") and "lines" in d["values"][0]
+    )
+    summaries = {r["event_id"]: r["summary"] for r in rows("events")}
+    for v in values:
+        assert 1 <= len(v["lines"]) <= 2, v["event_id"]
+        assert " ".join(v["lines"]) == v["label"] == summaries[v["event_id"]]
+    assert any(len(v["lines"]) == 2 for v in values)

@@ -10,6 +10,7 @@ never a bar to an invented date.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from typing import Any
 
 from ..gather import SiteData
@@ -23,7 +24,10 @@ DRAWN_DATES = ("time_start", "time_end")
 OPEN = "open"
 # Bar widths by basis, firmest first (stated, anchored, document-date).
 BASIS_WIDTHS = [8, 5, 2.5, 1.5]
-ROW = 36  # pixels per event: a line of words and the bar under it
+ROW = 42  # pixels per event: its words (two lines on a phone) and the bar under them
+# Characters a line of words holds on a phone (about 320 px at 12 px DejaVu Sans); longer words
+# take two lines there, and Vega cuts the second with an ellipsis if it is still too long.
+PHONE_LINE = 50
 STUB = 26  # pixels an open side's stub reaches from the known bound
 # Below this drawing width the axis labels every tenth year and every third month.
 NARROW = 520
@@ -186,7 +190,11 @@ PAGE_FIELDS = (
 
 
 def _drawn(value: dict[str, Any]) -> dict[str, Any]:
-    return {f: value[f] for f in PAGE_FIELDS}
+    lines = textwrap.wrap(
+        value["label"], PHONE_LINE, break_on_hyphens=False, break_long_words=False
+    )
+    rest = " ".join(lines[1:])
+    return {**{f: value[f] for f in PAGE_FIELDS}, "lines": [lines[0], rest] if rest else lines}
 
 
 def timeline_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
@@ -229,7 +237,7 @@ def timeline_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
         "scale": {"type": "ordinal", "domain": bases, "range": BASIS_WIDTHS[: len(bases)]},
         "legend": {"symbolType": "stroke"},
     }
-    bar_y = {**y, "bandPosition": 0.72}
+    bar_y = {**y, "bandPosition": 0.8}
     common: dict[str, Any] = {"y": bar_y, "color": color, "description": {"field": "description"}}
     if not page:
         common["href"] = {"field": "href"}
@@ -266,12 +274,25 @@ def timeline_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
         )
     layers += [
         {
+            **(
+                {
+                    "transform": [
+                        {
+                            "calculate": f"width < {NARROW} ? datum.lines : datum.label",
+                            "as": "words",
+                        }
+                    ]
+                }
+                if page
+                else {}
+            ),
             "mark": {
                 "type": "text",
                 "align": "left",
                 "baseline": "top",
                 "dy": 3,
                 "fontSize": 12,
+                "lineHeight": 14,
                 "color": INK,
                 "limit": {"expr": "width"} if page else EXPORT_WIDTH,
                 "aria": False,
@@ -279,7 +300,7 @@ def timeline_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
             "encoding": {
                 "y": {**y, "bandPosition": 0},
                 "x": {"value": 0},
-                "text": {"field": "label"},
+                "text": {"field": "words" if page else "label"},
                 "fontWeight": {
                     "condition": {"test": "datum.event_id === sel", "value": "bold"},
                     "value": "normal",
