@@ -338,3 +338,30 @@ def test_axe_finds_nothing_serious_or_critical(
     violations = run_axe(browser)
     bad = [v for v in violations if v["impact"] in ("serious", "critical")]
     assert bad == [], bad
+
+
+def test_a_tap_beside_a_small_node_selects_it_and_its_details_stay_in_sight(
+    browser: Browser,
+) -> None:
+    browser.open("network.html", PHONE)
+    actors = {r["actor_id"]: r["name"] for r in rows("actors")}
+    node = min(
+        browser.driver.find_elements(By.CSS_SELECTOR, "#chart path[aria-label^='actor ']"),
+        key=lambda e: e.size["width"],
+    )
+    actor = node.get_attribute("aria-label")[6:]
+    browser.js("arguments[0].scrollIntoView({block: 'center'})", node)
+    # A fingertip lands a few pixels off the smallest node (an unlabelled, less linked actor).
+    touch = PointerInput(POINTER_TOUCH, "finger")
+    actions = ActionBuilder(browser.driver, mouse=touch)
+    actions.pointer_action.move_to(node, 6, 6).pointer_down().pointer_up()
+    actions.perform()
+    assert signal(browser, "sel") == actor
+    assert "network.html" in browser.driver.current_url
+    assert actors[actor] in detail(browser)
+    box = browser.js(
+        "const r = document.getElementById('chart-detail').getBoundingClientRect();"
+        " return [r.top, r.bottom, window.innerHeight];"
+    )
+    assert 0 <= box[0] < box[1] <= box[2] + 0.5, box
+    full_screenshot(browser, "chart-network-390-tapped")

@@ -258,8 +258,23 @@ def network_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
         )
     else:
         node_encoding["href"] = {"field": "href"}
+    # On the page, a disc round each node wider than a fingertip: a tap near a node selects it.
+    targets = {
+        "data": {"name": "actors"},
+        "mark": {
+            "type": "point",
+            "filled": True,
+            "size": 900,
+            "color": INK,
+            "opacity": 0,
+            "cursor": "pointer",
+            "aria": False,
+        },
+        "encoding": {"x": axis_x, "y": axis_y},
+    }
     layers: list[dict[str, Any]] = [
         edge_layer,
+        *([targets] if page else []),
         {
             "data": {"name": "actors"},
             "mark": {

@@ -264,12 +264,19 @@ def timeline_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
                 "encoding": {"x": {**x, "field": "cut"}},
             }
         )
-    if page:  # the selected row, behind its words and bar
+    if page:  # every row as one target for a finger or a mouse, tinted when selected
         layers.append(
             {
-                "transform": [{"filter": "datum.event_id === sel"}],
-                "mark": {"type": "rect", "color": PALETTE[0], "opacity": 0.12, "aria": False},
-                "encoding": {"y": y, "x": {"value": 0}, "x2": {"value": {"expr": "width"}}},
+                "mark": {"type": "rect", "color": PALETTE[0], "cursor": "pointer", "aria": False},
+                "encoding": {
+                    "y": y,
+                    "x": {"value": 0},
+                    "x2": {"value": {"expr": "width"}},
+                    "opacity": {
+                        "condition": {"test": "datum.event_id === sel", "value": 0.12},
+                        "value": 0,
+                    },
+                },
             }
         )
     layers += [

@@ -85,6 +85,17 @@
     signals(item.id, near.length ? "|" + near.join("|") + "|" : "");
   }
 
+  // Keep a row chosen by keyboard in sight, above the details at the window's foot.
+  function reveal(index) {
+    if (!view || index < 0 || key !== "event_id") return;
+    var y = view.scale("y");
+    var top = holder.getBoundingClientRect().top + view.origin()[1] + 8 + y(items[index].id);
+    var bottom = top + y.bandwidth();
+    var room = window.innerHeight - detail.getBoundingClientRect().height;
+    if (top < 0) window.scrollBy(0, top - 8);
+    else if (bottom > room) window.scrollBy(0, bottom - room + 8);
+  }
+
   function idOf(item) {
     var datum = item && item.datum;
     if (!datum || !Object.prototype.hasOwnProperty.call(datum, key)) return null;
@@ -108,6 +119,7 @@
     if (next === null) return;
     e.preventDefault();
     show(next);
+    reveal(next);
   });
 
   if (filter) filter.addEventListener("change", function () {
