@@ -85,12 +85,24 @@
     signals(item.id, near.length ? "|" + near.join("|") + "|" : "");
   }
 
-  // Keep a row chosen by keyboard in sight, above the details at the window's foot.
+  // Keep the selected mark in sight, above the details at the window's foot.
   function reveal(index) {
-    if (!view || index < 0 || key !== "event_id") return;
-    var y = view.scale("y");
-    var top = holder.getBoundingClientRect().top + view.origin()[1] + 8 + y(items[index].id);
-    var bottom = top + y.bandwidth();
+    if (!view || index < 0) return;
+    var id = items[index].id;
+    var box = null;
+    (function walk(node) {
+      (node.items || []).forEach(function (it) {
+        if (box) return;
+        var b = it.bounds;
+        if (it.datum && it.datum[key] === id && b && b.y2 > b.y1) box = b;
+        else walk(it);
+      });
+    })(view.scenegraph().root);
+    if (!box) return;
+    var style = getComputedStyle(holder);
+    var offset = holder.getBoundingClientRect().top + parseFloat(style.paddingTop) + view.origin()[1];
+    var top = offset + box.y1;
+    var bottom = offset + box.y2;
     var room = window.innerHeight - detail.getBoundingClientRect().height;
     if (top < 0) window.scrollBy(0, top - 8);
     else if (bottom > room) window.scrollBy(0, bottom - room + 8);
@@ -119,7 +131,7 @@
     if (next === null) return;
     e.preventDefault();
     show(next);
-    reveal(next);
+    if (view) view.runAsync().then(function () { reveal(next); });
   });
 
   if (filter) filter.addEventListener("change", function () {
@@ -139,7 +151,10 @@
       // A mouse hovered the mark first, so its details are shown: the click opens it. A first
       // tap shows the details; a second tap on the same mark opens it.
       if (pointer === "mouse" || byId[id] === current) follow(byId[id]);
-      else show(byId[id]);
+      else {
+        show(byId[id]);
+        view.runAsync().then(function () { reveal(byId[id]); });
+      }
     });
     if (filter && filter.value) view.signal("rel", filter.value);
     return view.runAsync();
