@@ -86,6 +86,11 @@ def test_every_chart_draws_with_at_most_eight_colours_each_3_to_1_on_its_backgro
         low = {c: round(palette.contrast(c, background), 2) for c in colours}
         assert all(ratio >= 3 for ratio in low.values()), (name, low)
         assert colours <= {c.lower() for c in palette.PALETTE}, name
+        # Drawn at full strength: a mark's opacity would pale its colour below the ratio.
+        for layer in spec.get("layer", []):
+            mark = layer["mark"]
+            if mark.get("type") in ("point", "rule") and mark.get("aria") is not False:
+                assert mark.get("opacity", 1 if mark["type"] == "rule" else 0.7) == 1, (name, mark)
     # The chart's box on the page has the background the ratios were computed against.
     css = (site_release / "site" / "assets" / "site.css").read_text(encoding="utf-8")
     box = re.search(r"^\.chart \{[^}]*background: (#[0-9a-f]+);", css, re.MULTILINE)

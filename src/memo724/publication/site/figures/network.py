@@ -280,6 +280,7 @@ def network_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
             "mark": {
                 "type": "point",
                 "filled": True,
+                "opacity": 1,  # Vega-Lite's default for points, 0.7, would pale the colours
                 "stroke": "#ffffff",
                 "strokeWidth": 0.8,
                 "cursor": "pointer",
