@@ -17,9 +17,8 @@ import networkx as nx
 
 from ..gather import SiteData
 from .palette import CONFIG, GREY, INK, PALETTE, SHAPES, cycle
-from .render import READER
+from .render import READER, VEGA_LITE_SCHEMA
 
-VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 LAYOUT_SEED = 724
 SHARED = "shared event"
 RELATION = "relation"

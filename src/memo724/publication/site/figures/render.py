@@ -14,6 +14,7 @@ from typing import Any
 
 import vl_convert as vlc
 
+VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 PNG_SCALE = 2
 # What the bundle exposes to the page's classic scripts (vl-convert's documented names). The pages
 # call Vega-Embed with the compiled Vega spec. A bundle of Vega alone would be a third smaller (577

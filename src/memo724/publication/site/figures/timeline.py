@@ -15,9 +15,8 @@ from typing import Any
 
 from ..gather import SiteData
 from .palette import CONFIG, DASHES, GREY, INK, PALETTE, SHAPES, cycle
-from .render import READER
+from .render import READER, VEGA_LITE_SCHEMA
 
-VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 # Event fields the timeline draws as positions rather than lists in its details: the window the
 # build derives from the stated date and the time links (contract/timeline.py).
 DRAWN_DATES = ("time_start", "time_end")
