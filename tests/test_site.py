@@ -24,6 +24,7 @@ from memo724.contract.paths import REPO, Layout
 from memo724.publication.release import DOCS
 from memo724.publication.site import write_site
 from memo724.publication.site.figures import clear_render_cache
+from memo724.publication.site.figures.timeline import STUB
 from memo724.publication.site.gather import Evidence, gather
 from memo724.publication.site.marks import DEFAULT_LAYERS, RANK_EVIDENCE, Interval, _render
 from memo724.publication.site.profiles import Profiles
@@ -300,7 +301,10 @@ def x_scale(spec: dict) -> tuple[Callable[[int], float], tuple[float, float]]:
         if layer["encoding"]["x"]["field"] == "start"
     )
     domain = x["domain"]
-    span = x.get("range", [0, spec["width"]])
+    width = spec["width"]
+    # The range's inner stops are expressions of the width (`round(width * 0.45)`, `width`).
+    stops = {"round(width * 0.45)": round(width * 0.45), "width": width}
+    span = [stops[r["expr"]] if isinstance(r, dict) else r for r in x.get("range", [0, width])]
     return (lambda ms: float(np.interp(ms, domain, span))), (span[0], span[-1])
 
 
@@ -334,8 +338,9 @@ def open_triangles(svg: ElementTree.Element, side: str) -> list[tuple[float, flo
 
 def test_every_event_with_a_window_is_drawn_over_exactly_its_window(site_release: Path) -> None:
     """Each event that has a time window (time_start / time_end, derived from the stated date and
-    the time links) is one mark spanning that window and nothing more; an open side reaches the
-    chart's edge and carries a triangle there; the basis is told apart by colour and thickness."""
+    the time links) is one mark spanning that window and nothing more; an open side is a short
+    stub from the known bound with a triangle at its tip, never a bar to the chart's edge; the
+    basis is told apart by colour and thickness."""
     figures = site_release / "site" / "figures"
     spec = json.loads((figures / "timeline.vl.json").read_text(encoding="utf-8"))
     svg = ElementTree.parse(figures / "timeline.svg").getroot()
@@ -348,8 +353,16 @@ def test_every_event_with_a_window_is_drawn_over_exactly_its_window(site_release
     triangles: dict[str, list[tuple[float, float]]] = {"open_start": [], "open_end": []}
     for r in events:
         tag, first, last, y, colour, width = drawn[r["event_id"]]
-        start = px(day_ms(r["time_start"])) if r["time_start"] else left
-        end = px(day_ms(next_day(r["time_end"]))) if r["time_end"] else right
+        start = px(day_ms(r["time_start"])) if r["time_start"] else None
+        end = px(day_ms(next_day(r["time_end"]))) if r["time_end"] else None
+        if start is None:  # open start: the stub ends at the known bound, the tip points left
+            assert end is not None and tag == "line", r["event_id"]
+            start = end - STUB
+            assert start > left - 0.5, r["event_id"]
+        if end is None:
+            assert tag == "line", r["event_id"]
+            end = start + STUB
+            assert end < right + 0.5, r["event_id"]
         if tag == "line":
             assert abs(first - start) < 0.5 and abs(last - end) < 0.5, (r["event_id"], first, last)
             by_basis.setdefault(r["time_basis"], set()).add((colour, width))
@@ -357,9 +370,9 @@ def test_every_event_with_a_window_is_drawn_over_exactly_its_window(site_release
             assert r["time_start"] == r["time_end"], r["event_id"]
             assert start - 0.5 < first < end + 0.5, r["event_id"]
         if not r["time_start"]:
-            triangles["open_start"].append((left, y))
+            triangles["open_start"].append((start, y))
         if not r["time_end"]:
-            triangles["open_end"].append((right, y))
+            triangles["open_end"].append((end, y))
     assert triangles["open_start"] and triangles["open_end"]
     # The spec's own data, to the day: the window's first day and the day after its last.
     values = {v["event_id"]: v for v in spec["data"]["values"]}
@@ -373,6 +386,8 @@ def test_every_event_with_a_window_is_drawn_over_exactly_its_window(site_release
             assert v["start"] == day_ms(r["time_start"]), r["event_id"]
         if r["time_end"]:
             assert v["end"] == day_ms(next_day(r["time_end"])), r["event_id"]
+        if not (r["time_start"] and r["time_end"]):  # an open side: both on the known bound
+            assert v["start"] == v["end"], r["event_id"]
     for side, expected in triangles.items():
         found = sorted(open_triangles(svg, side))
         assert len(found) == len(expected), side

@@ -10,13 +10,14 @@ Libraries, and why:
   specs interactively (tooltips, links) from `file://` with nothing fetched.
 - **networkx** lays out the actor network (ForceAtlas2 with a fixed seed) at build time.
 
-No chart, layout or templating code of our own; the only hand-written script is the reader's
-(`static/reader.js`: layer switches, search, the records panel and its keyboard path), for which
-no library fits a page of this size. Modules: `gather` (tables and memo through the contract, and
-every mention of an actor), `marks` (the memo as HTML with nested evidence marks), `profiles` (a
-page per actor and per event, joined from the tables), `figures` (specs, layout, rendering),
-`pages` (templates and files). The dependencies are the `site` extra: a user who only
-loads data never needs them.
+No chart, layout or templating code of our own; the hand-written scripts are small event
+handlers for which no library fits a page of this size: the reader's (`static/reader.js`: layer
+switches, search, the records panel and its keyboard path) and the charts' keyboard, tap and
+details (`static/charts.js`). Modules: `gather` (tables and memo through the contract, and every
+mention of an actor), `marks` (the memo as HTML with nested evidence marks), `profiles` (a page per
+actor and per event, joined from the tables), `figures` (a package: `palette`, `timeline`,
+`network`, `render`), `pages` (templates and files). The dependencies are the `site` extra: a user
+who only loads data never needs them.
 """
 
 from .pages import write_site

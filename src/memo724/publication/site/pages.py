@@ -33,7 +33,17 @@ from ...contract.paths import Layout
 from ..changes import release_date
 from ..croissant import schema_org_dataset
 from ..docs import reliability_summary
-from .figures import Figure, bundle_versions, figures, placed_events, render_png, render_svg
+from .figures import (
+    Figure,
+    bundle_versions,
+    figures,
+    link_lines,
+    link_types,
+    memo_month,
+    placed_events,
+    render_png,
+    render_svg,
+)
 from .figures import vega_bundle as _vega_bundle
 from .gather import SiteData, gather
 from .marks import DEFAULT_LAYERS, PATTERNS, marked_passages
@@ -250,13 +260,21 @@ def write_site(
         "timeline": {
             "figure": figs[0],
             "events": placed_events(data),
+            "memo": memo_month(data),
             "unplaced": [
                 r
                 for r in data.tables["events"].rows
                 if not (r.get("time_start") or r.get("time_end"))
             ],
         },
-        "network": {"figure": figs[1], "actors": data.tables["actors"].rows},
+        "network": {
+            "figure": figs[1],
+            "actors": sorted(
+                data.tables["actors"].rows, key=lambda r: (r["name"].casefold(), r["actor_id"])
+            ),
+            "links": link_lines(data),
+            "relation_types": link_types(data),
+        },
         "profiles": {"listing": profiles.listing()},
     }
     for page, extra in pages.items():
