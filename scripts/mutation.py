@@ -1,0 +1,311 @@
+"""Mutation testing of the contract and the validators: `make mutation` (a maintainer's command).
+
+Runs mutmut (pinned in pyproject's dev extra, configured under [tool.mutmut]) over the modules
+named on the command line, then writes the score and every surviving mutant to MUTATION.md (for
+people) and mutation.json (for programs). A survivor is either killed by a new test or declared
+equivalent in mutation-equivalents.toml, with the reason: the score is
+killed / (mutants - equivalent), per module and overall.
+
+    python scripts/mutation.py                       # the default modules below
+    python scripts/mutation.py src/memo724/validation/guard.py src/memo724/contract
+    python scripts/mutation.py --report-only         # rewrite the report from mutants/
+
+mutmut names a mutant after its function and a number that changes whenever the function gains
+or loses a mutation, so an equivalent mutant is matched by its function and the lines it changes,
+never by its number.
+
+Not part of `make test`: it runs each module's tests once per mutant (hours of CPU on a laptop).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+EQUIVALENTS = ROOT / "mutation-equivalents.toml"
+REPORT = ROOT / "MUTATION.md"
+RESULTS = ROOT / "mutation.json"
+
+# The modules least likely to change: the contract and three validators. The rest of
+# validation/ runs the same way when named on the command line.
+DEFAULT_MODULES = (
+    "src/memo724/contract",
+    "src/memo724/validation/structure.py",
+    "src/memo724/validation/files.py",
+    "src/memo724/validation/checks.py",
+)
+
+# mutmut's exit codes per mutant (mutmut.stats.status_by_exit_code, version pinned).
+KILLED = {1: "killed", 3: "killed", 37: "killed"}
+TIMEOUT = {36, -24, 24, 152, 255}
+NOT_RUN = {None, 2, 34}
+NO_TESTS = {5, 33}
+
+
+class UsageError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str  # memo724.contract.edtf.x__single__mutmut_12
+    module: str  # src/memo724/contract/edtf.py
+    status: str  # killed, timeout, survived, no tests, suspicious, not run
+    diff: str = ""
+
+    @property
+    def function(self) -> str:
+        return re.sub(r"__mutmut_\d+$", "", self.name)
+
+    @property
+    def changed_lines(self) -> list[str]:
+        """The diff's removed and added lines: what the mutation is, whatever its number."""
+        return [
+            line
+            for line in self.diff.splitlines()
+            if line[:1] in "+-" and not line.startswith(("---", "+++"))
+        ]
+
+
+def status_of(code: int | None) -> str:
+    if code in KILLED:
+        return "killed"
+    if code in TIMEOUT:
+        return "timeout"
+    if code in NOT_RUN:
+        return "not run"
+    if code in NO_TESTS:
+        return "no tests"
+    if code == 0:
+        return "survived"
+    return "suspicious"
+
+
+def module_path(arg: str) -> Path:
+    path = (ROOT / arg).resolve()
+    if not path.exists() or SRC not in path.parents:
+        raise UsageError(f"{arg}: not a module or package under src/")
+    return path
+
+
+def glob_for(path: Path) -> str:
+    """mutmut's name pattern for the mutants of a module or of a package's modules."""
+    dotted = ".".join(path.relative_to(SRC).with_suffix("").parts)
+    return f"{dotted}.*"
+
+
+def run_mutmut(globs: list[str], children: int) -> None:
+    mutmut = Path(sys.executable).parent / "mutmut"
+    # scripts/ holds the pytest plugin that leaves out the tests that build a package
+    # ([tool.mutmut] pytest_add_cli_args); pytest imports `-p` plugins before its own pythonpath.
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
+    cmd = [str(mutmut), "run", "--max-children", str(children), *globs]
+    # mutmut's own exit code says nothing about the score; its results are read below.
+    subprocess.run(cmd, cwd=ROOT, env=env, check=False)
+
+
+def read_results(globs: list[str]) -> list[Mutant]:
+    # mutmut's own reader of a mutant's diff; run from the root, where mutants/ lies.
+    os.chdir(ROOT)
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    mutants: list[Mutant] = []
+    for meta in sorted((ROOT / "mutants" / "src").rglob("*.py.meta")):
+        source = meta.relative_to(ROOT / "mutants").with_suffix("")
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        for name, code in sorted(codes.items(), key=lambda kv: natural(kv[0])):
+            if not any(fnmatch.fnmatch(name, g) for g in globs):
+                continue
+            status = status_of(code)
+            diff = ""
+            if status not in ("killed", "timeout"):
+                diff = get_diff_for_mutant(name, path=str(source))
+            mutants.append(Mutant(name, str(source), status, diff))
+    return mutants
+
+
+def natural(name: str) -> tuple[str, int]:
+    head, _, number = name.rpartition("__mutmut_")
+    return head, int(number) if number.isdigit() else 0
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    function: str
+    lines: tuple[str, ...]
+    reason: str
+
+
+def read_equivalents() -> list[Equivalent]:
+    if not EQUIVALENTS.is_file():
+        return []
+    data = tomllib.loads(EQUIVALENTS.read_text(encoding="utf-8"))
+    out = []
+    for i, entry in enumerate(data.get("equivalent", []), start=1):
+        missing = {"function", "lines", "reason"} - set(entry)
+        if missing:
+            raise UsageError(
+                f"{EQUIVALENTS.name}: entry {i}: field {sorted(missing)[0]} missing "
+                "(rule: each equivalent names its function, changed lines and reason)"
+            )
+        out.append(Equivalent(entry["function"], tuple(entry["lines"]), entry["reason"]))
+    return out
+
+
+def equivalence(mutant: Mutant, equivalents: list[Equivalent]) -> str | None:
+    for e in equivalents:
+        if e.function == mutant.function and tuple(mutant.changed_lines) == e.lines:
+            return e.reason
+    return None
+
+
+def score(killed: int, total: int, equivalent: int) -> float:
+    judged = total - equivalent
+    return 100.0 * killed / judged if judged else 100.0
+
+
+def summarise(mutants: list[Mutant], equivalents: list[Equivalent]) -> dict[str, object]:
+    modules: dict[str, Counter[str]] = {}
+    survivors = []
+    for m in mutants:
+        counts = modules.setdefault(m.module, Counter())
+        counts["total"] += 1
+        if m.status in ("killed", "timeout"):
+            counts["killed"] += 1
+            continue
+        reason = equivalence(m, equivalents)
+        if reason is not None:
+            counts["equivalent"] += 1
+        else:
+            counts[m.status.replace(" ", "_")] += 1
+        survivors.append(
+            {
+                "name": m.name,
+                "module": m.module,
+                "status": m.status,
+                "equivalent": reason,
+                "diff": m.changed_lines,
+            }
+        )
+    table = {}
+    for module, c in sorted(modules.items()):
+        table[module] = {
+            "mutants": c["total"],
+            "killed": c["killed"],
+            "equivalent": c["equivalent"],
+            "survived": c["total"] - c["killed"] - c["equivalent"],
+            "score": round(score(c["killed"], c["total"], c["equivalent"]), 1),
+        }
+    total = sum(c["total"] for c in modules.values())
+    killed = sum(c["killed"] for c in modules.values())
+    equivalent = sum(c["equivalent"] for c in modules.values())
+    unused = [
+        e.function
+        for e in equivalents
+        if not any(e.function == m.function and tuple(m.changed_lines) == e.lines for m in mutants)
+    ]
+    return {
+        "tool": "mutmut " + version("mutmut"),
+        "score": round(score(killed, total, equivalent), 1),
+        "mutants": total,
+        "killed": killed,
+        "equivalent": equivalent,
+        "survived": total - killed - equivalent,
+        "modules": table,
+        "survivors": survivors,
+        "unmatched_equivalents": unused,
+    }
+
+
+def version(dist: str) -> str:
+    from importlib.metadata import version as v
+
+    return v(dist)
+
+
+def markdown(summary: dict[str, object]) -> str:
+    modules = summary["modules"]
+    survivors = summary["survivors"]
+    assert isinstance(modules, dict) and isinstance(survivors, list)
+    out = [
+        "# Mutation testing",
+        "",
+        "Written by `make mutation` (scripts/mutation.py); do not edit. How well the tests catch",
+        "bugs in the contract and the validators: "
+        f"{summary['tool']} changes one operator, constant or call at a time and runs the",
+        "tests that call the changed function (the fast selection in pyproject's [tool.mutmut]).",
+        "A mutant is killed when a test fails. A surviving mutant is either equivalent (it",
+        "behaves as the original on every input; each is listed with the reason in",
+        "mutation-equivalents.toml) or a gap in the tests.",
+        "Score = killed / (mutants - equivalent).",
+        "",
+        f"**Overall: {summary['score']}%** ({summary['killed']} killed of "
+        f"{summary['mutants']} mutants, {summary['equivalent']} equivalent, "
+        f"{summary['survived']} surviving).",
+        "",
+        "| module | mutants | killed | equivalent | surviving | score |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for module, row in modules.items():
+        out.append(
+            f"| {module} | {row['mutants']} | {row['killed']} | {row['equivalent']} | "
+            f"{row['survived']} | {row['score']}% |"
+        )
+    live = [s for s in survivors if s["equivalent"] is None]
+    dead = [s for s in survivors if s["equivalent"] is not None]
+    out += ["", f"## Surviving mutants ({len(live)})", ""]
+    if not live:
+        out.append("None.")
+    for s in live:
+        out += [f"- `{s['name']}` ({s['status']})", "", "  ```diff"]
+        out += [f"  {line}" for line in s["diff"]]
+        out += ["  ```", ""]
+    out += ["", f"## Equivalent mutants ({len(dead)})", ""]
+    for s in dead:
+        out += [f"- `{s['name']}`: {s['equivalent']}", "", "  ```diff"]
+        out += [f"  {line}" for line in s["diff"]]
+        out += ["  ```", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", default=list(DEFAULT_MODULES))
+    parser.add_argument("--report-only", action="store_true", help="read mutants/, run nothing")
+    parser.add_argument("--children", type=int, default=1, help="mutants run at once")
+    args = parser.parse_args(argv)
+    try:
+        globs = [glob_for(module_path(m)) for m in args.modules]
+        equivalents = read_equivalents()
+        if not args.report_only:
+            run_mutmut(globs, args.children)
+        mutants = read_results(globs)
+        if not mutants:
+            raise UsageError("no mutants found: run without --report-only first")
+    except UsageError as exc:
+        print(f"mutation: {exc}", file=sys.stderr)
+        return 2
+    summary = summarise(mutants, equivalents)
+    RESULTS.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    REPORT.write_text(markdown(summary), encoding="utf-8")
+    print(
+        f"mutation score {summary['score']}%: {summary['killed']} killed, "
+        f"{summary['equivalent']} equivalent, {summary['survived']} surviving of "
+        f"{summary['mutants']} (MUTATION.md, mutation.json)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
