@@ -19,7 +19,7 @@ JS_STAMP := tests/js/node_modules/.installed
 CFF_VENV := $(VENV)/cffconvert
 CFF_STAMP := $(CFF_VENV)/.installed-$(shell cat tests/cff/requirements.lock | sha256sum | cut -c1-16)
 
-.PHONY: release test test-lowest lowest-constraints build validate lint clean tools
+.PHONY: release test test-lowest lowest-constraints build validate lint clean tools mutation
 
 $(STAMP): requirements.lock pyproject.toml src/memo724/contract/version.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -97,6 +97,14 @@ test: $(STAMP) tools $(LOWEST_STAMP)
 	echo "--- lowest supported versions ($(LOWEST), constraints/lowest.txt):"; \
 	tail -n 30 $(LOWEST)/last-run.log; \
 	test $$main -eq 0 && test $$low -eq 0
+
+# Mutation testing of the contract and the validators with mutmut: writes MUTATION.md and
+# mutation.json (commit both). A maintainer's command, never part of `make test`: it runs the
+# fast tests once per mutant (an hour or more on two cores). MUTATION_ARGS takes other modules
+# (src/memo724/validation/guard.py), --survivors (only what was not killed) or --children N.
+MUTATION_ARGS ?=
+mutation: $(STAMP)
+	nice -n 15 $(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 
 clean:
 	rm -rf $(VENV) $(LOWEST) $(WHEELS) dist

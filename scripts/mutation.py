@@ -9,6 +9,7 @@ killed / (mutants - equivalent), per module and overall.
     python scripts/mutation.py                       # the default modules below
     python scripts/mutation.py src/memo724/validation/guard.py src/memo724/contract
     python scripts/mutation.py --report-only         # rewrite the report from mutants/
+    python scripts/mutation.py --survivors           # run again only what was not killed
 
 mutmut names a mutant after its function and a number that changes whenever the function gains
 or loses a mutation, so an equivalent mutant is matched by its function and the lines it changes,
@@ -105,17 +106,17 @@ def glob_for(path: Path) -> str:
     return f"{dotted}.*"
 
 
-def run_mutmut(globs: list[str], children: int) -> None:
+def run_mutmut(names: list[str], children: int) -> None:
     mutmut = Path(sys.executable).parent / "mutmut"
     # scripts/ holds the pytest plugin that leaves out the tests that build a package
     # ([tool.mutmut] pytest_add_cli_args); pytest imports `-p` plugins before its own pythonpath.
     env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
-    cmd = [str(mutmut), "run", "--max-children", str(children), *globs]
+    cmd = [str(mutmut), "run", "--max-children", str(children), *names]
     # mutmut's own exit code says nothing about the score; its results are read below.
     subprocess.run(cmd, cwd=ROOT, env=env, check=False)
 
 
-def read_results(globs: list[str]) -> list[Mutant]:
+def read_results(globs: list[str], diffs: bool = True) -> list[Mutant]:
     # mutmut's own reader of a mutant's diff; run from the root, where mutants/ lies.
     os.chdir(ROOT)
     from mutmut.mutation.diff_apply import get_diff_for_mutant
@@ -129,7 +130,7 @@ def read_results(globs: list[str]) -> list[Mutant]:
                 continue
             status = status_of(code)
             diff = ""
-            if status not in ("killed", "timeout"):
+            if diffs and status not in ("killed", "timeout", "not run"):
                 diff = get_diff_for_mutant(name, path=str(source))
             mutants.append(Mutant(name, str(source), status, diff))
     return mutants
@@ -283,12 +284,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", default=list(DEFAULT_MODULES))
     parser.add_argument("--report-only", action="store_true", help="read mutants/, run nothing")
+    parser.add_argument(
+        "--survivors", action="store_true", help="run only the mutants not killed last time"
+    )
     parser.add_argument("--children", type=int, default=1, help="mutants run at once")
     args = parser.parse_args(argv)
     try:
         globs = [glob_for(module_path(m)) for m in args.modules]
         equivalents = read_equivalents()
-        if not args.report_only:
+        if args.survivors:
+            names = [
+                m.name
+                for m in read_results(globs, diffs=False)
+                if m.status not in ("killed", "timeout")
+            ]
+            if names:
+                run_mutmut(names, args.children)
+        elif not args.report_only:
             run_mutmut(globs, args.children)
         mutants = read_results(globs)
         if not mutants:
