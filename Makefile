@@ -107,4 +107,4 @@ mutation: $(STAMP)
 	nice -n 15 $(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 
 clean:
-	rm -rf $(VENV) $(LOWEST) $(WHEELS) dist
+	rm -rf $(VENV) $(LOWEST) $(WHEELS) dist mutants

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -279,3 +281,45 @@ def test_singular_drops_one_final_s() -> None:
     assert singular("risk_actors") == "risk_actor"
     assert singular("evidence") == "evidence"
     assert singular("ss") == "s"
+
+
+@pytest.fixture
+def wheel_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Layout]:
+    """memo724/package/ as a wheel installs it, with one earlier release's snapshot."""
+    import memo724.contract.release as release
+
+    installed = tmp_path / "memo724"
+    layout = _copy(installed / "package")
+    write_snapshot(contract_of(_copy(tmp_path / "old"), "x"), snapshot_file(layout.root, "0.0.1"))
+    bundle = SimpleNamespace(files=lambda name: installed if name == "memo724" else None)
+    monkeypatch.setattr(release, "resources", bundle)
+    for cached in (installed_contract, release_contract):
+        cached.cache_clear()
+    yield layout
+    for cached in (installed_contract, release_contract):
+        cached.cache_clear()
+
+
+def test_a_wheels_bundled_copy_is_the_installed_one(wheel_copy: Layout) -> None:
+    assert installed_layout() == wheel_copy
+    assert contracts_dir() == wheel_copy.root / "releases" / "contract"
+    contract = installed_contract()
+    assert (contract.version, contract.origin) == ("9.8.7", "the installed package")
+    assert known_versions() == ["0.0.1", "9.8.7"]
+    old = release_contract("0.0.1")
+    assert old is not None and old.origin == "releases/contract/0.0.1.json"
+
+
+def test_without_snapshots_the_installed_version_is_the_only_one_known(
+    wheel_copy: Layout,
+) -> None:
+    import shutil
+
+    shutil.rmtree(wheel_copy.root / "releases")
+    assert known_versions() == ["9.8.7"]
+    assert release_contract("0.0.1") is None
+
+
+def test_a_package_folder_without_a_descriptor_is_no_bundled_copy(wheel_copy: Layout) -> None:
+    wheel_copy.descriptor.unlink()
+    assert installed_layout() == REPO
