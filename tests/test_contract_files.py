@@ -315,3 +315,83 @@ def test_a_layout_names_its_files_under_its_root(tmp_path: Path) -> None:
     assert layout.memo == tmp_path / "data" / "ponars-policy-memo-724.txt"
     assert layout.descriptor == tmp_path / "datapackage.json"
     assert layout.curation == tmp_path / "curation"
+
+
+# ---- every file is read as UTF-8, whatever the locale's encoding ----
+
+_READ_EVERYTHING = """
+import json, sys
+from pathlib import Path
+from memo724.contract.memo import read_memo
+from memo724.contract.paths import Layout
+from memo724.contract.release import contract_of, read_snapshot
+from memo724.contract.schema import Contract
+from memo724.contract.typed import read_header
+
+layout = Layout(Path(sys.argv[1]))
+csv_path = layout.table("events")
+print(json.dumps({
+    "memo": read_memo(layout.memo),
+    "schema": Contract(layout.schemas)["events"].descriptor["description"],
+    "title": contract_of(layout, "x").descriptor["title"],
+    "snapshot": read_snapshot(layout.root / "snapshot.json").descriptor["title"],
+    "header": read_header(csv_path),
+    "header_of_bytes": read_header(csv_path.read_bytes()),
+}))
+"""
+
+
+def test_files_are_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """A user whose locale is not UTF-8 (Windows' cp1252, a C locale) reads the same package."""
+    import json
+    import subprocess
+    import sys
+
+    import memo724
+    from memo724.contract import TABLES
+
+    layout = Layout(tmp_path)
+    layout.data.mkdir()
+    layout.schemas.mkdir()
+    layout.memo.write_text("Мемо № 724", encoding="utf-8")
+    for name in TABLES:
+        schema = {"description": f"Таблица {name}", "fields": [{"name": "id"}]}
+        layout.schema(name).write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    descriptor = {"title": "Россия", "resources": [{"path": "schemas/events.json",
+                                                     "schema": "schemas/events.json"}]}  # fmt: skip
+    layout.descriptor.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    snapshot = {"version": "1", "descriptor": {"title": "Ŧ"}, "schemas": {}, "files": {},
+                "memo_code_points": 1}  # fmt: skip
+    (tmp_path / "snapshot.json").write_text(json.dumps(snapshot, ensure_ascii=False), "utf-8")
+    layout.table("events").write_text("идентификатор,b\n1,2\n", encoding="utf-8")
+    env = {
+        **os.environ,
+        "PYTHONUTF8": "0",
+        "LC_ALL": "C",
+        "PYTHONCOERCECLOCALE": "0",
+        "PYTHONPATH": str(Path(memo724.__file__).parents[1]),
+    }
+    ascii_locale = subprocess.run(
+        [sys.executable, "-c", "import locale; print(locale.getpreferredencoding(False))"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert ascii_locale.lower() not in ("utf-8", "utf8")  # the test means something
+    done = subprocess.run(
+        [sys.executable, "-c", _READ_EVERYTHING, str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "memo": "Мемо № 724",
+        "schema": "Таблица events",
+        "title": "Россия",
+        "snapshot": "Ŧ",
+        "header": ["идентификатор", "b"],
+        "header_of_bytes": ["идентификатор", "b"],
+    }

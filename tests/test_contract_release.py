@@ -323,3 +323,13 @@ def test_without_snapshots_the_installed_version_is_the_only_one_known(
 def test_a_package_folder_without_a_descriptor_is_no_bundled_copy(wheel_copy: Layout) -> None:
     wheel_copy.descriptor.unlink()
     assert installed_layout() == REPO
+
+
+def test_a_second_snapshot_is_written_beside_the_first(tmp_path: Path) -> None:
+    contract = contract_of(_copy(tmp_path / "copy"), "here")
+    write_snapshot(contract, snapshot_file(tmp_path, "1.0.0"))
+    write_snapshot(contract, snapshot_file(tmp_path, "1.0.1"))
+    assert sorted(p.name for p in (tmp_path / "releases" / "contract").iterdir()) == [
+        "1.0.0.json",
+        "1.0.1.json",
+    ]

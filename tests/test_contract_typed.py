@@ -307,3 +307,27 @@ def test_a_text_frame_reads_what_frictionless_sees(tmp_path: Path) -> None:
     assert frame["a"].tolist() == ["NA", "1"]  # only the empty cell is missing
     assert frame["b"].isna().tolist() == [True, False]
     assert frame.loc[1, "b"] == "null"
+
+
+def test_int64s_bounds_hold_in_a_column_that_also_overflows() -> None:
+    # One cell past int64 sends the column through the per-value parser: its bounds are int64's.
+    field = {"name": "n", "type": "integer"}
+    got = _parse(field, "9223372036854775808", "9223372036854775807", "-9223372036854775808",
+                 "-9223372036854775809", "1000", "-1000", "126", "-127")  # fmt: skip
+    assert got == (
+        [None, 2**63 - 1, -(2**63), None, 1000, -1000, 126, -127],
+        "type",
+    )
+
+
+def test_a_column_of_impossible_dates_only_is_still_a_date_column() -> None:
+    typed, rule = parse_column({"name": "d", "type": "date"}, _column("2021-02-30", None))
+    assert (typed.type, typed.to_pylist(), rule) == (pa.date32(), [None, None], "type")
+    typed, _ = parse_column({"name": "n", "type": "integer"}, _column("99999999999999999999"))
+    assert (typed.type, typed.to_pylist()) == (pa.int64(), [None])
+
+
+def test_each_parquet_field_records_its_table_schema_type() -> None:
+    schema = arrow_schema(SCHEMA)
+    types = {f.name: f.metadata[b"table_schema_type"] for f in schema}
+    assert types == {"id": b"string", "n": b"integer", "level": b"string", "day": b"date"}

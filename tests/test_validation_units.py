@@ -325,3 +325,47 @@ def test_problems_are_plain_problems() -> None:
     _, problems = read_rows("t", b"a\n1,2\n")
     assert all(isinstance(p, Problem) for p in problems)
     assert json.dumps([p.rule for p in problems]) == '["cell-count"]'
+
+
+def test_a_quote_opened_on_the_last_line_without_a_line_end_is_named() -> None:
+    rows, problems = _read('a,b\n1,"open')
+    assert problems == [
+        "t, row 2, field b: the quote opened on line 2 is never closed: the file ends inside "
+        "it (the row is not checked further) (rule: unclosed-quote) [v]"
+    ]
+    assert rows == [{"a": "1", "b": None}]
+
+
+def test_lines_are_counted_through_quoted_cells_over_lf_crlf_and_cr() -> None:
+    # Three line breaks inside the first cell (LF, CRLF, CR): the quote of the third cell
+    # opens on line 2 + 3.
+    _, problems = _read('a,b,c\n"p\nq\r\nr\rs",1,"open\nmore,x,y\n')
+    assert problems[0] == (
+        "t, row 2, field c: the quote opened on line 5 is never closed: the file ends inside it "
+        "(the row is not checked further) (rule: unclosed-quote) [v]"
+    )
+
+
+def test_a_record_ending_in_a_comma_at_the_end_of_the_file_has_an_empty_last_cell() -> None:
+    rows, problems = _read('a,b\n"x"y,')
+    assert problems == [] and rows == [{"a": "xy", "b": None}]
+
+
+def test_text_after_a_closing_quote_is_kept_after_a_comma_inside_the_quotes() -> None:
+    rows, problems = _read('a,b\n"x,"y,2\n')
+    assert problems == [] and rows == [{"a": "x,y", "b": "2"}]
+
+
+def test_text_after_a_closing_quote_counts_towards_the_cells_size() -> None:
+    inside = "a" * (MAX_CELL_CHARS - 1)
+    rows, problems = _read(f'a,b\n"{inside}"b,1\n')  # exactly the limit with the "b"
+    assert problems == [] and len(rows[0]["a"]) == MAX_CELL_CHARS
+    rows, problems = _read(f'a,b\n"{inside}"bc,1\n')
+    assert [p.split("(rule: ")[1] for p in problems] == ["cell-size) [v]"]
+
+
+def test_doubled_quotes_of_other_cells_do_not_count_towards_a_cells_size() -> None:
+    over = "a" * (MAX_CELL_CHARS + 1)
+    rows, problems = _read(f'a,b\n"x""y",1\n"{over}","z""w"\n"q""",2\n')
+    assert [p.split("(rule: ")[1] for p in problems] == ["cell-size) [v]"]
+    assert rows[0] == {"a": 'x"y', "b": "1"} and rows[2] == {"a": 'q"', "b": "2"}
