@@ -369,3 +369,58 @@ def test_doubled_quotes_of_other_cells_do_not_count_towards_a_cells_size() -> No
     rows, problems = _read(f'a,b\n"x""y",1\n"{over}","z""w"\n"q""",2\n')
     assert [p.split("(rule: ")[1] for p in problems] == ["cell-size) [v]"]
     assert rows[0] == {"a": 'x"y', "b": "1"} and rows[2] == {"a": 'q"', "b": "2"}
+
+
+def test_bad_bytes_are_read_as_replacement_characters() -> None:
+    table, problems = read_rows("t", b"a,b\n\xff1,2\n")
+    assert problems == [] and table is not None
+    assert table.to_pylist() == [{"a": "\ufffd1", "b": "2"}]
+
+
+def test_a_column_of_empty_cells_is_still_text() -> None:
+    table, _ = read_rows("t", b"a,b\n1,\n2,\n")
+    assert table is not None
+    assert table.schema == pa.schema([("a", pa.string()), ("b", pa.string())])
+    table, _ = read_rows("t", b'a,b\n"x"y,\n')  # read again by the row reader: the same
+    assert table is not None and table.schema.field("b").type == pa.string()
+
+
+def test_after_a_row_read_again_the_reader_is_still_strict() -> None:
+    rows, problems = _read('a,b\n"x"y,1\n2,"open\n')
+    assert rows[0] == {"a": "xy", "b": "1"}
+    assert [p.split(": ", 1)[0] + " " + p.rsplit("(rule: ", 1)[1] for p in problems] == [
+        "t, row 3, field b unclosed-quote) [v]"
+    ]
+
+
+def test_damage_in_the_header_is_on_row_one_and_names_no_field() -> None:
+    table, problems = read_rows("t", b'a,"b')
+    assert [str(p) for p in problems] == [
+        "t, row 1: the quote opened on line 1 is never closed: the file ends inside it "
+        "(the row is not checked further) (rule: unclosed-quote)"
+    ]
+    assert table is not None and table.column_names == ["a", ""]
+
+
+def test_damage_in_a_cell_past_the_header_names_no_field() -> None:
+    _, problems = _read('a,b\n1,2,"open')
+    assert problems == [
+        "t, row 2: the quote opened on line 2 is never closed: the file ends inside it "
+        "(the row is not checked further) (rule: unclosed-quote) [v]",
+    ]
+
+
+def test_a_row_cut_short_by_its_unclosed_quote_is_not_also_a_cell_count_problem() -> None:
+    _, problems = _read('a,b\n"open\n')
+    assert [p.rsplit("(rule: ", 1)[1] for p in problems] == ["unclosed-quote) [v]"]
+    # Other damage does not excuse a wrong number of cells.
+    over = "x" * (MAX_CELL_CHARS + 1)
+    _, problems = _read(f"a,b\n{over},1,2\n")
+    assert [p.rsplit("(rule: ", 1)[1] for p in problems] == ["cell-size) [v]", "cell-count) [v]"]
+
+
+def test_blank_lines_far_into_a_file_are_skipped_as_near_its_start() -> None:
+    long = "x" * (MAX_CELL_CHARS - 10)
+    rows, problems = _read(f"a,b\n{long},1\n\n2,3\n\n")
+    assert problems == []
+    assert rows == [{"a": long, "b": "1"}, {"a": "2", "b": "3"}]
