@@ -339,7 +339,8 @@ def test_a_quote_opened_on_the_last_line_without_a_line_end_is_named() -> None:
 def test_lines_are_counted_through_quoted_cells_over_lf_crlf_and_cr() -> None:
     # Three line breaks inside the first cell (LF, CRLF, CR): the quote of the third cell
     # opens on line 2 + 3.
-    _, problems = _read('a,b,c\n"p\nq\r\nr\rs",1,"open\nmore,x,y\n')
+    # CRs and CRLFs before and after the record must not count.
+    _, problems = _read('a,b,c\r\n"p\nq\r\nr\rs",1,"open\r\nmore,x,y\r\nz,z,z\r\n')
     assert problems[0] == (
         "t, row 2, field c: the quote opened on line 5 is never closed: the file ends inside it "
         "(the row is not checked further) (rule: unclosed-quote) [v]"
