@@ -1,5 +1,6 @@
-"""Relative time (contract/timeline.py): each link type's bound, taken one day past its anchor,
-the fixed point through chains in any order, the basis of each window, and the conflicts named.
+"""Dates (contract/edtf.py) and relative time (contract/timeline.py): each form's edge and what
+a refusal says; each link type's bound, taken one day past its anchor, the fixed point through
+chains in any order, the basis of each window, and the conflicts named.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from memo724.contract.edtf import EDTFError, bounds
 from memo724.contract.timeline import (
     EXPRESSED,
     Conflict,
@@ -241,3 +243,60 @@ def test_placed_links_to_unknown_records_or_events_are_skipped() -> None:
     links = [TimeLink("l1", "p", "after", "zz"), TimeLink("l2", "zz", "after", "a")]
     windows, conflicts = _placed({"p": NONE}, links)
     assert conflicts == [] and windows == {"p": Window(None, None, "unknown")}
+
+
+def test_a_link_that_bounds_nothing_does_not_hide_the_links_after_it() -> None:
+    links = [TimeLink("l1", "p", "includes", "a"), TimeLink("l2", "p", "after", "a")]
+    windows, _ = _placed({"p": NONE}, links)
+    assert windows["p"] == Window(A[0], None, "anchored")
+
+
+def test_a_stated_as_of_that_ends_before_it_starts_is_a_conflict_with_no_link() -> None:
+    windows, conflicts = _placed({"p": (date(2021, 9, 2), date(2021, 9, 1))}, [])
+    assert conflicts == [
+        Conflict("", "p", "its time links leave no day for 'p' (2021-09-02 > 2021-09-01)")
+    ]
+    assert windows["p"].basis == "stated"
+
+
+# ---- contract/edtf.py: the boundaries of each form, and what a refusal says ----
+
+
+@pytest.mark.parametrize(
+    ("value", "start", "end", "precision"),
+    [
+        ("2021-01", date(2021, 1, 1), date(2021, 1, 31), "month"),  # the first month
+        ("2021-12", date(2021, 12, 1), date(2021, 12, 31), "month"),  # the last
+        ("2021-22", date(2021, 6, 1), date(2021, 8, 31), "season"),
+        ("0001", date(1, 1, 1), date(1, 12, 31), "year"),
+        ("2021-11-01/2021-11-01", date(2021, 11, 1), date(2021, 11, 1), "interval"),  # one day
+        ("2021-12-31/2022", date(2021, 12, 31), date(2022, 12, 31), "interval"),
+    ],
+)
+def test_edtf_bounds_at_each_edge(value: str, start: date, end: date, precision: str) -> None:
+    b = bounds(value)
+    assert (b.start, b.end, b.precision) == (start, end, precision)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2021-02-29", "'2021-02-29' is not a calendar day"),
+        ("2021-00", "'2021-00': month or season 0 is not 01-12 or 21-24"),
+        ("2021-13", "'2021-13': month or season 13 is not 01-12 or 21-24"),
+        ("2021-20", "'2021-20': month or season 20 is not 01-12 or 21-24"),
+        ("2021-25", "'2021-25': month or season 25 is not 01-12 or 21-24"),
+        ("2021/2022/2023", "'2021/2022/2023' has more than one '/'"),
+        ("../..", "'../..': an interval needs at least one known end"),
+        ("2021-11-02/2021-11-01", "'2021-11-02/2021-11-01': the interval ends before it starts"),
+        (
+            "Late 2021",
+            "'Late 2021' is not a supported EDTF date (YYYY, YYYY-MM, YYYY-MM-DD, "
+            "YYYY-21..24, YYYX, or an interval A/B with '..' for an open end)",
+        ),
+    ],
+)
+def test_an_edtf_refusal_says_what_is_wrong(value: str, message: str) -> None:
+    with pytest.raises(EDTFError) as caught:
+        bounds(value)
+    assert str(caught.value) == message
