@@ -300,3 +300,17 @@ def test_an_edtf_refusal_says_what_is_wrong(value: str, message: str) -> None:
     with pytest.raises(EDTFError) as caught:
         bounds(value)
     assert str(caught.value) == message
+
+
+def test_a_link_on_a_dated_event_does_not_stop_the_links_after_it() -> None:
+    stated = {"a": A, "e": NONE}
+    links = [TimeLink("l1", "a", "before", None), TimeLink("l2", "e", "after", "a")]
+    windows, _ = derive_windows(stated, links, MEMO)
+    assert windows["e"] == Window(A[0], None, "anchored")
+
+
+def test_a_link_to_an_event_with_no_window_does_not_make_the_basis_anchored() -> None:
+    stated = {"u": NONE, "e": NONE}
+    links = [TimeLink("l1", "e", "after", "u"), TimeLink("l2", "e", "before", None)]
+    windows, _ = derive_windows(stated, links, MEMO)
+    assert windows["e"] == Window(None, MEMO[1], "document-date")
