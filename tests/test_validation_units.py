@@ -425,3 +425,10 @@ def test_blank_lines_far_into_a_file_are_skipped_as_near_its_start() -> None:
     rows, problems = _read(f"a,b\n{long},1\n\n2,3\n\n")
     assert problems == []
     assert rows == [{"a": long, "b": "1"}, {"a": "2", "b": "3"}]
+
+
+def test_a_header_cell_at_the_limit_counts_its_doubled_quotes_once() -> None:
+    at = '""' * 10 + "a" * (MAX_CELL_CHARS - 10)  # the first record of the file, at offset 0
+    table, problems = read_rows("t", f'"{at}",b\n1,2\n'.encode())
+    assert problems == [] and table is not None
+    assert len(table.column_names[0]) == MAX_CELL_CHARS
