@@ -395,3 +395,54 @@ def test_files_are_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
         "header": ["идентификатор", "b"],
         "header_of_bytes": ["идентификатор", "b"],
     }
+
+
+def test_a_copy_whose_folder_name_ends_in_a_space_is_read(tmp_path: Path) -> None:
+    root = tmp_path / "copy "
+    (root / "data").mkdir(parents=True)
+    (root / "data" / "f").write_bytes(b"x")
+    assert read_inside(root, "data/f", 1) == b"x"
+
+
+def test_a_fifo_swapped_in_after_the_check_is_refused_without_blocking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The name is checked, then opened: a FIFO put there in between must not block the read."""
+    import threading
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    monkeypatch.setattr(files, "locate_inside", lambda root, rel: fifo)
+    outcome: list[str] = []
+
+    def read() -> None:
+        try:
+            read_inside(tmp_path, "data.csv", 10)
+            outcome.append("read")
+        except Refused as exc:
+            outcome.append(str(exc.problem))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    if reader.is_alive():  # blocked in open(): release it before failing
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(timeout=10)
+        pytest.fail("opening a FIFO blocked")
+    assert outcome == [
+        "data.csv: is a FIFO (named pipe); only regular files (rule: not-a-regular-file)"
+    ]
+
+
+def test_a_symlink_swapped_in_after_the_check_is_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = tmp_path / "secret"
+    secret.write_bytes(b"s")
+    link = tmp_path / "copy" / "data.csv"
+    link.parent.mkdir()
+    link.symlink_to(secret)
+    monkeypatch.setattr(files, "locate_inside", lambda root, rel: link)
+    with pytest.raises(Refused) as caught:
+        read_inside(tmp_path / "copy", "data.csv", 10)
+    assert caught.value.problem.rule == "unreadable"

@@ -266,3 +266,11 @@ def test_a_field_with_an_unsupported_type_is_still_checked_for_its_constraints()
         "boolean, date (rule: unsupported-type)",
         "s.json, field t: enum must be a list (rule: table-schema)",
     ]
+
+
+def test_formula_cells_scan_every_typed_column_after_a_text_one() -> None:
+    schema = {"fields": [{"name": "s"}, {"name": "n", "type": "integer"}]}
+    got = formula_cells("events", schema, _text(s=["=x"], n=["+1"]))
+    assert [(p.field, p.row, p.value) for p in got] == [("n", 2, "+1")]
+    # A schema without fields types nothing: every column is text.
+    assert formula_cells("events", {}, _text(n=["+1"])) == []
