@@ -445,4 +445,22 @@ def test_a_symlink_swapped_in_after_the_check_is_not_followed(
     monkeypatch.setattr(files, "locate_inside", lambda root, rel: link)
     with pytest.raises(Refused) as caught:
         read_inside(tmp_path / "copy", "data.csv", 10)
-    assert caught.value.problem.rule == "unreadable"
+    assert str(caught.value.problem) == (
+        "data.csv: Too many levels of symbolic links (rule: unreadable)"
+    )
+
+
+def test_a_file_whose_stated_size_is_wrong_is_still_read_within_its_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """/proc files say they hold 0 bytes: the limit holds on the bytes read, not the size."""
+    status = Path("/proc/self/status")
+    if not status.is_file() or status.stat().st_size != 0:
+        pytest.skip("needs Linux's /proc")
+    monkeypatch.setattr(files, "locate_inside", lambda root, rel: status)
+    with pytest.raises(Refused) as caught:
+        read_inside(Path("/"), "data.csv", 10)
+    assert str(caught.value.problem) == (
+        "data.csv: 11 bytes, more than the 10 bytes allowed here; not parsed (rule: file-size)"
+    )
+    assert read_inside(Path("/"), "data.csv", 1 << 20).startswith(b"Name:")

@@ -331,3 +331,21 @@ def test_each_parquet_field_records_its_table_schema_type() -> None:
     schema = arrow_schema(SCHEMA)
     types = {f.name: f.metadata[b"table_schema_type"] for f in schema}
     assert types == {"id": b"string", "n": b"integer", "level": b"string", "day": b"date"}
+
+
+def test_a_field_without_a_type_is_text() -> None:
+    assert _parse({"name": "s"}, "=x", "1", None) == (["=x", "1", None], "type")
+
+
+def test_only_empty_cells_are_missing_whatever_other_readers_call_missing(
+    tmp_path: Path,
+) -> None:
+    path = _csv(tmp_path, 'a,b,c\nNA,null,""\nN/A,NaN,\n')
+    assert read_text_columns(path) == {"a": ["NA", "N/A"], "b": ["null", "NaN"], "c": [None, None]}
+
+
+def test_a_header_keeps_the_line_breaks_inside_its_quotes(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b'"a\r\nb",c\r\n1,2\r\n')
+    assert read_header(path) == ["a\r\nb", "c"]
+    assert read_header(path.read_bytes()) == ["a\r\nb", "c"]
