@@ -349,3 +349,9 @@ def test_a_header_keeps_the_line_breaks_inside_its_quotes(tmp_path: Path) -> Non
     path.write_bytes(b'"a\r\nb",c\r\n1,2\r\n')
     assert read_header(path) == ["a\r\nb", "c"]
     assert read_header(path.read_bytes()) == ["a\r\nb", "c"]
+
+
+def test_an_empty_coded_column_is_still_coded() -> None:
+    field = {"name": "c", "constraints": {"enum": ["low", "high"]}}
+    typed, rule = parse_column(field, pa.chunked_array([], type=pa.string()))
+    assert (typed.type, len(typed), rule) == (arrow_type(field), 0, "enum")

@@ -169,6 +169,10 @@ def test_a_row_rule_reports_on_its_field_and_keeps_the_frames_index() -> None:
     got = check._check_fn(frame)
     assert list(got) == [True, False] and list(got.index) == [10, 20]
     assert got.dtype == bool
+    # A rule written to give 0 and 1 still gives one boolean per row.
+    counted = row_rule(lambda f: (f["a"] < f["b"]).astype(int), "order", "b", "m", ["a", "b"])
+    got = counted._check_fn(frame)
+    assert got.dtype == bool and list(got) == [True, False]
 
 
 def test_a_row_rule_passes_every_row_when_a_column_it_needs_is_missing() -> None:
