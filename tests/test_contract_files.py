@@ -364,6 +364,18 @@ def test_files_are_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
                 "memo_code_points": 1}  # fmt: skip
     (tmp_path / "snapshot.json").write_text(json.dumps(snapshot, ensure_ascii=False), "utf-8")
     layout.table("events").write_text("идентификатор,b\n1,2\n", encoding="utf-8")
+    # Read here too (in this process's UTF-8), so that mutation testing knows this test covers
+    # these readers; the subprocess below then reads the same files under an ASCII locale.
+    from memo724.contract.release import contract_of, read_snapshot
+    from memo724.contract.schema import Contract
+    from memo724.contract.typed import read_header
+
+    assert read_memo(layout.memo) == "Мемо № 724"
+    assert Contract(layout.schemas)["events"].descriptor["description"] == "Таблица events"
+    assert contract_of(layout, "x").descriptor["title"] == "Россия"
+    assert read_snapshot(tmp_path / "snapshot.json").descriptor["title"] == "Ŧ"
+    assert read_header(layout.table("events")) == ["идентификатор", "b"]
+    assert read_header(layout.table("events").read_bytes()) == ["идентификатор", "b"]
     env = {
         **os.environ,
         "PYTHONUTF8": "0",
@@ -464,3 +476,13 @@ def test_a_file_whose_stated_size_is_wrong_is_still_read_within_its_limit(
         "data.csv: 11 bytes, more than the 10 bytes allowed here; not parsed (rule: file-size)"
     )
     assert read_inside(Path("/"), "data.csv", 1 << 20).startswith(b"Name:")
+
+
+def test_files_are_read_where_os_has_no_o_nonblock_or_o_nofollow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows has neither flag: a regular file is still read, with the flags it does have."""
+    (tmp_path / "f").write_bytes(b"abc")
+    for flag in ("O_NONBLOCK", "O_NOFOLLOW"):
+        monkeypatch.delattr(os, flag, raising=False)
+    assert read_inside(tmp_path, "f", 10) == b"abc"

@@ -355,3 +355,12 @@ def test_an_empty_coded_column_is_still_coded() -> None:
     field = {"name": "c", "constraints": {"enum": ["low", "high"]}}
     typed, rule = parse_column(field, pa.chunked_array([], type=pa.string()))
     assert (typed.type, len(typed), rule) == (arrow_type(field), 0, "enum")
+
+
+def test_line_breaks_in_quoted_cells_are_read_across_read_blocks(tmp_path: Path) -> None:
+    """pyarrow reads a CSV in blocks of about 1 MiB: a block must never end inside a quote."""
+    rows = 150_000  # about 1.6 MB: more than one block
+    path = _csv(tmp_path, "a,b\n" + '"x\ny",1\n' * rows)
+    table = read_csv_text(path)
+    assert table.num_rows == rows
+    assert set(table.column("a").to_pylist()) == {"x\ny"}
