@@ -341,7 +341,7 @@ print(json.dumps({
 """
 
 
-def test_files_are_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+def test_every_reader_reads_utf8_whatever_the_locale(tmp_path: Path) -> None:
     """A user whose locale is not UTF-8 (Windows' cp1252, a C locale) reads the same package."""
     import json
     import subprocess
