@@ -320,8 +320,18 @@ def test_a_layout_names_its_files_under_its_root(tmp_path: Path) -> None:
 # ---- every file is read as UTF-8, whatever the locale's encoding ----
 
 _READ_EVERYTHING = """
-import json, sys
+import json, os, sys
 from pathlib import Path
+
+# `make mutation` names the mutant to switch on in MUTANT_UNDER_TEST, in UTF-8 (methods' names
+# hold U+01C1), which an ASCII locale cannot decode: hand mutmut the name as written. The variable
+# is set only under `make mutation`.
+name = os.environb.get(b"MUTANT_UNDER_TEST")
+if name:
+    import mutmut.mutation.trampoline as trampoline
+
+    del os.environ["MUTANT_UNDER_TEST"]
+    trampoline._mutant_under_test = name.decode("utf-8")
 from memo724.contract.memo import read_memo
 from memo724.contract.paths import Layout
 from memo724.contract.release import contract_of, read_snapshot
