@@ -4,7 +4,9 @@ Runs mutmut (pinned in pyproject's dev extra, configured under [tool.mutmut]) ov
 named on the command line, then writes the score and every surviving mutant to MUTATION.md (for
 people) and mutation.json (for programs). A survivor is either killed by a new test or declared
 equivalent in mutation-equivalents.toml, with the reason: the score is
-killed / (mutants - equivalent), per module and overall.
+killed / (mutants - equivalent), per module and overall. A survivor no test here can kill (it
+differs only on another platform or library version) stays a survivor; the same file may say why
+(`[[untested]]`).
 
     python scripts/mutation.py                       # the default modules below
     python scripts/mutation.py src/memo724/validation/guard.py src/memo724/contract
@@ -146,6 +148,7 @@ class Equivalent:
     function: str
     lines: tuple[str, ...]
     reason: str
+    kind: str = "equivalent"  # or "untested": a survivor, with the reason no test here kills it
 
 
 def read_equivalents() -> list[Equivalent]:
@@ -153,22 +156,29 @@ def read_equivalents() -> list[Equivalent]:
         return []
     data = tomllib.loads(EQUIVALENTS.read_text(encoding="utf-8"))
     out = []
-    for i, entry in enumerate(data.get("equivalent", []), start=1):
-        missing = {"function", "lines", "reason"} - set(entry)
-        if missing:
-            raise UsageError(
-                f"{EQUIVALENTS.name}: entry {i}: field {sorted(missing)[0]} missing "
-                "(rule: each equivalent names its function, changed lines and reason)"
-            )
-        out.append(Equivalent(entry["function"], tuple(entry["lines"]), entry["reason"]))
+    for kind in ("equivalent", "untested"):
+        for i, entry in enumerate(data.get(kind, []), start=1):
+            missing = {"function", "lines", "reason"} - set(entry)
+            if missing:
+                raise UsageError(
+                    f"{EQUIVALENTS.name}: {kind} {i}: field {sorted(missing)[0]} missing "
+                    "(rule: each entry names its function, changed lines and reason)"
+                )
+            lines = tuple(entry["lines"])
+            out.append(Equivalent(entry["function"], lines, entry["reason"], kind))
     return out
 
 
-def equivalence(mutant: Mutant, equivalents: list[Equivalent]) -> str | None:
+def matching(mutant: Mutant, equivalents: list[Equivalent], kind: str) -> str | None:
+    lines = tuple(mutant.changed_lines)
     for e in equivalents:
-        if e.function == mutant.function and tuple(mutant.changed_lines) == e.lines:
+        if (e.kind, e.function, e.lines) == (kind, mutant.function, lines):
             return e.reason
     return None
+
+
+def equivalence(mutant: Mutant, equivalents: list[Equivalent]) -> str | None:
+    return matching(mutant, equivalents, "equivalent")
 
 
 def score(killed: int, total: int, equivalent: int) -> float:
@@ -196,6 +206,7 @@ def summarise(mutants: list[Mutant], equivalents: list[Equivalent]) -> dict[str,
                 "module": m.module,
                 "status": m.status,
                 "equivalent": reason,
+                "untested": matching(m, equivalents, "untested"),
                 "diff": m.changed_lines,
             }
         )
@@ -269,7 +280,8 @@ def markdown(summary: dict[str, object]) -> str:
     if not live:
         out.append("None.")
     for s in live:
-        out += [f"- `{s['name']}` ({s['status']})", "", "  ```diff"]
+        note = f": not testable here: {s['untested']}" if s["untested"] else ""
+        out += [f"- `{s['name']}` ({s['status']}){note}", "", "  ```diff"]
         out += [f"  {line}" for line in s["diff"]]
         out += ["  ```", ""]
     out += ["", f"## Equivalent mutants ({len(dead)})", ""]
@@ -277,6 +289,12 @@ def markdown(summary: dict[str, object]) -> str:
         out += [f"- `{s['name']}`: {s['equivalent']}", "", "  ```diff"]
         out += [f"  {line}" for line in s["diff"]]
         out += ["  ```", ""]
+    unmatched = summary["unmatched_equivalents"]
+    assert isinstance(unmatched, list)
+    if unmatched:
+        out += ["", "## Entries of mutation-equivalents.toml that match no surviving mutant", ""]
+        out += [f"- `{name}` (killed now, or its code changed: remove or update the entry)"
+                for name in unmatched]  # fmt: skip
     return "\n".join(out).rstrip() + "\n"
 
 
