@@ -496,3 +496,19 @@ def test_files_are_read_where_os_has_no_o_nonblock_or_o_nofollow(
     for flag in ("O_NONBLOCK", "O_NOFOLLOW"):
         monkeypatch.delattr(os, flag, raising=False)
     assert read_inside(tmp_path, "f", 10) == b"abc"
+
+
+def test_a_file_read_in_short_blocks_is_refused_one_byte_past_its_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """/proc/self/smaps states 0 bytes and is read a page or so at a time: the bytes are counted
+    over every read, and reading stops at the first byte past the limit."""
+    smaps = Path("/proc/self/smaps")
+    if not smaps.is_file() or len(smaps.read_bytes()) < 20_000:
+        pytest.skip("needs Linux's /proc/self/smaps")
+    monkeypatch.setattr(files, "locate_inside", lambda root, rel: smaps)
+    with pytest.raises(Refused) as caught:
+        read_inside(Path("/"), "data.csv", 5000)
+    assert str(caught.value.problem) == (
+        "data.csv: 5001 bytes, more than the 5000 bytes allowed here; not parsed (rule: file-size)"
+    )
