@@ -254,13 +254,12 @@ def markdown(summary: dict[str, object]) -> str:
         "# Mutation testing",
         "",
         "Written by `make mutation` (scripts/mutation.py); do not edit. How well the tests catch",
-        "bugs in the contract and the validators: "
-        f"{summary['tool']} changes one operator, constant or call at a time and runs the",
-        "tests that call the changed function (the fast selection in pyproject's [tool.mutmut]).",
-        "A mutant is killed when a test fails. A surviving mutant is either equivalent (it",
-        "behaves as the original on every input; each is listed with the reason in",
-        "mutation-equivalents.toml) or a gap in the tests.",
-        "Score = killed / (mutants - equivalent).",
+        f"bugs in the contract and the validators: {summary['tool']} changes one operator,",
+        "constant or call at a time and runs the tests that call the changed function (the fast",
+        "selection in pyproject's [tool.mutmut]). A mutant is killed when a test fails. A",
+        "surviving mutant is either equivalent (it behaves as the original on every input: each",
+        "is listed below with the reason, kept in mutation-equivalents.toml) or a gap in the",
+        "tests. Score = killed / (mutants - equivalent); a timeout counts as killed.",
         "",
         f"**Overall: {summary['score']}%** ({summary['killed']} killed of "
         f"{summary['mutants']} mutants, {summary['equivalent']} equivalent, "
