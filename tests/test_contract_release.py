@@ -27,9 +27,15 @@ from memo724.contract.release import (
     read_snapshot,
     release_contract,
     snapshot_file,
+    snapshot_text,
     version_order,
-    write_snapshot,
 )
+
+
+def write_snapshot(contract: ReleaseContract, path: Path) -> None:
+    """A snapshot file as the release writes it (publication/release.py writes the same text)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(snapshot_text(contract), encoding="utf-8")
 
 
 def test_canonical_json_is_two_space_indented_utf8_with_a_final_newline() -> None:
