@@ -191,6 +191,19 @@ def test_an_internal_fault_is_one_line_with_its_own_exit_status(
         cli.main(["validate"])
 
 
+def test_running_out_of_memory_is_one_line_exit_1_not_an_internal_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def too_big(*args: object) -> int:
+        raise MemoryError
+
+    monkeypatch.setattr(cli, "cmd_validate", too_big)
+    monkeypatch.delenv("MEMO724_DEBUG", raising=False)
+    code, _, err = run(["validate"], capsys)
+    line = one_line_error(err)
+    assert code == 1 and "out of memory" in line and "internal error" not in line
+
+
 def test_figures_of_a_copy_without_the_curation_records(pristine: Layout) -> None:
     """What a wheel or a vendored copy has: no curation/, and neither the curation extra
     (ruamel) nor the validate extra (pandera, frictionless)."""

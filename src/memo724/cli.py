@@ -402,6 +402,15 @@ def main(argv: list[str] | None = None) -> int:
             return _internal_error(exc)
         print(f"error: {refusal[0]}", file=sys.stderr)
         return refusal[1]
+    except MemoryError:
+        # The copy's total-size and memory limits (validation/guard.py) refuse what they can
+        # foresee; what still runs out is the machine's limit, not a fault of memo724.
+        print(
+            "error: out of memory: this machine cannot hold the copy being read; "
+            "free memory or use a machine with more (nothing was written)",
+            file=sys.stderr,
+        )
+        return 1
     except Exception as exc:  # the user gets one line, not a traceback (MEMO724_DEBUG shows it)
         return _internal_error(exc)
 
