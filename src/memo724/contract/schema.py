@@ -42,6 +42,37 @@ NAME_SEPARATOR = " | "
 # (Datasette's label_column, the name columns of the SQLite views).
 LABEL_FIELDS = ("name", "title", "summary", "citation_text")
 
+# What a table is for, as the schema property `role` states it:
+# - "document": the document row of the memo (its hash and length);
+# - "structure": the memo's passages, spans of the memo's own text;
+# - "record": a coded record, tied to the memo by its own evidence rows;
+# - "link": rows that belong to a record (its participants, its actors);
+# - "evidence": the spans that tie each record to the memo (one subject column per record table).
+ROLES = ("document", "structure", "record", "link", "evidence")
+# What a field of the memo's own words at offsets is, as the field property `memoText` states it:
+# the span itself (start to end), or the context before or after it.
+MEMO_TEXT_KINDS = ("span", "prefix", "suffix")
+
+# The schemas of releases up to 0.4.0 state no roles and no memoText: for those (judged by their
+# own snapshot in releases/contract/) these are the facts they left unstated. Read only where a
+# schema states nothing; every current schema states its role.
+UNSTATED_ROLES = {"documents": "document", "passages": "structure", "evidence": "evidence"}
+UNSTATED_MEMO_TEXT = {
+    ("passages", "text"): "span",
+    ("evidence", "exact"): "span",
+    ("evidence", "prefix"): "prefix",
+    ("evidence", "suffix"): "suffix",
+}
+
+
+def memo_text_kind(table: str, field: dict[str, Any]) -> str | None:
+    """'span', 'prefix' or 'suffix' for a field holding the memo's words at offsets, else None."""
+    stated = field.get("memoText")
+    if isinstance(stated, str):
+        return stated
+    return UNSTATED_MEMO_TEXT.get((table, str(field.get("name"))))
+
+
 # Code points of context kept on each side of a quote (prefix/suffix); Hypothesis stores 32.
 CONTEXT_CHARS = 32
 
@@ -101,6 +132,21 @@ class TableSchema:
         return [n[: -len("_edtf")] for n in self.field_names if n.endswith("_edtf")]
 
     @property
+    def role(self) -> str | None:
+        """The table's role (ROLES), as its schema states it."""
+        stated = self.descriptor.get("role")
+        return stated if isinstance(stated, str) else UNSTATED_ROLES.get(self.name)
+
+    @property
+    def statement(self) -> bool:
+        """Whether its records state something (actor names and link anchors state nothing)."""
+        return self.descriptor.get("statement") is True
+
+    def memo_text(self, kind: str) -> list[str]:
+        """Fields holding the memo's words at offsets, of one MEMO_TEXT_KINDS kind."""
+        return [f["name"] for f in self.fields if memo_text_kind(self.name, f) == kind]
+
+    @property
     def label_field(self) -> str | None:
         """The field that names a row for people (actors.name, events.summary), if any."""
         return next((n for n in LABEL_FIELDS if n in self.field_names), None)
@@ -131,16 +177,29 @@ class Contract:
     def __getitem__(self, name: str) -> TableSchema:
         return self.tables[name]
 
+    def with_role(self, role: str) -> list[str]:
+        """The tables of one role (ROLES), in reading order."""
+        return [name for name, schema in self.tables.items() if schema.role == role]
+
+    @property
+    def evidence_table(self) -> str | None:
+        """The table of evidence spans (role "evidence"), if the contract has one."""
+        return next(iter(self.with_role("evidence")), None)
+
     @cached_property
     def evidence_subjects(self) -> dict[str, str]:
         """Content table -> its column in evidence (the exclusive arc of record links).
 
         A subject column is a foreign key named exactly as the key it references
-        (actor_id -> actors.actor_id); cites_source_id and the structure keys are not subjects.
+        (actor_id -> actors.actor_id); cites_source_id and the keys of the document and its
+        structure are not subjects.
         """
-        subjects = {}
-        for fk in self["evidence"].foreign_keys:
-            if fk.field == fk.ref_field and fk.resource not in STRUCTURE_TABLES:
+        subjects: dict[str, str] = {}
+        if self.evidence_table is None:
+            return subjects
+        for fk in self[self.evidence_table].foreign_keys:
+            role = self.tables[fk.resource].role if fk.resource in self.tables else None
+            if fk.field == fk.ref_field and role not in ("document", "structure"):
                 subjects[fk.resource] = fk.field
         return subjects
 

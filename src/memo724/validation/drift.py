@@ -35,7 +35,7 @@ from ..contract.release import (
     known_versions,
     release_contract,
 )
-from ..contract.rules import effective_schema, explain_pattern, schema_problems
+from ..contract.rules import effective_schema, schema_problems
 from .files import fact_problems
 from .guard import limit_for, read_descriptor, read_json, refusals
 from .validate import Source, frictionless_problems, sorted_problems, validate_tables
@@ -183,15 +183,10 @@ def _copy_schema_ref(copy: dict[str, Any], resource: str, default: str) -> Any:
 
 def _one_line(problem: Problem) -> Problem:
     message = " ".join(problem.message.split())
-    rule, explained = problem.rule, None
-    if problem.rule in ("pattern", "constraint-error"):
-        explained = explain_pattern(message, problem.value)
-    if explained is not None:
-        rule, message = explained
     value = problem.value
     if value is not None and len(value) > 80:
         value = f"{value[:60]}... ({len(value)} characters)"
-    return replace(problem, rule=rule, message=message, value=value)
+    return replace(problem, message=message, value=value)
 
 
 def _view(
@@ -366,7 +361,7 @@ def judge(
                 prefix = f"{view.root}/"
                 rows += [
                     replace(p, message=p.message.replace(prefix, ""))
-                    for p in frictionless_problems(view)
+                    for p in frictionless_problems(view, schemas)
                 ]
         # Handed over, not shared: the reader drops each table's bytes once it is parsed.
         data.pop(memo_path, None)

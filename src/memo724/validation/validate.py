@@ -14,31 +14,30 @@ import ctypes
 import dataclasses
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 
 from ..contract import TABLES, Contract, singular
-from ..contract.errors import Problem
+from ..contract.errors import Problem, Rule
 from ..contract.paths import Layout
-from ..contract.rules import formula_cells
+from ..contract.rules import (
+    FORMULA_LEADS,
+    SPREADSHEET_MESSAGE,
+    SPREADSHEET_RULE,
+    formula_cells,
+    unwrap,
+)
 from ..contract.typed import Unparsed, parse_table, read_csv_text, text_frame, to_pandas
+from .catalogue import CATALOGUE, PANDERA_RULES, TYPE
+from .checks import Bound, bound
 from .schemas import Context, derive
 from .structure import CSV_RULES, first_columns, has_oversized_cell, read_rows
 
 # The name problems found by the derived schemas carry (the parse with their types included).
 DERIVED = "pandera"
-
-# Pandera's built-in check names, as the Table Schema rule they enforce.
-PANDERA_RULES = {
-    "not_nullable": "required",
-    "field_uniqueness": "unique",
-    "multiple_fields_uniqueness": "primaryKey",
-    "column_in_dataframe": "missing-column",
-    "column_in_schema": "unexpected-column",
-    "column_ordered": "column-order",
-}
 
 
 # A CSV as text (the contract's reader), as the tests and the docs read the tables.
@@ -64,7 +63,36 @@ def frictionless_rule(error: object) -> str:
     return FRICTIONLESS_RULES.get(kind, kind)
 
 
-def frictionless_problems(layout: Layout) -> list[Problem]:
+def _registered(name: str) -> str:
+    """The catalogue's rule of that name, where it has one (else the name as given)."""
+    entry = CATALOGUE.get(name)
+    return entry.rule if entry is not None else name
+
+
+def _pattern_rule(
+    schemas: dict[str, dict[str, Any]], table: str, field: str | None, value: str | None
+) -> tuple[str, str] | None:
+    """A Frictionless pattern failure as the rule of the contract it came from, found from the
+    schema it was checked against (never from its message): the spreadsheet rule for a
+    formula-led cell, else the schema's own pattern."""
+    fields = schemas.get(table, {}).get("fields", [])
+    stated: dict[str, Any] = next((f for f in fields if f.get("name") == field), {})
+    pattern = stated.get("constraints", {}).get("pattern")
+    if not isinstance(pattern, str):
+        return None
+    safe, own = unwrap(pattern)
+    if not safe:
+        return None  # the schema's own pattern, as Frictionless words it
+    if value is not None and value[:1] in FORMULA_LEADS:
+        return SPREADSHEET_RULE, SPREADSHEET_MESSAGE
+    return _registered("pattern"), f"must match {own}"
+
+
+def frictionless_problems(
+    layout: Layout, schemas: dict[str, dict[str, Any]] | None = None
+) -> list[Problem]:
+    """Frictionless's own pass over the package at layout; `schemas` (table -> the Table Schema
+    it was given) names the contract's rule of each pattern failure."""
     # Imported here: Frictionless is slow to import and only this step needs it.
     from frictionless import Package
 
@@ -81,14 +109,20 @@ def frictionless_problems(layout: Layout) -> list[Problem]:
             fields = getattr(error, "field_names", None) or []
             if field is None and len(fields) == 1:
                 field = fields[0]
+            table = task.name or task.place
+            rule: str = _registered(frictionless_rule(error))
+            message = getattr(error, "note", "") or error.message
+            value = getattr(error, "cell", None)
+            if rule == "pattern" and schemas is not None:
+                rule, message = _pattern_rule(schemas, table, field, value) or (rule, message)
             problems.append(
                 Problem(
-                    task.name or task.place,
-                    frictionless_rule(error),
-                    getattr(error, "note", "") or error.message,
+                    table,
+                    rule,
+                    message,
                     row=getattr(error, "row_number", None),
                     field=field,
-                    value=getattr(error, "cell", None),
+                    value=value,
                     validator="frictionless",
                 )
             )
@@ -99,13 +133,15 @@ def _parse_problems(table: str, contract: Contract, unparsed: list[Unparsed]) ->
     problems = []
     for cells in unparsed:
         field = contract[table].field(cells.field)
+        rule: Rule = TYPE
         if cells.rule == "enum":
+            rule = CATALOGUE["enum"].rule
             message = f"must be one of {contract[table].enum(cells.field)}"
         else:
             message = f"must be a {field.get('type', 'string')}"
         for row, value in zip(cells.rows.tolist(), cells.values, strict=True):
             problems.append(
-                Problem(table, cells.rule, message, row=row + 2, field=cells.field, value=value,
+                Problem(table, rule, message, row=row + 2, field=cells.field, value=value,
                         validator=DERIVED)
             )  # fmt: skip
     return problems
@@ -178,24 +214,42 @@ def schema_problems(
         try:
             schema.validate(frames[name], lazy=True, inplace=True)
         except pa.errors.SchemaErrors as exc:
-            problems += _pandera_failures(name, exc.failure_cases)
+            problems += _pandera_failures(name, schema, exc.failure_cases)
     return problems
 
 
-def _pandera_failures(table: str, cases: pd.DataFrame) -> list[Problem]:
+def _failed_check(schema: pa.DataFrameSchema, case: dict[Any, Any]) -> Bound | None:
+    """The check of ours that failed (Pandera names it by its place), or None for Pandera's own
+    checks (dtype, nullable, unique, the column set), which carry no number."""
+    number = case.get("check_number")
+    if number is None or pd.isna(number):
+        return None
+    if case.get("schema_context") == "DataFrameSchema":
+        checks = schema.checks
+    else:
+        column = schema.columns.get(str(case.get("column")))
+        checks = [] if column is None else column.checks
+    return bound(checks[int(number)]) if int(number) < len(checks) else None
+
+
+def _pandera_failures(table: str, schema: pa.DataFrameSchema, cases: pd.DataFrame) -> list[Problem]:
     problems = []
     for case in cases.to_dict("records"):
-        check = str(case["check"])
-        rule, _, message = check.partition(": ")
-        rule, _, on_field = rule.partition("@")  # a row rule names the field it reports on
         column = case.get("column")
         field = None if column is None or pd.isna(column) else str(column)
-        if on_field and field != on_field:
-            continue  # Pandera lists every cell of a failing row; keep the rule's own field
-        if rule.startswith("dtype("):
-            rule, message = "type", f"the column's dtype must be {rule[6:-1]}"
-        rule = PANDERA_RULES.get(rule, rule)
-        message = message or f"fails {rule}"
+        check = _failed_check(schema, case)
+        rule: str
+        if check is not None:
+            rule, message = check.rule, check.message
+            if check.on_field is not None and field != check.on_field:
+                continue  # Pandera lists every cell of a failing row; keep the rule's own field
+        else:
+            name = str(case["check"])
+            if name.startswith("dtype("):  # Pandera's dtype check names the dtype it wanted
+                rule, message = TYPE, f"the column's dtype must be {name[6:-1]}"
+            else:
+                rule = PANDERA_RULES.get(name, name)
+                message = f"fails {rule}"
         index = case.get("index")
         row = None if index is None or pd.isna(index) else int(index) + 2
         value = case.get("failure_case")
