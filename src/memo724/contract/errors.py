@@ -42,6 +42,12 @@ class Rule(str):
         rule.applies, rule.reads, rule.message = applies, reads, message
         return rule
 
+    def __copy__(self) -> Rule:  # a record, never changed: copies are the record itself
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Rule:
+        return self
+
     def __reduce__(self) -> tuple[type[Rule], tuple[str, str, str, str]]:  # pickle the record
         return (Rule, (self.name, self.applies, self.reads, self.message))
 

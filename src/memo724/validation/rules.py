@@ -100,10 +100,11 @@ def _view_holder(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
 
 
 def _perceivers(contract: Contract, schema: TableSchema) -> list[tuple[str, str]]:
-    """(link table, its key into this table) of link tables whose role enum has a perceiver."""
+    """(link table, its key into this table) of the tables that link actors to this one in a
+    role whose values include a perceiver (fields actor_id and role)."""
     out = []
     for name, link in contract.tables.items():
-        if link.role != "link" or not {"actor_id", "role"} <= set(link.field_names):
+        if not {"actor_id", "role"} <= set(link.field_names):
             continue
         if PERCEIVER not in link.enum("role"):
             continue
@@ -113,8 +114,8 @@ def _perceivers(contract: Contract, schema: TableSchema) -> list[tuple[str, str]
 
 @register(
     "view-holder-perceives",
-    "tables with attributed_to_actor_id that a link table (role link) with a 'perceiver' role"
-    " refers to, given that link table",
+    "tables with attributed_to_actor_id that a table of actor_id and role (with a 'perceiver'"
+    " value) refers to, given that table",
     "the primary key, attributed_to_actor_id; the link table's key, actor_id and role",
     "the actor whose view a risk is must be one of its perceivers (risk_actors)",
     "risks, row 3, field attributed_to_actor_id: value 'russia': the actor whose view a risk is"
