@@ -26,7 +26,8 @@ from memo724.contract.memo import read_memo
 from memo724.contract.paths import REPO
 from memo724.contract.rules import effective_schema
 from memo724.publication.package import csv_text
-from memo724.validation.catalogue import CATALOGUE
+from memo724.validation.catalogue import CATALOGUE, EXAMPLES
+from memo724.validation.drift import _one_line
 from memo724.validation.validate import validate_tables
 
 Row = dict[str, str]
@@ -231,123 +232,411 @@ CASES: list[Case] = [
         raw=lambda s: s.replace("names_as_written", "name", 1),
     ),
     # constraints
-    Case("enum", True, "events", edit("events", anyrow, factuality="Hypothetical"), "factuality",
-         why="case-only"),  # fmt: skip
+    Case(
+        "enum",
+        True,
+        "events",
+        edit("events", anyrow, factuality="Hypothetical"),
+        "factuality",
+        why="case-only",
+    ),
     Case("enum", False, "events", edit("events", anyrow, factuality="occurred"), "factuality"),
-    Case("pattern", True, "actors", edit("actors", lambda r: r["iso3"] != "",
-         iso3=lambda r: r["iso3"].lower()), "iso3", why="case-only"),  # fmt: skip
-    Case("pattern", False, "actors", edit("actors", lambda r: r["iso3"] != "", iso3="ZZZ"),
-         "iso3"),  # fmt: skip
-    Case("minLength", True, "actors", edit("actors", lambda r: r["role_title"] == "",
-         role_title="abcd"), "role_title", schema=constraint("actors", "role_title",
-         minLength=5), why="one-short"),  # fmt: skip
-    Case("minLength", False, "actors", edit("actors", lambda r: r["role_title"] == "",
-         role_title="abcde"), "role_title", schema=constraint("actors", "role_title",
-         minLength=5), why="boundary"),  # fmt: skip
-    Case("maxLength", True, "actors", edit("actors", anyrow, actor_id=LONG_ID + "a"),
-         "actor_id", why="one-past"),  # fmt: skip
-    Case("maxLength", False, "actors", edit("actors", anyrow, actor_id=LONG_ID), "actor_id",
-         why="boundary"),  # fmt: skip
-    Case("minimum", True, "documents", edit("documents", anyrow, number="0"), "number",
-         why="one-past"),  # fmt: skip
-    Case("minimum", False, "documents", edit("documents", anyrow, number="1"), "number",
-         why="boundary"),  # fmt: skip
-    Case("maximum", True, "documents", edit("documents", anyrow, number="725"), "number",
-         schema=constraint("documents", "number", maximum=724), why="one-past"),  # fmt: skip
-    Case("maximum", False, "documents", edit("documents", anyrow), "number",
-         schema=constraint("documents", "number", maximum=724), why="boundary"),  # fmt: skip
-    Case("spreadsheet-safe", True, "actors", edit("actors", anyrow, role_title="=1+1"),
-         "role_title"),  # fmt: skip
-    Case("spreadsheet-safe", True, "documents", edit("documents", anyrow, number="+724"),
-         "number", why="typed"),  # fmt: skip
-    Case("spreadsheet-safe", False, "actors", edit("actors", anyrow, role_title="1+1=2"),
-         "role_title", why="inner"),  # fmt: skip
-    Case("foreignKey", True, "risk_actors", edit("risk_actors", anyrow, actor_id="nobody"),
-         "actor_id"),  # fmt: skip
-    Case("foreignKey", True, "actors", edit("actors", lambda r: r["parent_actor_id"] != "",
-         parent_actor_id=lambda r: r["parent_actor_id"].upper()), "parent_actor_id",
-         why="self-case-only"),  # fmt: skip
+    Case(
+        "pattern",
+        True,
+        "actors",
+        edit("actors", lambda r: r["iso3"] != "", iso3=lambda r: r["iso3"].lower()),
+        "iso3",
+        why="case-only",
+    ),
+    Case("pattern", False, "actors", edit("actors", lambda r: r["iso3"] != "", iso3="ZZZ"), "iso3"),
+    Case(
+        "minLength",
+        True,
+        "actors",
+        edit("actors", lambda r: r["role_title"] == "", role_title="abcd"),
+        "role_title",
+        schema=constraint("actors", "role_title", minLength=5),
+        why="one-short",
+    ),
+    Case(
+        "minLength",
+        False,
+        "actors",
+        edit("actors", lambda r: r["role_title"] == "", role_title="abcde"),
+        "role_title",
+        schema=constraint("actors", "role_title", minLength=5),
+        why="boundary",
+    ),
+    Case(
+        "maxLength",
+        True,
+        "actors",
+        edit("actors", anyrow, actor_id=LONG_ID + "a"),
+        "actor_id",
+        why="one-past",
+    ),
+    Case(
+        "maxLength",
+        False,
+        "actors",
+        edit("actors", anyrow, actor_id=LONG_ID),
+        "actor_id",
+        why="boundary",
+    ),
+    Case(
+        "minimum",
+        True,
+        "documents",
+        edit("documents", anyrow, number="0"),
+        "number",
+        why="one-past",
+    ),
+    Case(
+        "minimum",
+        False,
+        "documents",
+        edit("documents", anyrow, number="1"),
+        "number",
+        why="boundary",
+    ),
+    Case(
+        "maximum",
+        True,
+        "documents",
+        edit("documents", anyrow, number="725"),
+        "number",
+        schema=constraint("documents", "number", maximum=724),
+        why="one-past",
+    ),
+    Case(
+        "maximum",
+        False,
+        "documents",
+        edit("documents", anyrow),
+        "number",
+        schema=constraint("documents", "number", maximum=724),
+        why="boundary",
+    ),
+    Case(
+        "spreadsheet-safe", True, "actors", edit("actors", anyrow, role_title="=1+1"), "role_title"
+    ),
+    Case(
+        "spreadsheet-safe",
+        True,
+        "documents",
+        edit("documents", anyrow, number="+724"),
+        "number",
+        why="typed",
+    ),
+    Case(
+        "spreadsheet-safe",
+        False,
+        "actors",
+        edit("actors", anyrow, role_title="1+1=2"),
+        "role_title",
+        why="inner",
+    ),
+    Case(
+        "foreignKey",
+        True,
+        "risk_actors",
+        edit("risk_actors", anyrow, actor_id="nobody"),
+        "actor_id",
+    ),
+    Case(
+        "foreignKey",
+        True,
+        "actors",
+        edit(
+            "actors",
+            lambda r: r["parent_actor_id"] != "",
+            parent_actor_id=lambda r: r["parent_actor_id"].upper(),
+        ),
+        "parent_actor_id",
+        why="self-case-only",
+    ),
     # dates
-    Case("date-order", True, "events", edit("events", has_both, date_end=lambda r:
-         days(r["date_start"], -1)), "date_end", why="one-past"),  # fmt: skip
-    Case("date-order", False, "events", edit("events", has_both, date_end=lambda r:
-         r["date_start"]), "date_end", why="equal"),  # fmt: skip
+    Case(
+        "date-order",
+        True,
+        "events",
+        edit("events", has_both, date_end=lambda r: days(r["date_start"], -1)),
+        "date_end",
+        why="one-past",
+    ),
+    Case(
+        "date-order",
+        False,
+        "events",
+        edit("events", has_both, date_end=lambda r: r["date_start"]),
+        "date_end",
+        why="equal",
+    ),
     Case("edtf", True, "events", edit("events", has_both, date_edtf="2021-13"), "date_edtf"),
-    Case("edtf-bounds", True, "events", edit("events", has_both, date_start=lambda r:
-         days(r["date_start"], -1)), "date_start", why="one-past"),  # fmt: skip
+    Case(
+        "edtf-bounds",
+        True,
+        "events",
+        edit("events", has_both, date_start=lambda r: days(r["date_start"], -1)),
+        "date_start",
+        why="one-past",
+    ),
     Case("edtf-bounds", False, "events", edit("events", has_both), "date_start"),
     # the memo
-    Case("one-record", True, "evidence", edit("evidence", span, event_id=lambda r: ""
-         if False else "kremlin-calls-for-recognizing-taliban-control"), "evidence_id",
-         why="two"),  # fmt: skip
-    Case("one-record", True, "evidence", edit("evidence", span, actor_id=""), "evidence_id",
-         why="none"),  # fmt: skip
-    Case("exact-at-offsets", True, "evidence", edit("evidence", span,
-         exact=lambda r: r["exact"].lower()), "exact", why="case-only"),  # fmt: skip
+    Case(
+        "one-record",
+        True,
+        "evidence",
+        edit(
+            "evidence",
+            span,
+            event_id="kremlin-calls-for-recognizing-taliban-control",
+        ),
+        "evidence_id",
+        why="two",
+    ),
+    Case(
+        "one-record",
+        True,
+        "evidence",
+        edit("evidence", span, actor_id=""),
+        "evidence_id",
+        why="none",
+    ),
+    Case(
+        "exact-at-offsets",
+        True,
+        "evidence",
+        edit("evidence", span, exact=lambda r: r["exact"].lower()),
+        "exact",
+        why="case-only",
+    ),
     Case("exact-at-offsets", False, "evidence", edit("evidence", span), "exact"),
-    Case("prefix-at-offsets", True, "evidence", edit("evidence", span,
-         prefix=lambda r: r["prefix"][1:]), "start", why="one-short"),  # fmt: skip
-    Case("suffix-at-offsets", True, "evidence", edit("evidence", span,
-         suffix=lambda r: r["suffix"] + "x"), "end", why="one-past"),  # fmt: skip
-    Case("span-in-passage", True, "evidence", edit("evidence", span, passage_id="title"),
-         "passage_id"),  # fmt: skip
-    Case("text-at-offsets", True, "passages", edit("passages", anyrow,
-         text=lambda r: r["text"].upper()), "text", why="case-only"),  # fmt: skip
+    Case(
+        "prefix-at-offsets",
+        True,
+        "evidence",
+        edit("evidence", span, prefix=lambda r: r["prefix"][1:]),
+        "start",
+        why="one-short",
+    ),
+    Case(
+        "suffix-at-offsets",
+        True,
+        "evidence",
+        edit("evidence", span, suffix=lambda r: r["suffix"] + "x"),
+        "end",
+        why="one-past",
+    ),
+    Case(
+        "span-in-passage",
+        True,
+        "evidence",
+        edit("evidence", span, passage_id="title"),
+        "passage_id",
+    ),
+    Case(
+        "text-at-offsets",
+        True,
+        "passages",
+        edit("passages", anyrow, text=lambda r: r["text"].upper()),
+        "text",
+        why="case-only",
+    ),
     Case("memo-hash", True, "documents", edit("documents", anyrow, sha256="0" * 64), "sha256"),
-    Case("memo-length", True, "documents", edit("documents", anyrow,
-         code_points=lambda r: str(int(r["code_points"]) + 1)), "code_points",
-         why="one-past"),  # fmt: skip
+    Case(
+        "memo-length",
+        True,
+        "documents",
+        edit("documents", anyrow, code_points=lambda r: str(int(r["code_points"]) + 1)),
+        "code_points",
+        why="one-past",
+    ),
     Case("memo-length", False, "documents", edit("documents", anyrow), "code_points"),
     # the data model
-    Case("certainty-needs-hedge", True, "risks", edit("risks", lambda r: r["certainty"] not in
-         ("", "asserted") and r["hedge"] != "", hedge=""), "certainty"),  # fmt: skip
-    Case("certainty-needs-hedge", False, "risks", edit("risks", lambda r: r["hedge"] != "",
-         certainty="asserted", hedge=""), "certainty", why="top"),  # fmt: skip
-    Case("band-needs-hedge", True, "risks", edit("risks", lambda r: r["certainty"] == "asserted"
-         and r["hedge"] == "", likelihood="likely"), "likelihood"),  # fmt: skip
-    Case("band-needs-hedge", False, "risks", edit("risks", lambda r: r["hedge"] != "",
-         likelihood="likely"), "likelihood"),  # fmt: skip
-    Case("view-holder", True, "risks", edit("risks", author_risk,
-         attributed_to_actor_id="russia"), "attributed_to_actor_id"),  # fmt: skip
-    Case("view-holder", False, "risks", edit("risks", lambda r: r["attributed_to_actor_id"]
-         != "", attribution="actor-reported"), "attributed_to_actor_id"),  # fmt: skip
-    Case("view-holder-perceives", True, "risks", edit("risks", lambda r:
-         r["attributed_to_actor_id"] == "russia", attributed_to_actor_id="taliban"),
-         "attributed_to_actor_id"),  # fmt: skip
-    Case("time-window", True, "events", edit("events", lambda r: r["time_start"] != "",
-         time_start=lambda r: days(r["time_start"], 1)), "time_start",
-         why="one-past"),  # fmt: skip
-    Case("time-window", False, "events", edit("events", lambda r: r["time_start"] != ""),
-         "time_start"),  # fmt: skip
-    Case("time-consistent", True, "time_links", edit("time_links", lambda r: r["time_link_id"]
-         == "poppy-ban-before-zero-production", relation="after"), "relation"),  # fmt: skip
-    Case("time-consistent", False, "time_links", edit("time_links", lambda r: r["time_link_id"]
-         == "poppy-ban-before-zero-production"), "relation"),  # fmt: skip
-    Case("one-subject", True, "time_links", edit("time_links", lambda r: r["event_id"] != "",
-         position_id="afghan-authorities-seek-legitimacy"), "event_id"),  # fmt: skip
-    Case("one-anchor", True, "time_links", edit("time_links", lambda r:
-         r["anchor_document_id"] != "", anchor_event_id="taliban-takeover-of-afghanistan"),
-         "anchor_event_id"),  # fmt: skip
-    Case("not-self", True, "time_links", edit("time_links", lambda r: r["anchor_event_id"] != "",
-         anchor_event_id=lambda r: r["event_id"]), "anchor_event_id"),  # fmt: skip
+    Case(
+        "certainty-needs-hedge",
+        True,
+        "risks",
+        edit(
+            "risks", lambda r: r["certainty"] not in ("", "asserted") and r["hedge"] != "", hedge=""
+        ),
+        "certainty",
+    ),
+    Case(
+        "certainty-needs-hedge",
+        False,
+        "risks",
+        edit("risks", lambda r: r["hedge"] != "", certainty="asserted", hedge=""),
+        "certainty",
+        why="top",
+    ),
+    Case(
+        "band-needs-hedge",
+        True,
+        "risks",
+        edit(
+            "risks",
+            lambda r: r["certainty"] == "asserted" and r["hedge"] == "",
+            likelihood="likely",
+        ),
+        "likelihood",
+    ),
+    Case(
+        "band-needs-hedge",
+        False,
+        "risks",
+        edit("risks", lambda r: r["hedge"] != "", likelihood="likely"),
+        "likelihood",
+    ),
+    Case(
+        "view-holder",
+        True,
+        "risks",
+        edit("risks", author_risk, attributed_to_actor_id="russia"),
+        "attributed_to_actor_id",
+    ),
+    Case(
+        "view-holder",
+        False,
+        "risks",
+        edit("risks", lambda r: r["attributed_to_actor_id"] != "", attribution="actor-reported"),
+        "attributed_to_actor_id",
+    ),
+    Case(
+        "view-holder-perceives",
+        True,
+        "risks",
+        edit(
+            "risks",
+            lambda r: r["attributed_to_actor_id"] == "russia",
+            attributed_to_actor_id="taliban",
+        ),
+        "attributed_to_actor_id",
+    ),
+    Case(
+        "time-window",
+        True,
+        "events",
+        edit(
+            "events", lambda r: r["time_start"] != "", time_start=lambda r: days(r["time_start"], 1)
+        ),
+        "time_start",
+        why="one-past",
+    ),
+    Case(
+        "time-window",
+        False,
+        "events",
+        edit("events", lambda r: r["time_start"] != ""),
+        "time_start",
+    ),
+    Case(
+        "time-consistent",
+        True,
+        "time_links",
+        edit(
+            "time_links",
+            lambda r: r["time_link_id"] == "poppy-ban-before-zero-production",
+            relation="after",
+        ),
+        "relation",
+    ),
+    Case(
+        "time-consistent",
+        False,
+        "time_links",
+        edit("time_links", lambda r: r["time_link_id"] == "poppy-ban-before-zero-production"),
+        "relation",
+    ),
+    Case(
+        "one-subject",
+        True,
+        "time_links",
+        edit(
+            "time_links",
+            lambda r: r["event_id"] != "",
+            position_id="afghan-authorities-seek-legitimacy",
+        ),
+        "event_id",
+    ),
+    Case(
+        "one-anchor",
+        True,
+        "time_links",
+        edit(
+            "time_links",
+            lambda r: r["anchor_document_id"] != "",
+            anchor_event_id="taliban-takeover-of-afghanistan",
+        ),
+        "anchor_event_id",
+    ),
+    Case(
+        "not-self",
+        True,
+        "time_links",
+        edit(
+            "time_links",
+            lambda r: r["anchor_event_id"] != "",
+            anchor_event_id=lambda r: r["event_id"],
+        ),
+        "anchor_event_id",
+    ),
     # each record's evidence
     Case("has-evidence", True, "actors", new_actor, "actor_id"),
-    Case("verbatim", True, "events", edit("events", lambda r: r["place"] != "",
-         place=lambda r: r["place"] + " itself"), "place", why="one-past"),  # fmt: skip
-    Case("verbatim", False, "events", edit("events", lambda r: r["place"] != "",
-         place=lambda r: r["place"][1:]), "place", why="inside"),  # fmt: skip
-    Case("names-from-evidence", True, "actors", edit("actors", lambda r: r["actor_id"] == NAMED,
-         names_as_written=lambda r: " | ".join(reversed(r["names_as_written"].split(" | ")))),
-         "names_as_written", why="reordered"),  # fmt: skip
-    Case("names-from-evidence", True, "actors", edit("actors", lambda r: r["actor_id"] == NAMED,
-         names_as_written=lambda r: r["names_as_written"].upper()), "names_as_written",
-         why="case-only"),  # fmt: skip
+    Case(
+        "verbatim",
+        True,
+        "events",
+        edit("events", lambda r: r["place"] != "", place=lambda r: r["place"] + " itself"),
+        "place",
+        why="one-past",
+    ),
+    Case(
+        "verbatim",
+        False,
+        "events",
+        edit("events", lambda r: r["place"] != "", place=lambda r: r["place"][1:]),
+        "place",
+        why="inside",
+    ),
+    Case(
+        "names-from-evidence",
+        True,
+        "actors",
+        edit(
+            "actors",
+            lambda r: r["actor_id"] == NAMED,
+            names_as_written=lambda r: " | ".join(reversed(r["names_as_written"].split(" | "))),
+        ),
+        "names_as_written",
+        why="reordered",
+    ),
+    Case(
+        "names-from-evidence",
+        True,
+        "actors",
+        edit(
+            "actors",
+            lambda r: r["actor_id"] == NAMED,
+            names_as_written=lambda r: r["names_as_written"].upper(),
+        ),
+        "names_as_written",
+        why="case-only",
+    ),
 ]
 
 
 def test_every_rule_has_a_failing_case_and_every_case_a_rule() -> None:
     failing = {c.rule for c in CASES if c.fails}
     assert set(CATALOGUE) == failing, set(CATALOGUE) ^ failing
+
+
+def test_every_rule_has_a_description_and_an_example() -> None:
+    for name, entry in CATALOGUE.items():
+        assert entry.rule.applies and entry.rule.reads and entry.rule.message, name
+        assert f"(rule: {name}" in entry.example, name
 
 
 def test_the_pristine_tables_break_no_rule() -> None:
@@ -372,3 +661,6 @@ def test_rule_case(case: Case) -> None:
         if (case.field is None or p.field == case.field) and (row is None or p.row == row + 2)
     ]
     assert located, (row, mine[:4])
+    if case is next(c for c in CASES if c.rule == case.rule and c.fails):
+        # the catalogue's example line (listed in the docs) is this case's, as users see it
+        assert str(_one_line(located[0])) == EXAMPLES[case.rule]

@@ -34,8 +34,6 @@ def _spans(contract: Contract, schema: TableSchema, ctx: Any) -> tuple[str, pd.D
     "tables with an evidence subject column (records), given the evidence table",
     "the primary key; the evidence table's subject column",
     "every record needs an evidence span",
-    "actors, row 2, field actor_id: value 'russia': every record needs an evidence span (rule:"
-    " has-evidence) [pandera]",
 )
 def _has_evidence(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     found = _spans(contract, schema, ctx)
@@ -55,8 +53,6 @@ def _has_evidence(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     "verbatim fields (field property verbatim) of a record table, given evidence and passages",
     "the primary key, the field; the record's evidence spans and their passages",
     "must be words of a passage the record's evidence quotes",
-    "events, row 2, field place: value 'Moscow': must be words of a passage the record's"
-    " evidence quotes (rule: verbatim) [pandera]",
 )
 def _verbatim(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     found = _spans(contract, schema, ctx)
@@ -112,8 +108,6 @@ def _verbatim(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     f"record tables with a {NAMES_FIELD} field, given the evidence table",
     f"the primary key, {NAMES_FIELD}; the record's evidence quotes",
     "must list the actor's evidence quotes in order",
-    "actors, row 2, field names_as_written: value 'Russia': must list the actor's evidence"
-    " quotes in order (rule: names-from-evidence) [pandera]",
 )
 def _names(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     found = _spans(contract, schema, ctx)

@@ -35,8 +35,6 @@ PERCEIVER = "perceiver"
     "tables with certainty and hedge fields",
     "certainty, hedge",
     f"a certainty below '{UNHEDGED_CERTAINTY}' must show the memo's words in hedge",
-    "risks, row 3, field certainty: value 'possible': a certainty below 'asserted' must show"
-    " the memo's words in hedge (rule: certainty-needs-hedge) [pandera]",
 )
 def _certainty(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if not {"hedge", "certainty"} <= set(schema.field_names):
@@ -60,8 +58,6 @@ def _certainty(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     "tables with likelihood and hedge fields",
     "likelihood, hedge",
     "an ICD 203 band needs the words that name a probability in hedge",
-    "risks, row 3, field likelihood: value 'likely': an ICD 203 band needs the words that name a"
-    " probability in hedge (rule: band-needs-hedge) [pandera]",
 )
 def _band(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if not {"hedge", "certainty", "likelihood"} <= set(schema.field_names):
@@ -81,8 +77,6 @@ def _band(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     "tables with attribution and attributed_to_actor_id fields",
     "attribution, attributed_to_actor_id",
     f"filled exactly when the view is an actor's (attribution other than '{AUTHOR_VIEW}')",
-    "risks, row 3, field attributed_to_actor_id: filled exactly when the view is an actor's"
-    " (attribution other than 'author') (rule: view-holder) [pandera]",
 )
 def _view_holder(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     needed = ["attribution", "attributed_to_actor_id"]
@@ -118,8 +112,6 @@ def _perceivers(contract: Contract, schema: TableSchema) -> list[tuple[str, str]
     " value) refers to, given that table",
     "the primary key, attributed_to_actor_id; the link table's key, actor_id and role",
     "the actor whose view a risk is must be one of its perceivers (risk_actors)",
-    "risks, row 3, field attributed_to_actor_id: value 'russia': the actor whose view a risk is"
-    " must be one of its perceivers (risk_actors) (rule: view-holder-perceives) [pandera]",
 )
 def _view_holder_perceives(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if "attributed_to_actor_id" not in schema.field_names or len(schema.primary_key) != 1:
@@ -328,8 +320,6 @@ TIME_FIELDS = ("time_start", "time_end", "time_basis")
     " and time_basis, given the events, documents and time links",
     "the primary key, time_start, time_end, time_basis; every event and time link",
     "{field} must be what the stated date and the time links give (contract.timeline)",
-    "events, row 3, field time_start: value '2021-08-01': time_start must be what the stated"
-    " date and the time links give (contract.timeline) (rule: time-window) [pandera]",
 )
 def _time_window(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     model = TimeModel.of(contract)
@@ -383,8 +373,6 @@ def _link_rules(schema: TableSchema, contract: Contract) -> TimeModel | None:
     " documents",
     "time_link_id; every event and time link",
     "the link contradicts the dates and links of its event and anchor",
-    "time_links, row 5, field relation: value 'before': the link contradicts the dates and links"
-    " of its event and anchor (rule: time-consistent) [pandera]",
 )
 def _time_consistent(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if _link_rules(schema, contract) is None:
@@ -408,8 +396,6 @@ def _time_consistent(contract: Contract, schema: TableSchema, ctx: Any) -> Built
     "the time links table: its subject columns",
     "the subject columns (event_id, position_id, relation_id)",
     "exactly one of {subjects} must be filled",
-    "time_links, row 5, field event_id: exactly one of event_id, position_id, relation_id must be"
-    " filled (rule: one-subject) [pandera]",
 )
 def _one_subject(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     model = _link_rules(schema, contract)
@@ -431,8 +417,6 @@ def _one_subject(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     "the time links table",
     "anchor_event_id, anchor_document_id",
     "exactly one of anchor_event_id and anchor_document_id must be filled",
-    "time_links, row 5, field anchor_event_id: exactly one of anchor_event_id and"
-    " anchor_document_id must be filled (rule: one-anchor) [pandera]",
 )
 def _one_anchor(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if _link_rules(schema, contract) is None:
@@ -452,8 +436,6 @@ def _one_anchor(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     "the time links table",
     "anchor_event_id, event_id",
     "an event cannot be its own anchor",
-    "time_links, row 5, field anchor_event_id: value 'e1': an event cannot be its own anchor"
-    " (rule: not-self) [pandera]",
 )
 def _not_self(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if _link_rules(schema, contract) is None:
