@@ -83,6 +83,7 @@ def codebook_markdown(contract: Contract, codebook: Any, frames: dict[str, pd.Da
         lines.append(f"- [`{name}`](#{_anchor(name)})" + (f": {links}" if links else ""))
     if codebook.get("judgment_calls"):
         lines.append("- [Judgment calls](#judgment-calls)")
+    lines.append("- [Validation rules](#validation-rules)")
     lines.append("")
     for name in TABLES:
         schema = contract[name]
@@ -140,7 +141,37 @@ def codebook_markdown(contract: Contract, codebook: Any, frames: dict[str, pd.Da
         lines += ["Decisions another curator could make differently (curation/codebook.yaml):", ""]
         lines += [f"{i}. {_cell(call)}" for i, call in enumerate(calls, start=1)]
         lines.append("")
+    lines += rules_markdown()
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def rules_markdown() -> list[str]:
+    """The validation rules, listed from the validators' catalogue: name, what it applies to,
+    what it reads and checks, and a failure line as `memo724 validate` prints it."""
+    from ..validation.catalogue import CATALOGUE
+
+    lines = [
+        '<a id="validation-rules"></a>',
+        "",
+        "## Validation rules",
+        "",
+        "Every rule `memo724 validate` checks, from the validators' catalogue"
+        " (`src/memo724/validation/catalogue.py`). A rule applies by what the schemas state,"
+        " never by a table's name; each failure line names its rule. Rules marked *Table Schema*"
+        " are Table Schema's own (Frictionless checks them too).",
+        "",
+        "| rule | applies to | reads | checks | example failure |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, entry in CATALOGUE.items():
+        rule = entry.rule
+        mark = " (*Table Schema*)" if entry.kind == "table-schema" else ""
+        lines.append(
+            f"| `{name}`{mark} | {_cell(rule.applies)} | {_cell(rule.reads)} |"
+            f" {_cell(rule.message)} | `{_cell(entry.example)}` |"
+        )
+    lines.append("")
+    return lines
 
 
 def stats_markdown(contract: Contract, frames: dict[str, pd.DataFrame], cov: Coverage) -> str:
