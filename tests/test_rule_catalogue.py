@@ -28,7 +28,7 @@ from memo724.contract.rules import effective_schema
 from memo724.publication.package import csv_text
 from memo724.validation.catalogue import CATALOGUE, EXAMPLES
 from memo724.validation.drift import _one_line
-from memo724.validation.validate import validate_tables
+from memo724.validation.validate import sorted_problems, validate_tables
 
 Row = dict[str, str]
 Tables = dict[str, list[Row]]
@@ -664,3 +664,31 @@ def test_rule_case(case: Case) -> None:
     if case is next(c for c in CASES if c.rule == case.rule and c.fails):
         # the catalogue's example line (listed in the docs) is this case's, as users see it
         assert str(_one_line(located[0])) == EXAMPLES[case.rule]
+
+
+def test_a_broken_time_link_key_marks_the_window_it_leaves_wrong_as_a_consequence() -> None:
+    tables, _ = pristine()
+    link = first(tables["time_links"], lambda r: r["time_link_id"] == "abandoned-arms-until-memo")
+    placed = tables["time_links"][link]["event_id"]
+    event = first(tables["events"], lambda r: r["event_id"] == placed)
+    case = Case(
+        "foreignKey",
+        True,
+        "time_links",
+        edit("time_links", lambda r: r["time_link_id"] == "abandoned-arms-until-memo",
+             event_id="nobody"),
+        "event_id",
+    )  # fmt: skip
+    problems, _ = run(case)
+    causes = [p for p in problems if p.rule == "foreignKey" and p.where == "time_links"]
+    assert [(p.row, p.field, p.follows) for p in causes] == [(link + 2, "event_id", None)]
+    windows = [p for p in problems if p.rule == "time-window"]
+    assert windows, problems
+    assert {(p.where, p.row) for p in windows} == {("events", event + 2)}
+    assert all(
+        p.follows == f"time_links row {link + 2} (event_id 'nobody' names no record)"
+        for p in windows
+    ), windows
+    # as reported, the cause is listed before what follows from it
+    shown = sorted_problems(problems)
+    assert shown.index(causes[0]) < min(shown.index(p) for p in windows)

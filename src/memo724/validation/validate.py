@@ -33,6 +33,7 @@ from ..contract.rules import (
 from ..contract.typed import Unparsed, parse_table, read_csv_text, text_frame, to_pandas
 from .catalogue import CATALOGUE, PANDERA_RULES, TYPE
 from .checks import Bound, bound
+from .rules import TimeModel
 from .schemas import Context, derive
 from .structure import CSV_RULES, first_columns, has_oversized_cell, read_rows
 
@@ -291,21 +292,60 @@ def validate_tables(
 # Rules a record fails only because an evidence row no longer points at it (or now points at
 # it by mistake): its spans, the name forms they give, the verbatim words they must hold.
 EVIDENCE_FOLLOWERS = frozenset({"has-evidence", "names-from-evidence", "verbatim"})
+# The rule a record fails only because a time link that placed it lost a key.
+TIME_FOLLOWERS = frozenset({"time-window"})
 
 
 def mark_consequences(
     contract: Contract, frames: dict[str, pd.DataFrame], problems: list[Problem]
 ) -> list[Problem]:
-    """Mark the problems that only follow from a broken evidence link, with the evidence row.
+    """Mark the problems that only follow from a broken link, with the row of the broken link.
 
     An evidence id names its record (`<kind>.<record id>.<start>`): an evidence row whose record
     column holds another value (a broken or moved foreign key) leaves the named record without
     that span and may give the record it now names one more. Their evidence-derived problems
-    are consequences of the one foreign-key problem, and say so.
+    are consequences of the one foreign-key problem, and say so. Likewise a time link whose key
+    is broken no longer places its record: the record's time window, derived from the links,
+    is then wrong only because of that key (see `_time_link_causes`).
     """
-    evidence = frames.get("evidence")
-    if evidence is None or "evidence_id" not in evidence.columns:
+    causes = [
+        (EVIDENCE_FOLLOWERS, _evidence_causes(contract, frames)),
+        (TIME_FOLLOWERS, _time_link_causes(contract, frames, problems)),
+    ]
+    tables = {t for _, cause in causes for t, _ in cause}
+    if not tables:
         return problems
+    keys = {
+        name: frames[name][contract[name].primary_key[0]].astype("string").tolist()
+        for name in tables
+        if name in frames
+    }
+    marked = []
+    for p in problems:
+        rows = keys.get(p.where)
+        if rows is not None and p.row is not None and 0 <= p.row - 2 < len(rows):
+            key = str(rows[p.row - 2])
+            follows = next(
+                (
+                    c[(p.where, key)]
+                    for rules, c in causes
+                    if p.rule in rules and (p.where, key) in c
+                ),
+                None,
+            )
+            if follows:
+                p = dataclasses.replace(p, follows=follows)
+        marked.append(p)
+    return marked
+
+
+def _evidence_causes(
+    contract: Contract, frames: dict[str, pd.DataFrame]
+) -> dict[tuple[str, str], str]:
+    """(table, record id) -> the evidence row whose record column no longer names it."""
+    evidence = None if contract.evidence_table is None else frames.get(contract.evidence_table)
+    if evidence is None or "evidence_id" not in evidence.columns:
+        return {}
     kinds = {singular(t): (t, c) for t, c in contract.evidence_subjects.items()}
     cause: dict[tuple[str, str], str] = {}
     ids = evidence["evidence_id"].astype("string").tolist()
@@ -326,22 +366,52 @@ def mark_consequences(
                 cause.setdefault((table, named), where)
                 if value is not pd.NA and value is not None:
                     cause.setdefault((table, str(value)), where)
-    if not cause:
-        return problems
-    keys = {
-        name: frames[name][contract[name].primary_key[0]].astype("string").tolist()
-        for name in {t for t, _ in cause}
-        if name in frames
-    }
-    marked = []
-    for p in problems:
-        rows = keys.get(p.where)
-        if p.rule in EVIDENCE_FOLLOWERS and rows is not None and p.row and p.row - 2 < len(rows):
-            follows = cause.get((p.where, str(rows[p.row - 2])))
-            if follows:
-                p = dataclasses.replace(p, follows=follows)
-        marked.append(p)
-    return marked
+    return cause
+
+
+def _time_link_causes(
+    contract: Contract, frames: dict[str, pd.DataFrame], problems: list[Problem]
+) -> dict[tuple[str, str], str]:
+    """(table, record id) -> the time link whose broken key leaves that record unplaced.
+
+    A link's subject key that names nothing (a foreignKey problem) no longer places the record
+    it was written for, which is then the record of that table that no link names; a broken
+    anchor leaves the records its row still names without their anchor.
+    """
+    model = TimeModel.of(contract)
+    links = None if model is None else frames.get(model.links)
+    if model is None or links is None:
+        return {}
+    anchors = ("anchor_event_id", "anchor_document_id")
+    columns = {*model.subjects.values(), *anchors}
+    broken = [
+        p
+        for p in problems
+        if p.where == model.links
+        and p.rule == "foreignKey"
+        and p.field in columns
+        and p.row is not None
+        and 0 <= p.row - 2 < len(links)
+    ]
+    cause: dict[tuple[str, str], str] = {}
+    for p in broken:
+        where = f"{model.links} row {p.row} ({p.field} {p.value!r} names no record)"
+        if p.field in anchors:
+            row = links.iloc[(p.row or 2) - 2]
+            for table, column in model.subjects.items():
+                value = row.get(column)
+                if value is not None and value is not pd.NA and str(value) != "":
+                    cause.setdefault((table, str(value)), where)
+            continue
+        table = next(t for t, c in model.subjects.items() if c == p.field)
+        frame = frames.get(table)
+        if frame is None or not contract[table].primary_key:
+            continue
+        named = set(links[p.field].dropna().astype(str))
+        for key in frame[contract[table].primary_key[0]].dropna().astype(str):
+            if key not in named:
+                cause.setdefault((table, key), where)
+    return cause
 
 
 def sorted_problems(problems: list[Problem]) -> list[Problem]:
