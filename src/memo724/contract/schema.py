@@ -1,6 +1,12 @@
-"""The Table Schemas in schemas/: the one statement of every table's fields and keys.
+"""The Table Schemas in schemas/: the one statement of every table's fields, keys and roles.
 
 Everything else (Pandera checks, column order, evidence links, Parquet types) is read from here.
+Besides Table Schema's own properties, each schema states what the code once kept in lists:
+- `role` (ROLES): what the table is for: the document, its structure, a record, a link, evidence;
+- `statement`: true when its records state something (coverage and the audits count them);
+- `labelField`: the field that names a row for people (Datasette, the SQLite views);
+- on a field, `verbatim` (the memo's words, inside a passage the record quotes) and `memoText`
+  (MEMO_TEXT_KINDS: the memo's own words at the row's offsets).
 """
 
 from __future__ import annotations
@@ -37,10 +43,6 @@ STRUCTURE_TABLES = ("documents", "passages")
 
 # How actors.names_as_written joins the distinct forms of a name.
 NAME_SEPARATOR = " | "
-
-# Fields that name a row for people, in order of preference: a table's label is the first it has
-# (Datasette's label_column, the name columns of the SQLite views).
-LABEL_FIELDS = ("name", "title", "summary", "citation_text")
 
 # What a table is for, as the schema property `role` states it:
 # - "document": the document row of the memo (its hash and length);
@@ -148,8 +150,9 @@ class TableSchema:
 
     @property
     def label_field(self) -> str | None:
-        """The field that names a row for people (actors.name, events.summary), if any."""
-        return next((n for n in LABEL_FIELDS if n in self.field_names), None)
+        """The field that names a row for people (its schema's `labelField`), if any."""
+        stated = self.descriptor.get("labelField")
+        return stated if isinstance(stated, str) and stated in self.field_names else None
 
     @property
     def verbatim_fields(self) -> list[str]:
@@ -180,6 +183,11 @@ class Contract:
     def with_role(self, role: str) -> list[str]:
         """The tables of one role (ROLES), in reading order."""
         return [name for name, schema in self.tables.items() if schema.role == role]
+
+    @property
+    def statement_tables(self) -> list[str]:
+        """Tables whose records state something (`statement`), in reading order."""
+        return [name for name, schema in self.tables.items() if schema.statement]
 
     @property
     def evidence_table(self) -> str | None:

@@ -69,7 +69,11 @@ def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
         codebook_markdown(contract, codebook, frames), encoding="utf-8"
     )
     cov = coverage(
-        frames["passages"], frames["evidence"], frames["sources"], exclusions(source.curation)
+        frames["passages"],
+        frames["evidence"],
+        frames["sources"],
+        exclusions(source.curation),
+        contract,
     )
     readme = (source.root / "README.md").read_text(encoding="utf-8")
     package = json.loads(target.descriptor.read_text(encoding="utf-8"))
