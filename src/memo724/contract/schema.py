@@ -17,7 +17,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-# Reading order of the tables: the document and its structure, then the content, then evidence.
+# Reading order of the tables of this release: the document and its structure, then the content,
+# then evidence. A contract holds every schema of its folder: a table this list does not name (a
+# new schema file) comes after the ones it names, by name, before the evidence (`reading_order`).
 TABLES: tuple[str, ...] = (
     "documents",
     "passages",
@@ -160,21 +162,39 @@ class TableSchema:
         return [f["name"] for f in self.fields if f.get("verbatim") is True]
 
 
+def reading_order(names: list[str] | set[str], schemas: dict[str, dict[str, Any]]) -> list[str]:
+    """Tables in reading order: those TABLES names in its order, then any other by name, the
+    evidence table (role "evidence") last of all."""
+    known = [n for n in TABLES if n in names]
+    others = sorted(n for n in names if n not in TABLES)
+    order = [n for n in known if n != "evidence"] + others + [n for n in known if n == "evidence"]
+    evidence = [n for n in order if schemas[n].get("role") == "evidence"]
+    return [n for n in order if n not in evidence] + evidence
+
+
 class Contract:
-    """All Table Schemas of one copy of the package."""
+    """All Table Schemas of one copy of the package: every schemas/<table>.json of its folder."""
 
     def __init__(self, schema_dir: Path) -> None:
         self.schema_dir = schema_dir
-        self.tables: dict[str, TableSchema] = {}
-        for name in TABLES:
-            path = schema_dir / f"{name}.json"
-            self.tables[name] = TableSchema(name, json.loads(path.read_text(encoding="utf-8")))
+        read = {
+            path.stem: json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted(schema_dir.glob("*.json"))
+        }
+        missing = [n for n in TABLES if n not in read]
+        if missing:  # a copy of this release has every table it names
+            raise FileNotFoundError(f"{schema_dir}: no schema for {', '.join(missing)}")
+        self.tables: dict[str, TableSchema] = {
+            name: TableSchema(name, read[name]) for name in reading_order(set(read), read)
+        }
 
     @classmethod
     def of(cls, schemas: dict[str, dict[str, Any]]) -> Contract:
         """The contract of Table Schemas already read (table -> schema), with no folder."""
         contract = cls.__new__(cls)
-        contract.tables = {name: TableSchema(name, schemas[name]) for name in TABLES}
+        contract.tables = {
+            name: TableSchema(name, schemas[name]) for name in reading_order(set(schemas), schemas)
+        }
         return contract
 
     def __getitem__(self, name: str) -> TableSchema:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..contract import TABLES, Contract
+from ..contract import Contract
 from ..curation.codebook import resolve_definitions
 from ..curation.coverage import Coverage
 from .python_dist import wheel_name
@@ -77,7 +77,7 @@ def codebook_markdown(contract: Contract, codebook: Any, frames: dict[str, pd.Da
         "## Contents",
         "",
     ]
-    for name in TABLES:
+    for name in contract.tables:
         coded = [f["name"] for f in contract[name].fields if f.get("constraints", {}).get("enum")]
         links = ", ".join(f"[`{c}`](#{_anchor(name, c)})" for c in coded)
         lines.append(f"- [`{name}`](#{_anchor(name)})" + (f": {links}" if links else ""))
@@ -85,7 +85,7 @@ def codebook_markdown(contract: Contract, codebook: Any, frames: dict[str, pd.Da
         lines.append("- [Judgment calls](#judgment-calls)")
     lines.append("- [Validation rules](#validation-rules)")
     lines.append("")
-    for name in TABLES:
+    for name in contract.tables:
         schema = contract[name]
         frame = frames[name]
         pk = schema.primary_key
@@ -176,7 +176,7 @@ def rules_markdown() -> list[str]:
 
 def stats_markdown(contract: Contract, frames: dict[str, pd.DataFrame], cov: Coverage) -> str:
     lines = ["| table | rows | what a row is |", "| --- | ---: | --- |"]
-    for name in TABLES:
+    for name in contract.tables:
         what = _cell(contract[name].descriptor["description"])
         lines.append(f"| `{name}` | {len(frames[name])} | {what} |")
     lines += [
@@ -238,7 +238,7 @@ def datacard_composition(contract: Contract, frames: dict[str, pd.DataFrame], co
         "| --- | ---: | ---: | ---: | --- |",
     ]
     subjects = contract.evidence_subjects
-    for name in TABLES:
+    for name in contract.tables:
         rows = len(frames[name])
         spans, multi = "", ""
         if name in subjects:
@@ -272,7 +272,7 @@ def datacard_sparsity(contract: Contract, frames: dict[str, pd.DataFrame]) -> st
     """
     arc = {("evidence", column) for column in contract.evidence_subjects.values()}
     found = []
-    for name in TABLES:
+    for name in contract.tables:
         frame = frames[name]
         for f in contract[name].fields:
             if f.get("constraints", {}).get("required") or not len(frame):

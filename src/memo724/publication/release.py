@@ -71,7 +71,7 @@ def build_provenance(root: Path) -> dict[str, Any]:
 
 def write_parquet(contract: Contract, data_dir: Path, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in TABLES:
+    for name in contract.tables:
         table = arrow_table(contract[name], data_dir / f"{name}.csv")
         pq.write_table(table, out_dir / f"{name}.parquet", compression="zstd", store_schema=True)
 

@@ -172,7 +172,7 @@ def load_typed(
     typed fields (contract.rules), on the same Arrow text, before it is typed and dropped.
     """
     frames, problems = {}, []
-    for name in TABLES:
+    for name in contract.tables:
         source = sources.pop(name, None)
         if source is None:
             continue  # whoever gathered the sources said why (missing, refused)
@@ -208,7 +208,7 @@ def schema_problems(
     """Validate each typed frame with its derived schema, the other frames and memo as context."""
     ctx = Context(frames, memo)
     problems = []
-    for name in TABLES:
+    for name in contract.tables:
         if name not in frames:
             continue
         schema = derive(contract, name, ctx)
