@@ -40,9 +40,6 @@ TABLES: tuple[str, ...] = (
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
 
-# Tables that locate spans in the memo, not records that need evidence of their own.
-STRUCTURE_TABLES = ("documents", "passages")
-
 # How actors.names_as_written joins the distinct forms of a name.
 NAME_SEPARATOR = " | "
 

@@ -47,10 +47,7 @@ def figures(layout: Layout) -> list[tuple[str, str]]:
     out.append(
         (
             "  ... by basis",
-            ", ".join(
-                f"{b} {int(basis.get(b, 0))}"
-                for b in ("stated", "anchored", "document-date", "unknown")
-            ),
+            ", ".join(f"{b} {int(basis.get(b, 0))}" for b in contract["events"].enum("time_basis")),
         )
     )
     out.append(("time links", str(len(frames["time_links"]))))

@@ -1,11 +1,12 @@
 """Judging a copy against the release it names: contract drift, changed files, then the rows.
 
 The copy's descriptor and schemas are compared with the release's contract, and every difference
-is reported as contract drift (file, field, what changed; differences.py). The rows are then validated against
-the release's contract (with the derived rules of contract.rules written in), never against the
-copy's own schemas. Each file is read once through the guard; its bytes are hashed, checked as
-UTF-8 and parsed in memory by the typed reader (only `--frictionless` writes a private folder of
-the release's descriptor and schemas and the copy's bytes, for Frictionless to read).
+is reported as contract drift (file, field, what changed; differences.py). The rows are then
+validated against the release's contract (with the derived rules of contract.rules written in),
+never against the copy's own schemas. Each file is read once through the guard; its bytes are
+hashed, checked as UTF-8 and parsed in memory by the typed reader (only `--frictionless` writes
+a private folder of the release's descriptor and schemas and the copy's bytes, for Frictionless
+to read).
 
 A package of its own that follows a release's contract (`validate --contract VERSION`) is judged
 the same way, except for what it states for itself: its identity in the descriptor, its files'

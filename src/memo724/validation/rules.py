@@ -23,8 +23,6 @@ from ..contract.timeline import TimeLink, Window, derive_placed, derive_windows
 from .catalogue import Built, register, rule
 from .checks import filled, row_rule
 
-# Certainty values that need the memo's qualifying words in `hedge` (all but the top of the scale).
-UNHEDGED_CERTAINTY = "asserted"
 AUTHOR_VIEW = "author"
 # The role of a linked actor who perceives a record (a risk's perceivers, in its link table).
 PERCEIVER = "perceiver"
@@ -32,21 +30,25 @@ PERCEIVER = "perceiver"
 
 @register(
     "certainty-needs-hedge",
-    "tables with certainty and hedge fields",
+    "tables with hedge and an ordered certainty scale (categoriesOrdered, last value the top)",
     "certainty, hedge",
-    f"a certainty below '{UNHEDGED_CERTAINTY}' must show the memo's words in hedge",
+    "a certainty below '{top of the scale}' must show the memo's words in hedge",
 )
 def _certainty(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if not {"hedge", "certainty"} <= set(schema.field_names):
         return []
+    scale = schema.enum("certainty")
+    if schema.field("certainty").get("categoriesOrdered") is not True or not scale:
+        return []  # no scale, no top: every value would need its words
+    top = scale[-1]  # the scale runs up to its last value (asserted)
 
     def certainty(frame: pd.DataFrame) -> np.ndarray:
         below_top = filled(frame["certainty"]) & np.asarray(
-            (frame["certainty"].astype("string") != UNHEDGED_CERTAINTY).fillna(True), dtype=bool
+            (frame["certainty"].astype("string") != top).fillna(True), dtype=bool
         )
         return ~below_top | filled(frame["hedge"])
 
-    message = f"a certainty below '{UNHEDGED_CERTAINTY}' must show the memo's words in hedge"
+    message = f"a certainty below '{top}' must show the memo's words in hedge"
     check = row_rule(
         certainty, rule("certainty-needs-hedge"), "certainty", message, ["certainty", "hedge"]
     )

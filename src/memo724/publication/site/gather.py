@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ...contract import STRUCTURE_TABLES, Contract, TableSchema, singular
+from ...contract import Contract, TableSchema, singular
 from ...contract.memo import read_memo
 from ...contract.paths import Layout
 
@@ -110,7 +110,8 @@ def _evidence(contract: Contract, rows: list[dict[str, str]]) -> list[Evidence]:
     other_refs = [
         fk
         for fk in contract["evidence"].foreign_keys
-        if fk.resource not in STRUCTURE_TABLES and subjects.get(fk.resource) != fk.field
+        if contract[fk.resource].role not in ("document", "structure")
+        and subjects.get(fk.resource) != fk.field
     ]
     spans = []
     for row in rows:
