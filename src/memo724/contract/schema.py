@@ -5,6 +5,8 @@ Besides Table Schema's own properties, each schema states what the code once kep
 - `role` (ROLES): what the table is for: the document, its structure, a record, a link, evidence;
 - `statement`: true when its records state something (coverage and the audits count them);
 - `labelField`: the field that names a row for people (Datasette, the SQLite views);
+- `recordList` (a link table): the key under which a curated record lists these rows (an
+  event's `participants`); the record is the table its first key field references;
 - on a field, `verbatim` (the memo's words, inside a passage the record quotes) and `memoText`
   (MEMO_TEXT_KINDS: the memo's own words at the row's offsets).
 """
@@ -200,6 +202,23 @@ class Contract:
     def with_role(self, role: str) -> list[str]:
         """The tables of one role (ROLES), in reading order."""
         return [name for name, schema in self.tables.items() if schema.role == role]
+
+    @property
+    def record_lists(self) -> dict[str, dict[str, str]]:
+        """Record table -> {key of its curated records -> the link table its list fills}, from
+        each link table's `recordList` (its rows belong to the table its first key references)."""
+        lists: dict[str, dict[str, str]] = {}
+        for name, schema in self.tables.items():
+            key = schema.descriptor.get("recordList")
+            if not isinstance(key, str) or not schema.primary_key:
+                continue
+            parent = next(
+                (fk.resource for fk in schema.foreign_keys if fk.field == schema.primary_key[0]),
+                None,
+            )
+            if parent is not None:
+                lists.setdefault(parent, {})[key] = name
+        return lists
 
     @property
     def statement_tables(self) -> list[str]:

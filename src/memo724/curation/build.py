@@ -25,12 +25,6 @@ from .quotes import QuoteError, locate
 from .records import Record, load_yaml, read_records
 from .structure import Structure, read_structure
 
-# Lists inside a record that become rows of a link table: record key -> link table.
-CHILD_LISTS: dict[str, dict[str, str]] = {
-    "events": {"participants": "event_participants"},
-    "risks": {"actors": "risk_actors"},
-}
-
 # Fields the build computes; a curator who writes them gets an error.
 DERIVED: dict[str, set[str]] = {
     "actors": {"names_as_written"},
@@ -108,7 +102,7 @@ class Builder:
         schema = self.contract[record.table]
         pk = schema.primary_key[0]
         groups = schema.date_groups
-        children = CHILD_LISTS.get(record.table, {})
+        children = self.contract.record_lists.get(record.table, {})
         derived = derived_fields(schema)
         grouped = {f"{g}_{s}" for g in groups for s in ("text", "edtf")}  # written as date: {...}
         plain = set(schema.field_names) - derived - grouped - {pk}
@@ -138,7 +132,7 @@ class Builder:
         return row
 
     def child_rows(self, record: Record) -> None:
-        for key, table in CHILD_LISTS.get(record.table, {}).items():
+        for key, table in self.contract.record_lists.get(record.table, {}).items():
             items = record.data.get(key)
             if items is None:
                 continue
