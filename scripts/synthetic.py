@@ -43,6 +43,7 @@ SHARES = {
     "relations": 0.11,
     "time_links": 0.03,
 }
+NEW_TABLE_SHARE = 0.03
 EDTF_POOL = [
     "",
     "2021",
@@ -78,7 +79,12 @@ class Generator:
         self.rng = random.Random(seed)
         self.total = max(rows, 40)
         other = self.total // 2
-        self.counts = {name: max(2, int(other * share)) for name, share in SHARES.items()}
+        # A table SHARES does not name (a new schema) gets a small share of its own.
+        self.counts = {
+            name: max(2, int(other * SHARES.get(name, NEW_TABLE_SHARE)))
+            for name in contract.tables
+            if name != contract.evidence_table
+        }
         self.counts["documents"] = 1
         self.memo_parts: list[str] = []
         self.tables: dict[str, list[Row]] = {}
