@@ -2,8 +2,8 @@
 
 A temporary copy of the checkout's inputs gets a toy table `pledges` (a key, a foreign key into
 actors, a label and evidence): its schema, the subject column the evidence table's exclusive arc
-needs, and its records. The real build, validation, loader, docs, Parquet and SQLite exports and
-the site's table list then all carry it, and the validators judge it (keys, foreign keys,
+needs, and its records. The real build, validation, loader, docs, Parquet, SQLite, Datasette and
+Croissant exports and the site's table list then all carry it, and the validators judge it (keys, foreign keys,
 evidence) like any other table. The files the newcomer touches are counted.
 """
 
@@ -20,6 +20,8 @@ import pytest
 import memo724
 from memo724.contract import Contract
 from memo724.contract.paths import REPO, Layout
+from memo724.publication.croissant import croissant
+from memo724.publication.datasette import datasette_metadata
 from memo724.publication.generate import build_copy
 from memo724.publication.release import write_parquet
 from memo724.publication.site.gather import gather
@@ -163,6 +165,12 @@ def test_it_loads_is_documented_and_exported(
     write_sqlite(contract, package.data, tmp_path / "package.sqlite")
     with sqlite3.connect(tmp_path / "package.sqlite") as con:
         assert con.execute(f"SELECT actor_id FROM {TOY}").fetchall() == [("russia",)]
+    descriptor = json.loads(package.descriptor.read_text(encoding="utf-8"))
+    metadata = datasette_metadata(contract, descriptor, "package")
+    tables = metadata["databases"]["package"]["tables"]
+    assert tables[TOY]["label_column"] == "summary"
+    sets = croissant(descriptor, contract, None)["recordSet"]
+    assert any(TOY in json.dumps(s) for s in sets)
 
 
 def test_the_site_lists_it(built: tuple[Layout, list[str]]) -> None:

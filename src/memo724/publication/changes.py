@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..contract import TABLES, Contract
+from ..contract import Contract
 from ..contract.paths import Layout
 from ..curation.audit import retired
 from .package import csv_text
@@ -30,7 +30,7 @@ def _version_key(version: str) -> Any:
 
 def row_digests(layout: Layout, contract: Contract) -> Snapshot:
     out: Snapshot = {}
-    for name in TABLES:
+    for name in contract.tables:
         schema = contract[name]
         with layout.table(name).open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -88,7 +88,7 @@ class TableChange:
 
 def diff(old: Snapshot, new: Snapshot) -> dict[str, TableChange]:
     out = {}
-    for name in TABLES:
+    for name in [*new, *(t for t in old if t not in new)]:  # a table removed since is listed too
         a, b = old.get(name, {}), new.get(name, {})
         out[name] = TableChange(
             added=sorted(set(b) - set(a)),

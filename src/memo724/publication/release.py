@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from .. import __version__
-from ..contract import TABLES, Contract
+from ..contract import Contract
 from ..contract.errors import DatasetError, Problem
 from ..contract.line_ends import GITATTRIBUTES
 from ..contract.memo import sha256_of
@@ -195,7 +195,7 @@ def write_release(
         out = Layout(folder)
         out.data.mkdir(parents=True)
         shutil.copyfile(source.memo, out.memo)
-        for table in TABLES:
+        for table in contract.tables:
             shutil.copyfile(source.table(table), out.table(table))
         shutil.copytree(source.schemas, out.schemas)
         for doc in DOCS:
