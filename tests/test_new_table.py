@@ -3,8 +3,8 @@
 A temporary copy of the checkout's inputs gets a toy table `pledges` (a key, a foreign key into
 actors, a label and evidence): its schema, the subject column the evidence table's exclusive arc
 needs, and its records. The real build, validation, loader, docs, Parquet, SQLite, Datasette and
-Croissant exports and the site's table list then all carry it, and the validators judge it (keys, foreign keys,
-evidence) like any other table. The files the newcomer touches are counted.
+Croissant exports and the site's table list then all carry it, and the validators judge it (keys,
+foreign keys, evidence) like any other table. The files the newcomer touches are counted.
 """
 
 from __future__ import annotations
