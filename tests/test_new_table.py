@@ -155,6 +155,7 @@ def test_it_loads_is_documented_and_exported(
     frame = memo724.load(TOY, path=package.root)
     assert frame["pledge_id"].tolist() == ["russia-keeps-its-embassy-open"]
     assert TOY in memo724.load_all(path=package.root)
+    assert TOY in memo724.describe(path=package.root)["table"].tolist()
     codebook = (package.root / "CODEBOOK.md").read_text(encoding="utf-8")
     assert f"## {TOY}" in codebook and "Russia keeps its embassy in Kabul open." in codebook
     assert f"| `{TOY}` | 1 |" in (package.root / "README.md").read_text(encoding="utf-8")
