@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..contract import TABLES, Contract
+from ..contract import Contract
 from ..contract.paths import Layout
 from ..contract.typed import text_frame as read_frame
 from ..curation.audit import (
@@ -30,7 +30,9 @@ def _share(part: int, whole: int) -> str:
 
 def figures(layout: Layout) -> list[tuple[str, str]]:
     contract = Contract(layout.schemas)
-    frames: dict[str, pd.DataFrame] = {name: read_frame(layout.table(name)) for name in TABLES}
+    frames: dict[str, pd.DataFrame] = {
+        name: read_frame(layout.table(name)) for name in contract.tables
+    }
     out: list[tuple[str, str]] = []
 
     events = frames["events"]
