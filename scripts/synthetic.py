@@ -43,6 +43,7 @@ SHARES = {
     "relations": 0.11,
     "time_links": 0.03,
 }
+NEW_TABLE_SHARE = 0.03
 EDTF_POOL = [
     "",
     "2021",
@@ -78,7 +79,12 @@ class Generator:
         self.rng = random.Random(seed)
         self.total = max(rows, 40)
         other = self.total // 2
-        self.counts = {name: max(2, int(other * share)) for name, share in SHARES.items()}
+        # A table SHARES does not name (a new schema) gets a small share of its own.
+        self.counts = {
+            name: max(2, int(other * SHARES.get(name, NEW_TABLE_SHARE)))
+            for name in contract.tables
+            if name != contract.evidence_table
+        }
         self.counts["documents"] = 1
         self.memo_parts: list[str] = []
         self.tables: dict[str, list[Row]] = {}
@@ -170,7 +176,7 @@ class Generator:
     def order(self) -> list[str]:
         """Tables in an order where every referenced table comes first (self-references aside)."""
         done: list[str] = []
-        pending = [t for t in TABLES if t != "evidence"]
+        pending = [t for t in self.contract.tables if t != self.contract.evidence_table]
         while pending:
             for t in pending:
                 needs = {fk.resource for fk in self.contract[t].foreign_keys} - {t}
@@ -282,7 +288,7 @@ class Generator:
                     required = schema.field(name).get("constraints", {}).get("required")
                     keep = required or row[name] or self.rng.random() < 0.5
                     row[name] = self.rng.choice(said) if keep else ""
-                if table == "actors":
+                if "names_as_written" in row:  # the record's name forms, in quote order
                     row["names_as_written"] = NAME_SEPARATOR.join(dict.fromkeys(said))
                 if "hedge" in row:  # certainty below the top and likelihood bands need a hedge
                     row["hedge"] = self.rng.choice(said)
@@ -414,7 +420,7 @@ def write_package(root: Path, rows: int, seed: int = 1, schemas: Path = REPO.sch
     with layout.memo.open("w", encoding="utf-8", newline="") as handle:
         handle.write(gen.memo)
     tables["documents"][0]["sha256"] = sha256_of(layout.memo)
-    for name in TABLES:
+    for name in contract.tables:
         fields = contract[name].field_names
         with layout.table(name).open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
@@ -444,14 +450,16 @@ def multiply(source: Path, root: Path, copies: int) -> Layout:
     layout.data.mkdir(parents=True)
     shutil.copytree(src.schemas, layout.schemas)
     contract = Contract(layout.schemas)
-    fixed = ("documents", "passages")
+    fixed = (*contract.with_role("document"), *contract.with_role("structure"))
     keyed = {
-        t for t in TABLES if t not in (*fixed, "evidence") and len(contract[t].primary_key) == 1
+        t
+        for t in contract.tables
+        if t not in (*fixed, contract.evidence_table) and len(contract[t].primary_key) == 1
     }
     shutil.copyfile(src.memo, layout.memo)
     for name in fixed:
         shutil.copyfile(src.table(name), layout.table(name))
-    for name in (t for t in TABLES if t not in fixed):
+    for name in (t for t in contract.tables if t not in fixed):
         schema = contract[name]
         renamed = {fk.field for fk in schema.foreign_keys if fk.resource in keyed}
         if name in keyed:

@@ -10,28 +10,49 @@ import re
 import pyarrow as pa
 import pytest
 
+from memo724.contract import Contract
+from memo724.contract.paths import REPO
 from memo724.contract.rules import (
     FORMULA_LEADS,
     SAFE_TEXT,
     SPREADSHEET_MESSAGE,
     effective_schema,
-    explain_pattern,
     formula_cells,
     is_memo_text,
     json_problem,
     schema_problems,
+    unwrap,
     wrapped_pattern,
 )
 
 
 def test_memo_text_fields_are_the_evidence_quote_and_the_passage_text() -> None:
+    contract = Contract(REPO.schemas)
+    found = {
+        (name, f["name"])
+        for name in contract.tables
+        for f in contract[name].fields
+        if is_memo_text(name, f)
+    }
+    assert found == {
+        ("evidence", "exact"),
+        ("evidence", "prefix"),
+        ("evidence", "suffix"),
+        ("passages", "text"),
+    }
+
+
+def test_a_schema_that_states_no_memo_text_falls_back_to_the_old_releases_fields() -> None:
+    # Schemas of releases before the property: the same four fields, by table and name.
     for table, field in [("evidence", "exact"), ("evidence", "prefix"), ("evidence", "suffix")]:
-        assert is_memo_text(table, field)
-    assert is_memo_text("passages", "text")
-    assert not is_memo_text("passages", "exact")  # the field of another table
-    assert not is_memo_text("evidence", "text")
-    assert not is_memo_text("events", "summary")
-    assert not is_memo_text("Evidence", "exact")  # names are case-sensitive
+        assert is_memo_text(table, {"name": field})
+    assert is_memo_text("passages", {"name": "text"})
+    assert not is_memo_text("passages", {"name": "exact"})  # the field of another table
+    assert not is_memo_text("evidence", {"name": "text"})
+    assert not is_memo_text("events", {"name": "summary"})
+    assert not is_memo_text("Evidence", {"name": "exact"})  # names are case-sensitive
+    # A stated property wins over the fallback, either way.
+    assert is_memo_text("events", {"name": "summary", "memoText": "span"})
 
 
 @pytest.mark.parametrize("lead", FORMULA_LEADS)
@@ -153,21 +174,19 @@ def test_formula_cells_skip_a_clean_table_and_memo_text() -> None:
     assert [(p.field, p.row) for p in got] == [("exact", 2)]
 
 
-def test_a_pattern_failure_is_explained_in_the_words_of_its_rule() -> None:
-    message = f"does not match {wrapped_pattern('e[0-9]+')}"
-    assert explain_pattern(message, "=e1") == ("spreadsheet-safe", SPREADSHEET_MESSAGE)
-    assert explain_pattern(message, "x1") == ("pattern", "must match e[0-9]+")
-    assert explain_pattern(message, None) == ("pattern", "must match e[0-9]+")
-    assert explain_pattern(message, "") == ("pattern", "must match e[0-9]+")
+def test_an_effective_pattern_unwraps_into_the_rules_it_was_made_of() -> None:
+    # The inverse of effective_schema: which rule a pattern failure belongs to is read from
+    # the pattern the value was checked against, never from a message.
+    assert unwrap(wrapped_pattern("e[0-9]+")) == (True, "e[0-9]+")
+    assert unwrap(SAFE_TEXT) == (True, None)  # the guard alone, on free text
+    # A pattern of the schema's own (not derived here) is not the spreadsheet rule's.
+    assert unwrap("e[0-9]+") == (False, "e[0-9]+")
+    # One character short of the wrapping on either side is not a wrapped pattern.
+    assert unwrap(wrapped_pattern("e[0-9]+")[:-1]) == (False, wrapped_pattern("e[0-9]+")[:-1])
+    assert unwrap(wrapped_pattern("e")[1:])[0] is False
     for lead in FORMULA_LEADS:
-        assert explain_pattern(message, lead + "1")[0] == "spreadsheet-safe"
-    # A pattern of the schema's own (not derived here) is not this rule's to explain.
-    assert explain_pattern("does not match e[0-9]+", "=e1") is None
-    # The guard alone (free text): nothing to quote but the rule.
-    assert explain_pattern(f"does not match {SAFE_TEXT}", "x") == (
-        "pattern",
-        "must match ",
-    )
+        assert re.fullmatch(wrapped_pattern("e[0-9]+"), lead + "e1") is None
+        assert re.fullmatch(wrapped_pattern("e[0-9]+"), "e1") is not None
 
 
 def test_invalid_json_is_one_problem_naming_line_column_and_character() -> None:

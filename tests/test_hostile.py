@@ -153,14 +153,15 @@ def test_each_formula_lead_is_caught_by_both_validators(package_copy: Layout, ca
 
 
 def test_the_spreadsheet_rule_spares_the_memos_own_words(contract: Contract) -> None:
-    assert is_memo_text("evidence", "prefix") and is_memo_text("passages", "text")
+    assert is_memo_text("evidence", contract["evidence"].field("prefix"))
+    assert is_memo_text("passages", contract["passages"].field("text"))
     for name in TABLES:
         schema = effective_schema(name, contract[name].descriptor, 100)
         for field in schema["fields"]:
             constraints = field.get("constraints", {})
             for value in constraints.get("enum", []):
                 assert value[:1] not in FORMULA_LEADS, (name, field["name"], value)
-            if is_memo_text(name, field["name"]):
+            if is_memo_text(name, field):
                 assert "pattern" not in constraints
             elif field.get("type", "string") == "string" and "enum" not in constraints:
                 assert constraints["pattern"].startswith("(?![=+\\-@\\t\\r])")

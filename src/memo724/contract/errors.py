@@ -24,12 +24,44 @@ def visible(text: str) -> str:
     )
 
 
+class Rule(str):
+    """A rule as a record: its name (the text users see and match on, so a Rule compares and
+    prints as that name), the contract facts it applies to, the fields it reads and its message.
+
+    A str subclass so that every report, test and downstream script that matches on the rule's
+    name keeps working, while a Problem carries the record itself: nothing parses a message to
+    learn which rule failed. The validators' catalogue (validation/catalogue.py) registers them.
+    """
+
+    applies: str
+    reads: str
+    message: str
+
+    def __new__(cls, name: str, applies: str = "", reads: str = "", message: str = "") -> Rule:
+        rule = super().__new__(cls, name)
+        rule.applies, rule.reads, rule.message = applies, reads, message
+        return rule
+
+    def __copy__(self) -> Rule:  # a record, never changed: copies are the record itself
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Rule:
+        return self
+
+    def __reduce__(self) -> tuple[type[Rule], tuple[str, str, str, str]]:  # pickle the record
+        return (Rule, (self.name, self.applies, self.reads, self.message))
+
+    @property
+    def name(self) -> str:
+        return str.__str__(self)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One failed rule, located as precisely as the input allows."""
 
     where: str  # a file, or a file and line, or a table
-    rule: str
+    rule: str  # a Rule (its name as text) for the validators' rules
     message: str
     row: int | None = None  # CSV line number, header = 1 (as Frictionless counts)
     field: str | None = None

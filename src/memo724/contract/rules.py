@@ -3,7 +3,7 @@
 Two rules hold for every table without being written into each schema:
 - Spreadsheet-safe: no cell may begin with `=`, `+`, `-`, `@`, tab or carriage return (a
   spreadsheet would run it as a formula), unless the field holds the memo's own words at a place
-  (the memo-text fields below, whose every character is checked against the memo).
+  (the field property `memoText`: every character is checked against the memo).
 - Bounded text: no text cell is longer than the memo itself.
 Both are derived into the Table Schemas the validators read (`effective_schema`), so Frictionless
 and Pandera enforce them alike.
@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
-from .errors import Problem
+from .errors import Problem, Rule
 from .limits import pattern_error
+from .schema import memo_text_kind
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -26,18 +26,16 @@ FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 # A lookahead that refuses a formula-leading first character; prefixed to string patterns.
 SAFE_START = r"(?![=+\-@\t\r])"
 SAFE_TEXT = SAFE_START + r"[\s\S]*"
-SPREADSHEET_RULE = "spreadsheet-safe"
 SPREADSHEET_MESSAGE = (
     "must not begin with =, +, -, @, tab or carriage return (a spreadsheet would run it as a "
     "formula)"
 )
-
-# Fields that hold the memo's words at a place (checked character by character against the memo
-# at their offsets): they may begin as the memo does there.
-MEMO_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
-    "evidence": ("exact", "prefix", "suffix"),
-    "passages": ("text",),
-}
+SPREADSHEET_RULE = Rule(
+    "spreadsheet-safe",
+    "every field but the memo's own words at a place (memoText) and closed lists (enum)",
+    "the cell's first character (of a typed field: its text before it is typed)",
+    SPREADSHEET_MESSAGE,
+)
 
 # Table Schema types and constraints the validators derive checks for.
 SUPPORTED_TYPES = ("string", "integer", "number", "boolean", "date")
@@ -53,12 +51,24 @@ SUPPORTED_CONSTRAINTS = (
 )
 
 
-def is_memo_text(table: str, field: str) -> bool:
-    return field in MEMO_TEXT_FIELDS.get(table, ())
+def is_memo_text(table: str, field: dict[str, Any]) -> bool:
+    """Whether a field holds the memo's words at a place (they may begin as the memo does)."""
+    return memo_text_kind(table, field) is not None
 
 
 def wrapped_pattern(pattern: str) -> str:
     return f"{SAFE_START}(?:{pattern})"
+
+
+def unwrap(pattern: str) -> tuple[bool, str | None]:
+    """(spreadsheet-safe written in, the schema's own pattern or None) of an effective pattern:
+    the inverse of what `effective_schema` writes, so each rule is checked and reported as
+    itself."""
+    if pattern == SAFE_TEXT:
+        return True, None
+    if pattern.startswith(SAFE_START + "(?:") and pattern.endswith(")"):
+        return True, pattern[len(SAFE_START) + 3 : -1]
+    return False, pattern
 
 
 def effective_schema(table: str, schema: dict[str, Any], memo_code_points: int) -> dict[str, Any]:
@@ -71,7 +81,7 @@ def effective_schema(table: str, schema: dict[str, Any], memo_code_points: int) 
         limit = constraints.get("maxLength")
         if not isinstance(limit, int) or limit > memo_code_points:
             constraints["maxLength"] = memo_code_points
-        if is_memo_text(table, field["name"]) or "enum" in constraints:
+        if is_memo_text(table, field) or "enum" in constraints:
             continue  # the memo's words at their place; or a closed list (checked by a test)
         pattern = constraints.get("pattern")
         constraints["pattern"] = SAFE_TEXT if pattern is None else wrapped_pattern(pattern)
@@ -93,10 +103,11 @@ def formula_cells(table: str, schema: dict[str, Any], text: pa.Table) -> list[Pr
     import numpy as np
     import pyarrow.compute as pc
 
-    kinds = {f.get("name"): f.get("type", "string") for f in schema.get("fields", [])}
+    fields = {f.get("name"): f for f in schema.get("fields", [])}
     problems = []
     for name, column in zip(text.column_names, text.columns, strict=True):
-        if kinds.get(name, "string") == "string" or is_memo_text(table, name):
+        field = fields.get(name, {"name": name})
+        if field.get("type", "string") == "string" or is_memo_text(table, field):
             continue
         led = pc.fill_null(pc.match_substring_regex(column, FORMULA_START), False)
         if not pc.any(led).as_py():
@@ -116,17 +127,6 @@ def formula_cells(table: str, schema: dict[str, Any], text: pa.Table) -> list[Pr
             for row, value in zip(rows.tolist(), values, strict=True)
         ]
     return problems
-
-
-def explain_pattern(message: str, value: str | None) -> tuple[str, str] | None:
-    """A validator's pattern failure in the words of the rule it came from: (rule, message)."""
-    if SAFE_START not in message:
-        return None
-    if value is not None and value[:1] in FORMULA_LEADS:
-        return SPREADSHEET_RULE, SPREADSHEET_MESSAGE
-    match = re.search(re.escape(SAFE_START) + r"\(\?:(.*)\)", message)
-    original = match.group(1) if match else ""
-    return "pattern", f"must match {original}"
 
 
 def json_problem(exc: json.JSONDecodeError, shown: str) -> Problem:

@@ -1,6 +1,14 @@
-"""The Table Schemas in schemas/: the one statement of every table's fields and keys.
+"""The Table Schemas in schemas/: the one statement of every table's fields, keys and roles.
 
 Everything else (Pandera checks, column order, evidence links, Parquet types) is read from here.
+Besides Table Schema's own properties, each schema states what the code once kept in lists:
+- `role` (ROLES): what the table is for: the document, its structure, a record, a link, evidence;
+- `statement`: true when its records state something (coverage and the audits count them);
+- `labelField`: the field that names a row for people (Datasette, the SQLite views);
+- `recordList` (a link table): the key under which a curated record lists these rows (an
+  event's `participants`); the record is the table its first key field references;
+- on a field, `verbatim` (the memo's words, inside a passage the record quotes) and `memoText`
+  (MEMO_TEXT_KINDS: the memo's own words at the row's offsets).
 """
 
 from __future__ import annotations
@@ -11,7 +19,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-# Reading order of the tables: the document and its structure, then the content, then evidence.
+# Reading order of the tables of this release: the document and its structure, then the content,
+# then evidence. A contract holds every schema of its folder: a table this list does not name (a
+# new schema file) comes after the ones it names, by name, before the evidence (`reading_order`).
 TABLES: tuple[str, ...] = (
     "documents",
     "passages",
@@ -32,15 +42,39 @@ TABLES: tuple[str, ...] = (
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
 
-# Tables that locate spans in the memo, not records that need evidence of their own.
-STRUCTURE_TABLES = ("documents", "passages")
-
 # How actors.names_as_written joins the distinct forms of a name.
 NAME_SEPARATOR = " | "
 
-# Fields that name a row for people, in order of preference: a table's label is the first it has
-# (Datasette's label_column, the name columns of the SQLite views).
-LABEL_FIELDS = ("name", "title", "summary", "citation_text")
+# What a table is for, as the schema property `role` states it:
+# - "document": the document row of the memo (its hash and length);
+# - "structure": the memo's passages, spans of the memo's own text;
+# - "record": a coded record, tied to the memo by its own evidence rows;
+# - "link": rows that belong to a record (its participants, its actors);
+# - "evidence": the spans that tie each record to the memo (one subject column per record table).
+ROLES = ("document", "structure", "record", "link", "evidence")
+# What a field of the memo's own words at offsets is, as the field property `memoText` states it:
+# the span itself (start to end), or the context before or after it.
+MEMO_TEXT_KINDS = ("span", "prefix", "suffix")
+
+# The schemas of releases up to 0.4.0 state no roles and no memoText: for those (judged by their
+# own snapshot in releases/contract/) these are the facts they left unstated. Read only where a
+# schema states nothing; every current schema states its role.
+UNSTATED_ROLES = {"documents": "document", "passages": "structure", "evidence": "evidence"}
+UNSTATED_MEMO_TEXT = {
+    ("passages", "text"): "span",
+    ("evidence", "exact"): "span",
+    ("evidence", "prefix"): "prefix",
+    ("evidence", "suffix"): "suffix",
+}
+
+
+def memo_text_kind(table: str, field: dict[str, Any]) -> str | None:
+    """'span', 'prefix' or 'suffix' for a field holding the memo's words at offsets, else None."""
+    stated = field.get("memoText")
+    if isinstance(stated, str):
+        return stated
+    return UNSTATED_MEMO_TEXT.get((table, str(field.get("name"))))
+
 
 # Code points of context kept on each side of a quote (prefix/suffix); Hypothesis stores 32.
 CONTEXT_CHARS = 32
@@ -101,9 +135,25 @@ class TableSchema:
         return [n[: -len("_edtf")] for n in self.field_names if n.endswith("_edtf")]
 
     @property
+    def role(self) -> str | None:
+        """The table's role (ROLES), as its schema states it."""
+        stated = self.descriptor.get("role")
+        return stated if isinstance(stated, str) else UNSTATED_ROLES.get(self.name)
+
+    @property
+    def statement(self) -> bool:
+        """Whether its records state something (actor names and link anchors state nothing)."""
+        return self.descriptor.get("statement") is True
+
+    def memo_text(self, kind: str) -> list[str]:
+        """Fields holding the memo's words at offsets, of one MEMO_TEXT_KINDS kind."""
+        return [f["name"] for f in self.fields if memo_text_kind(self.name, f) == kind]
+
+    @property
     def label_field(self) -> str | None:
-        """The field that names a row for people (actors.name, events.summary), if any."""
-        return next((n for n in LABEL_FIELDS if n in self.field_names), None)
+        """The field that names a row for people (its schema's `labelField`), if any."""
+        stated = self.descriptor.get("labelField")
+        return stated if isinstance(stated, str) and stated in self.field_names else None
 
     @property
     def verbatim_fields(self) -> list[str]:
@@ -111,36 +161,89 @@ class TableSchema:
         return [f["name"] for f in self.fields if f.get("verbatim") is True]
 
 
+def reading_order(names: list[str] | set[str], schemas: dict[str, dict[str, Any]]) -> list[str]:
+    """Tables in reading order: those TABLES names in its order, then any other by name, the
+    evidence table (role "evidence") last of all."""
+    known = [n for n in TABLES if n in names]
+    others = sorted(n for n in names if n not in TABLES)
+    order = [n for n in known if n != "evidence"] + others + [n for n in known if n == "evidence"]
+    evidence = [n for n in order if schemas[n].get("role") == "evidence"]
+    return [n for n in order if n not in evidence] + evidence
+
+
 class Contract:
-    """All Table Schemas of one copy of the package."""
+    """All Table Schemas of one copy of the package: every schemas/<table>.json of its folder."""
 
     def __init__(self, schema_dir: Path) -> None:
         self.schema_dir = schema_dir
-        self.tables: dict[str, TableSchema] = {}
-        for name in TABLES:
-            path = schema_dir / f"{name}.json"
-            self.tables[name] = TableSchema(name, json.loads(path.read_text(encoding="utf-8")))
+        read = {
+            path.stem: json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted(schema_dir.glob("*.json"))
+        }
+        missing = [n for n in TABLES if n not in read]
+        if missing:  # a copy of this release has every table it names
+            raise FileNotFoundError(f"{schema_dir}: no schema for {', '.join(missing)}")
+        self.tables: dict[str, TableSchema] = {
+            name: TableSchema(name, read[name]) for name in reading_order(set(read), read)
+        }
 
     @classmethod
     def of(cls, schemas: dict[str, dict[str, Any]]) -> Contract:
         """The contract of Table Schemas already read (table -> schema), with no folder."""
         contract = cls.__new__(cls)
-        contract.tables = {name: TableSchema(name, schemas[name]) for name in TABLES}
+        contract.tables = {
+            name: TableSchema(name, schemas[name]) for name in reading_order(set(schemas), schemas)
+        }
         return contract
 
     def __getitem__(self, name: str) -> TableSchema:
         return self.tables[name]
+
+    def with_role(self, role: str) -> list[str]:
+        """The tables of one role (ROLES), in reading order."""
+        return [name for name, schema in self.tables.items() if schema.role == role]
+
+    @property
+    def record_lists(self) -> dict[str, dict[str, str]]:
+        """Record table -> {key of its curated records -> the link table its list fills}, from
+        each link table's `recordList` (its rows belong to the table its first key references)."""
+        lists: dict[str, dict[str, str]] = {}
+        for name, schema in self.tables.items():
+            key = schema.descriptor.get("recordList")
+            if not isinstance(key, str) or not schema.primary_key:
+                continue
+            parent = next(
+                (fk.resource for fk in schema.foreign_keys if fk.field == schema.primary_key[0]),
+                None,
+            )
+            if parent is not None:
+                lists.setdefault(parent, {})[key] = name
+        return lists
+
+    @property
+    def statement_tables(self) -> list[str]:
+        """Tables whose records state something (`statement`), in reading order."""
+        return [name for name, schema in self.tables.items() if schema.statement]
+
+    @property
+    def evidence_table(self) -> str | None:
+        """The table of evidence spans (role "evidence"), if the contract has one."""
+        return next(iter(self.with_role("evidence")), None)
 
     @cached_property
     def evidence_subjects(self) -> dict[str, str]:
         """Content table -> its column in evidence (the exclusive arc of record links).
 
         A subject column is a foreign key named exactly as the key it references
-        (actor_id -> actors.actor_id); cites_source_id and the structure keys are not subjects.
+        (actor_id -> actors.actor_id); cites_source_id and the keys of the document and its
+        structure are not subjects.
         """
-        subjects = {}
-        for fk in self["evidence"].foreign_keys:
-            if fk.field == fk.ref_field and fk.resource not in STRUCTURE_TABLES:
+        subjects: dict[str, str] = {}
+        if self.evidence_table is None:
+            return subjects
+        for fk in self[self.evidence_table].foreign_keys:
+            role = self.tables[fk.resource].role if fk.resource in self.tables else None
+            if fk.field == fk.ref_field and role not in ("document", "structure"):
                 subjects[fk.resource] = fk.field
         return subjects
 

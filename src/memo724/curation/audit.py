@@ -13,9 +13,6 @@ import pandas as pd
 
 from ..contract import Contract
 
-# Records that state something (actor name quotes and bare link anchors state nothing).
-STATEMENT_TABLES = ("events", "positions", "risks", "assessments", "relations", "sources")
-
 
 @dataclass(frozen=True)
 class DuplicateGroup:
@@ -70,7 +67,7 @@ def _spans(contract: Contract, frames: dict[str, pd.DataFrame]) -> dict[str, lis
         sources = frames["sources"]
         links = set(sources.loc[sources["kind"] == "hyperlink", "source_id"])
     out: dict[str, list[tuple[int, int]]] = {}
-    for table in STATEMENT_TABLES:
+    for table in contract.statement_tables:
         column = subjects[table]
         rows = evidence[evidence[column].notna()]
         for record, group in rows.groupby(column):
@@ -84,14 +81,15 @@ def _spans(contract: Contract, frames: dict[str, pd.DataFrame]) -> dict[str, lis
 def _links(contract: Contract, frames: dict[str, pd.DataFrame]) -> set[frozenset[str]]:
     """Pairs of statement records joined by a declared key (either direction)."""
     pairs: set[frozenset[str]] = set()
-    for table in STATEMENT_TABLES:
+    statements = contract.statement_tables
+    for table in statements:
         schema = contract[table]
         frame = frames.get(table)
         if frame is None:
             continue
         pk = schema.primary_key[0]
         for fk in schema.foreign_keys:
-            if fk.resource not in STATEMENT_TABLES or fk.field not in frame:
+            if fk.resource not in statements or fk.field not in frame:
                 continue
             for record, target in zip(frame[pk], frame[fk.field], strict=True):
                 if isinstance(target, str) and target:

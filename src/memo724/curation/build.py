@@ -25,27 +25,24 @@ from .quotes import QuoteError, locate
 from .records import Record, load_yaml, read_records
 from .structure import Structure, read_structure
 
-# Lists inside a record that become rows of a link table: record key -> link table.
-CHILD_LISTS: dict[str, dict[str, str]] = {
-    "events": {"participants": "event_participants"},
-    "risks": {"actors": "risk_actors"},
-}
-
-# Fields the build computes; a curator who writes them gets an error.
-DERIVED: dict[str, set[str]] = {
-    "actors": {"names_as_written"},
-    "events": {"plover_event_type", "plover_quad_class", "time_start", "time_end", "time_basis"},
-    "positions": {"time_start", "time_end", "time_basis"},
-    "relations": {"time_start", "time_end", "time_basis"},
-    "documents": {"title", "date_as_printed", "path", "media_type", "sha256", "code_points"},
-}
+# Fields the build computes wherever a schema has them (the name forms from the evidence, the
+# PLOVER crosswalk, the windows from the time links); a curator who writes them gets an error.
+COMPUTED_FIELDS = frozenset(
+    {"names_as_written", "plover_event_type", "plover_quad_class", "time_start", "time_end",
+     "time_basis"}
+)  # fmt: skip
+# The fields of the document row (role "document") the build reads from the memo itself.
+DOCUMENT_FIELDS = frozenset(
+    {"title", "date_as_printed", "path", "media_type", "sha256", "code_points"}
+)
 
 
 def derived_fields(schema: TableSchema) -> set[str]:
-    """The fields of a table the build computes, which a curator never writes: the table's own
-    (DERIVED) and each date group's bounds and precision."""
+    """The fields of a table the build computes, which a curator never writes: the computed
+    fields it has, the document's own, and each date group's bounds and precision."""
     computed = {f"{g}_{s}" for g in schema.date_groups for s in ("start", "end", "precision")}
-    return DERIVED.get(schema.name, set()) | computed
+    own = COMPUTED_FIELDS | (DOCUMENT_FIELDS if schema.role == "document" else frozenset())
+    return computed | (own & set(schema.field_names))
 
 
 @dataclass
@@ -108,7 +105,7 @@ class Builder:
         schema = self.contract[record.table]
         pk = schema.primary_key[0]
         groups = schema.date_groups
-        children = CHILD_LISTS.get(record.table, {})
+        children = self.contract.record_lists.get(record.table, {})
         derived = derived_fields(schema)
         grouped = {f"{g}_{s}" for g in groups for s in ("text", "edtf")}  # written as date: {...}
         plain = set(schema.field_names) - derived - grouped - {pk}
@@ -138,7 +135,7 @@ class Builder:
         return row
 
     def child_rows(self, record: Record) -> None:
-        for key, table in CHILD_LISTS.get(record.table, {}).items():
+        for key, table in self.contract.record_lists.get(record.table, {}).items():
             items = record.data.get(key)
             if items is None:
                 continue
@@ -240,14 +237,15 @@ class Builder:
                 )
 
     def derive(self, table: str, row: dict[str, str], exacts: list[str]) -> None:
-        if table == "actors":
+        schema = self.contract[table]
+        if "names_as_written" in row:
             row["names_as_written"] = NAME_SEPARATOR.join(dict.fromkeys(exacts))
-        elif table == "events":
+        if "plover_event_type" in row:
             crosswalk = self.codebook["plover"]
             plover = crosswalk["event_type"].get(row["event_type"])
             row["plover_event_type"] = plover or ""
             row["plover_quad_class"] = crosswalk["quad_class"][plover] if plover else ""
-        elif table == "documents":
+        if schema.role == "document":
             by_kind = {p.kind: p.text for p in self.structure.passages}
             row |= {
                 "title": by_kind["title"],
@@ -377,7 +375,8 @@ class Builder:
 
     def run(self) -> Tables:
         self.passages()
-        record_tables = ["documents", *self.contract.record_tables]
+        documents = self.contract.with_role("document")
+        record_tables = [*documents, *self.contract.record_tables]
         records = read_records(self.layout.curation, record_tables)
         seen: dict[tuple[str, str], str] = {}
         for record in records:
@@ -393,7 +392,7 @@ class Builder:
                 continue
             seen[key] = record.where("id")
             row = self.record_row(record)
-            spans = [] if record.table == "documents" else self.evidence_rows(record)
+            spans = [] if record.table in documents else self.evidence_rows(record)
             self.derive(
                 record.table, row, [exact for exact, _ in sorted(spans, key=lambda s: s[1])]
             )

@@ -1,8 +1,9 @@
 """How much of the memo the records cite: every body sentence should carry a statement.
 
-A sentence is covered when an evidence span of a statement-level record (an event, position,
-risk, assessment, relation, or a source that is not a bare hyperlink anchor) overlaps it. Actor
-name quotes and link anchors alone do not cover a sentence: they state nothing.
+A sentence is covered when an evidence span of a statement-level record (of a table whose schema
+states `statement`: an event, position, risk, assessment, relation, or a source that is not a bare
+hyperlink anchor) overlaps it. Actor name quotes, time links and link anchors alone do not cover
+a sentence: they state nothing (the audits count the same records, curation/audit.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..contract.paths import Layout
+from ..contract import Contract
+from ..contract.paths import REPO, Layout
 from ..contract.typed import text_frame
 from .records import load_yaml
 
@@ -61,9 +63,12 @@ def sentences(passages: pd.DataFrame) -> list[Sentence]:
     return out
 
 
-def statement_spans(evidence: pd.DataFrame, sources: pd.DataFrame) -> list[tuple[int, int]]:
+def statement_spans(
+    evidence: pd.DataFrame, sources: pd.DataFrame, contract: Contract
+) -> list[tuple[int, int]]:
     links = set(sources.loc[sources["kind"] == "hyperlink", "source_id"])
-    stated = evidence["actor_id"].isna() & ~evidence["source_id"].isin(links)
+    columns = [contract.evidence_subjects[t] for t in contract.statement_tables]
+    stated = evidence[columns].notna().any(axis=1) & ~evidence["source_id"].isin(links)
     return [
         (int(s), int(e))
         for s, e in zip(evidence.loc[stated, "start"], evidence.loc[stated, "end"], strict=True)
@@ -92,9 +97,14 @@ def exclusions(curation_dir: Path) -> dict[str, str]:
 
 
 def coverage(
-    passages: pd.DataFrame, evidence: pd.DataFrame, sources: pd.DataFrame, excluded: dict[str, str]
+    passages: pd.DataFrame,
+    evidence: pd.DataFrame,
+    sources: pd.DataFrame,
+    excluded: dict[str, str],
+    contract: Contract | None = None,
 ) -> Coverage:
-    spans = statement_spans(evidence, sources)
+    """`contract`: the schemas the tables follow (by default the checkout's own)."""
+    spans = statement_spans(evidence, sources, contract or Contract(REPO.schemas))
     covered, missing, skipped = [], [], {}
     for s in sentences(passages):
         if any(a < s.end and s.start < b for a, b in spans):
@@ -111,5 +121,9 @@ def copy_coverage(layout: Layout) -> Coverage:
     """The coverage of a copy's tables, less the sentences its curation/ excludes."""
     frames = {name: text_frame(layout.table(name)) for name in ("passages", "evidence", "sources")}
     return coverage(
-        frames["passages"], frames["evidence"], frames["sources"], exclusions(layout.curation)
+        frames["passages"],
+        frames["evidence"],
+        frames["sources"],
+        exclusions(layout.curation),
+        Contract(layout.schemas),
     )

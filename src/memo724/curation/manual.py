@@ -13,7 +13,7 @@ from typing import Any
 from ..contract import Contract
 from ..contract.errors import DatasetError, Problem
 from ..contract.paths import Layout
-from .build import CHILD_LISTS, derived_fields
+from .build import derived_fields
 from .codebook import resolve_definitions
 
 MANUAL_PATH = "curation/blind/MANUAL.md"
@@ -141,7 +141,7 @@ def manual_markdown(contract: Contract, codebook: dict[str, Any], memo: str) -> 
     for table in CODED_TABLES:
         schema = contract[table]
         out += ["", f"### {table}", "", strip_examples(schema.descriptor["description"], memo), ""]
-        for child, child_table in CHILD_LISTS.get(table, {}).items():
+        for child, child_table in contract.record_lists.get(table, {}).items():
             out.append(
                 f"- `{child}`: a list of `{{actor_id, role}}` "
                 f"({strip_examples(contract[child_table].descriptor['description'], memo)})"
@@ -151,7 +151,7 @@ def manual_markdown(contract: Contract, codebook: dict[str, Any], memo: str) -> 
             required = " Required." if f.get("constraints", {}).get("required") else ""
             out.append(f"- `{name}`: {strip_examples(f.get('description', ''), memo)}{required}")
         groups = [f"{table}.{f['name']}" for f in coder_fields(contract, table)]
-        groups += [f"{t}.role" for t in CHILD_LISTS.get(table, {}).values()]
+        groups += [f"{t}.role" for t in contract.record_lists.get(table, {}).values()]
         for key in groups:
             values = definitions.get(key, {})
             if not values or key.endswith(("_precision", "plover_event_type", "quad_class")):

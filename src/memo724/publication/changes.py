@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..contract import TABLES, Contract
+from ..contract import Contract
 from ..contract.errors import Problem
 from ..contract.paths import Layout
 from ..contract.version import version_key
@@ -25,7 +25,7 @@ Snapshot = dict[str, dict[str, str]]
 
 def row_digests(layout: Layout, contract: Contract) -> Snapshot:
     out: Snapshot = {}
-    for name in TABLES:
+    for name in contract.tables:
         schema = contract[name]
         with layout.table(name).open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -96,7 +96,7 @@ class TableChange:
 
 def diff(old: Snapshot, new: Snapshot) -> dict[str, TableChange]:
     out = {}
-    for name in TABLES:
+    for name in [*new, *(t for t in old if t not in new)]:  # a table removed since is listed too
         a, b = old.get(name, {}), new.get(name, {})
         out[name] = TableChange(
             added=sorted(set(b) - set(a)),

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..contract import TABLES, Contract, TableSchema
+from ..contract import Contract, TableSchema
 from .citation import DATASET_AUTHORS, dataset_citation
 
 CROISSANT_NAME = "croissant.json"
@@ -162,7 +162,7 @@ def croissant(package: dict[str, Any], contract: Contract, released: str | None)
     Paths are the descriptor's, relative to the folder that holds it and croissant.json.
     """
     resources = {r["name"]: r for r in package["resources"]}
-    missing = [name for name in TABLES if name not in resources]
+    missing = [name for name in contract.tables if name not in resources]
     if missing:
         raise ValueError(f"the descriptor lists no resource for {', '.join(missing)}")
     return {
@@ -172,7 +172,9 @@ def croissant(package: dict[str, Any], contract: Contract, released: str | None)
         **dataset_facts(package, released, prefix="sc:"),
         "citeAs": dataset_citation(package),
         "distribution": [_file_object(r) for r in package["resources"]],
-        "recordSet": [record_set(contract[name], resources[name]["path"]) for name in TABLES],
+        "recordSet": [
+            record_set(contract[name], resources[name]["path"]) for name in contract.tables
+        ],
     }
 
 

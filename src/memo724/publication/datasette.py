@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..contract import TABLES, Contract
+from ..contract import Contract
 from .sqlite_export import named_view
 
 METADATA_NAME = "datasette-metadata.json"
@@ -21,7 +21,7 @@ def datasette_metadata(
     licence = package["licenses"][0]
     source = package["sources"][0]["title"]
     tables: dict[str, Any] = {}
-    for name in TABLES:
+    for name in contract.tables:
         schema = contract[name]
         columns = {f["name"]: f.get("description", "") for f in schema.fields}
         entry: dict[str, Any] = {"description": schema.descriptor["description"]}

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..contract import TABLES, Contract
+from ..contract import Contract
 from ..curation.codebook import resolve_definitions
 from ..curation.coverage import Coverage
 from .python_dist import wheel_name
@@ -77,14 +77,15 @@ def codebook_markdown(contract: Contract, codebook: Any, frames: dict[str, pd.Da
         "## Contents",
         "",
     ]
-    for name in TABLES:
+    for name in contract.tables:
         coded = [f["name"] for f in contract[name].fields if f.get("constraints", {}).get("enum")]
         links = ", ".join(f"[`{c}`](#{_anchor(name, c)})" for c in coded)
         lines.append(f"- [`{name}`](#{_anchor(name)})" + (f": {links}" if links else ""))
     if codebook.get("judgment_calls"):
         lines.append("- [Judgment calls](#judgment-calls)")
+    lines.append("- [Validation rules](#validation-rules)")
     lines.append("")
-    for name in TABLES:
+    for name in contract.tables:
         schema = contract[name]
         frame = frames[name]
         pk = schema.primary_key
@@ -140,12 +141,42 @@ def codebook_markdown(contract: Contract, codebook: Any, frames: dict[str, pd.Da
         lines += ["Decisions another curator could make differently (curation/codebook.yaml):", ""]
         lines += [f"{i}. {_cell(call)}" for i, call in enumerate(calls, start=1)]
         lines.append("")
+    lines += rules_markdown()
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def rules_markdown() -> list[str]:
+    """The validation rules, listed from the validators' catalogue: name, what it applies to,
+    what it reads and checks, and a failure line as `memo724 validate` prints it."""
+    from ..validation.catalogue import CATALOGUE
+
+    lines = [
+        '<a id="validation-rules"></a>',
+        "",
+        "## Validation rules",
+        "",
+        "Every rule `memo724 validate` checks, from the validators' catalogue"
+        " (`src/memo724/validation/catalogue.py`). A rule applies by what the schemas state,"
+        " never by a table's name; each failure line names its rule. Rules marked *Table Schema*"
+        " are Table Schema's own (Frictionless checks them too).",
+        "",
+        "| rule | applies to | reads | checks | example failure |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, entry in CATALOGUE.items():
+        rule = entry.rule
+        mark = " (*Table Schema*)" if entry.kind == "table-schema" else ""
+        lines.append(
+            f"| `{name}`{mark} | {_cell(rule.applies)} | {_cell(rule.reads)} |"
+            f" {_cell(rule.message)} | `{_cell(entry.example)}` |"
+        )
+    lines.append("")
+    return lines
 
 
 def stats_markdown(contract: Contract, frames: dict[str, pd.DataFrame], cov: Coverage) -> str:
     lines = ["| table | rows | what a row is |", "| --- | ---: | --- |"]
-    for name in TABLES:
+    for name in contract.tables:
         what = _cell(contract[name].descriptor["description"])
         lines.append(f"| `{name}` | {len(frames[name])} | {what} |")
     lines += [
@@ -207,7 +238,7 @@ def datacard_composition(contract: Contract, frames: dict[str, pd.DataFrame], co
         "| --- | ---: | ---: | ---: | --- |",
     ]
     subjects = contract.evidence_subjects
-    for name in TABLES:
+    for name in contract.tables:
         rows = len(frames[name])
         spans, multi = "", ""
         if name in subjects:
@@ -241,7 +272,7 @@ def datacard_sparsity(contract: Contract, frames: dict[str, pd.DataFrame]) -> st
     """
     arc = {("evidence", column) for column in contract.evidence_subjects.values()}
     found = []
-    for name in TABLES:
+    for name in contract.tables:
         frame = frames[name]
         for f in contract[name].fields:
             if f.get("constraints", {}).get("required") or not len(frame):

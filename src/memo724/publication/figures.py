@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..contract import TABLES, Contract
+from ..contract import Contract
 from ..contract.paths import Layout
 from ..contract.typed import text_frame as read_frame
 from ..curation.audit import (
@@ -30,7 +30,9 @@ def _share(part: int, whole: int) -> str:
 
 def figures(layout: Layout) -> list[tuple[str, str]]:
     contract = Contract(layout.schemas)
-    frames: dict[str, pd.DataFrame] = {name: read_frame(layout.table(name)) for name in TABLES}
+    frames: dict[str, pd.DataFrame] = {
+        name: read_frame(layout.table(name)) for name in contract.tables
+    }
     out: list[tuple[str, str]] = []
 
     events = frames["events"]
@@ -47,10 +49,7 @@ def figures(layout: Layout) -> list[tuple[str, str]]:
     out.append(
         (
             "  ... by basis",
-            ", ".join(
-                f"{b} {int(basis.get(b, 0))}"
-                for b in ("stated", "anchored", "document-date", "unknown")
-            ),
+            ", ".join(f"{b} {int(basis.get(b, 0))}" for b in contract["events"].enum("time_basis")),
         )
     )
     out.append(("time links", str(len(frames["time_links"]))))
@@ -85,7 +84,13 @@ def figures(layout: Layout) -> list[tuple[str, str]]:
         ("risks with an amplifier", _share(len(amplified & set(risks["risk_id"])), len(risks)))
     )
 
-    for table in ("positions", "risks", "assessments"):
+    # Tables of views: whose view a row is, how sure, in whose words.
+    views = [
+        n
+        for n, s in contract.tables.items()
+        if {"attribution", "hedge", "certainty"} <= set(s.field_names)
+    ]
+    for table in views:
         frame = frames[table]
         attributed = int(frame["attribution"].notna().sum())
         actor = (
@@ -103,10 +108,12 @@ def figures(layout: Layout) -> list[tuple[str, str]]:
             )
         )
 
-    for table in ("positions", "relations"):
+    # Records placed in time relative to the events (an as-of date and a derived window).
+    placed_tables = [
+        n for n, s in contract.tables.items() if {"as_of_edtf", "time_basis"} <= set(s.field_names)
+    ]
+    for table in placed_tables:
         frame = frames[table]
-        if "time_basis" not in frame:
-            continue
         placed = int((frame["time_basis"] != "unknown").sum())
         by = frame["time_basis"].value_counts()
         out.append(
@@ -161,7 +168,7 @@ def reliability_figures(layout: Layout) -> list[tuple[str, str]]:
                 f"only, {u['blind_only']} blind only)" + (f"; {alphas}" if alphas else ""),
             )
         )
-    for child in ("event_participants", "risk_actors"):
+    for child in Contract(layout.schemas).with_role("link"):
         rows = fields[fields["table"] == child]
         for _, r in rows.iterrows():
             if r["alpha"]:

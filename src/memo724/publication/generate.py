@@ -63,13 +63,17 @@ def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
 
     From the schemas, the codebook, target's tables and descriptor, and the CHANGELOG.
     """
-    frames = {name: read_frame(target.table(name)) for name in TABLES}
+    frames = {name: read_frame(target.table(name)) for name in contract.tables}
     codebook = load_yaml(source.curation / "codebook.yaml", "curation/codebook.yaml")
     (target.root / "CODEBOOK.md").write_text(
         codebook_markdown(contract, codebook, frames), encoding="utf-8"
     )
     cov = coverage(
-        frames["passages"], frames["evidence"], frames["sources"], exclusions(source.curation)
+        frames["passages"],
+        frames["evidence"],
+        frames["sources"],
+        exclusions(source.curation),
+        contract,
     )
     readme = (source.root / "README.md").read_text(encoding="utf-8")
     package = json.loads(target.descriptor.read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..contract import TABLES, Contract
+from ..contract import Contract
 from ..contract.memo import sha256_of
 from ..contract.paths import MEMO_NAME, Layout
 from ..contract.release import canonical_json
@@ -73,7 +73,7 @@ def descriptor(layout: Layout, contract: Contract) -> dict[str, Any]:
             **file_facts(layout.memo),
         }
     ]
-    for name in TABLES:
+    for name in contract.tables:
         schema = contract[name]
         resources.append(
             {
@@ -125,7 +125,7 @@ dump_json = canonical_json
 
 def write_tables(layout: Layout, contract: Contract, rows: dict[str, list[dict[str, str]]]) -> None:
     layout.data.mkdir(parents=True, exist_ok=True)
-    for name in TABLES:
+    for name in contract.tables:
         text = csv_text(contract[name].field_names, rows[name])
         layout.table(name).write_text(text, encoding="utf-8", newline="")
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from ..contract import TABLES, Contract
+from ..contract import Contract
 from ..contract.errors import DatasetError, Problem
 from ..contract.line_ends import GITATTRIBUTES
 from ..contract.memo import sha256_of
@@ -74,7 +74,7 @@ def build_provenance(root: Path) -> dict[str, Any]:
 
 def write_parquet(contract: Contract, data_dir: Path, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in TABLES:
+    for name in contract.tables:
         table = arrow_table(contract[name], data_dir / f"{name}.csv")
         pq.write_table(table, out_dir / f"{name}.parquet", compression="zstd", store_schema=True)
 
@@ -221,7 +221,7 @@ def _write_release(
     out = Layout(folder)
     out.data.mkdir(parents=True)
     shutil.copyfile(source.memo, out.memo)
-    for table in TABLES:
+    for table in contract.tables:
         shutil.copyfile(source.table(table), out.table(table))
     shutil.copytree(source.schemas, out.schemas)
     for doc in DOCS:

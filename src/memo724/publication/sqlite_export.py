@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ..contract import TABLES, Contract, TableSchema
+from ..contract import Contract, TableSchema
 from ..contract.typed import arrow_table
 
 SQL_TYPES = {
@@ -122,7 +122,7 @@ def write_sqlite(contract: Contract, data_dir: Path, path: Path) -> None:
             "PRIMARY KEY (table_name, field_name)) -- every field's description, from the schemas"
         )
         with con:
-            for name in TABLES:
+            for name in contract.tables:
                 schema = contract[name]
                 con.execute(create_statement(schema))
                 for i, f in enumerate(schema.fields, start=1):
@@ -132,12 +132,12 @@ def write_sqlite(contract: Contract, data_dir: Path, path: Path) -> None:
                     )
             # Deferred: tables reference each other in both directions (actors <-> documents).
             con.execute("PRAGMA defer_foreign_keys = ON")
-            for name in TABLES:
+            for name in contract.tables:
                 table = arrow_table(contract[name], data_dir / f"{name}.csv")
                 marks = ", ".join("?" for _ in table.column_names)
                 con.executemany(f"INSERT INTO {_quote(name)} VALUES ({marks})", _rows(table))
         with con:
-            for name in TABLES:
+            for name in contract.tables:
                 for statement in index_statements(contract[name]):
                     con.execute(statement)
                 view = named_view(contract, contract[name])

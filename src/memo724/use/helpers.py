@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..contract import TABLES, Contract
+from ..contract import Contract
 from ..contract.paths import Layout
-from .loader import PathLike, frame_attrs, load, resolve, table_schema
+from .loader import PathLike, frame_attrs, load, package_layout, resolve, table_schema
 
 if TYPE_CHECKING:  # imported where used: `import memo724` imports no data library
     import pandas as pd
@@ -44,7 +44,7 @@ EVIDENCE_COLUMNS = (
 
 def tables() -> list[str]:
     """The names of the tables in reading order: the document, its structure, content, evidence."""
-    return list(TABLES)
+    return list(Contract(package_layout().schemas).tables)
 
 
 def describe(
@@ -64,7 +64,7 @@ def describe(
     layout = resolve(layout, path)
     if table is None:
         rows = []
-        for name in TABLES:
+        for name in Contract(layout.schemas).tables:
             schema = table_schema(name, layout)
             rows.append(
                 {

@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..contract import TABLES, Contract, TableSchema
+from ..contract import Contract, TableSchema
 from ..contract.memo import read_memo
 from ..contract.paths import REPO, Layout
 
@@ -76,9 +76,10 @@ def resolve(layout: Layout | None = None, path: PathLike | None = None) -> Layou
 
 def table_schema(table: str, layout: Layout | None = None) -> TableSchema:
     """The Table Schema of one table of this installation's copy (KeyError naming the tables)."""
-    if table not in TABLES:
-        raise KeyError(f"no table {table!r}; the tables are {', '.join(TABLES)}")
-    return Contract((layout or package_layout()).schemas)[table]
+    contract = Contract((layout or package_layout()).schemas)
+    if table not in contract.tables:
+        raise KeyError(f"no table {table!r}; the tables are {', '.join(contract.tables)}")
+    return contract[table]
 
 
 def load_arrow(
@@ -142,7 +143,8 @@ def load_all(
 ) -> dict[str, Any]:
     """Every table, keyed by name, in the package's order; `path=` reads another copy."""
     layout = resolve(layout, path)
-    return {name: load(name, engine, layout) for name in TABLES}
+    names = Contract(layout.schemas).tables
+    return {name: load(name, engine, layout) for name in names}
 
 
 def memo_text(layout: Layout | None = None, *, path: PathLike | None = None) -> str:

@@ -1,28 +1,55 @@
 """The two shapes of derived check: one column's cells, or one boolean per row.
 
-A row rule is a DataFrame-level Pandera check whose error reads "rule@field: message"; the
-validator reports its failures on that field only (Pandera lists every cell of a failing row).
-It receives the frame being validated, so the same schema checks a user's transformed frame.
+Each check carries its rule (a `contract.errors.Rule` of the catalogue) and the field a failure
+is reported on, as attributes of the Pandera check: the validator reads them back from the check
+that failed (Pandera names it by position), never from its message. The error text Pandera shows
+a user of `memo724.schema()` reads "rule: message", or "rule@field: message" for a row rule.
+A row rule is a DataFrame-level Pandera check; the validator reports its failures on that field
+only (Pandera lists every cell of a failing row). It receives the frame being validated, so the
+same schema checks a user's transformed frame.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from ..contract.errors import Rule
 
-def column_check(fn: Callable[[pd.Series], Any], rule: str, message: str) -> pa.Check:
+# The attribute of a Pandera check that holds what it was built for.
+BOUND = "memo724_rule"
+
+
+@dataclass(frozen=True)
+class Bound:
+    """What a check of ours reports: its rule, its message, and the field a row rule names."""
+
+    rule: Rule
+    message: str
+    on_field: str | None = None
+
+
+def bound(check: pa.Check) -> Bound | None:
+    """The rule a check was built for (None for Pandera's own checks)."""
+    found = getattr(check, BOUND, None)
+    return found if isinstance(found, Bound) else None
+
+
+def column_check(fn: Callable[[pd.Series], Any], rule: Rule, message: str) -> pa.Check:
     """A column check whose failure cases read 'rule: message' (Pandera reports `error`)."""
-    return pa.Check(fn, name=rule, error=f"{rule}: {message}")
+    check = pa.Check(fn, name=rule.name, error=f"{rule.name}: {message}")
+    setattr(check, BOUND, Bound(rule, message))
+    return check
 
 
 def row_rule(
     fn: Callable[[pd.DataFrame], Any],
-    rule: str,
+    rule: Rule,
     field: str,
     message: str,
     needs: Sequence[str],
@@ -35,7 +62,11 @@ def row_rule(
             return pd.Series(True, index=frame.index)
         return pd.Series(np.asarray(fn(frame), dtype=bool), index=frame.index)
 
-    return pa.Check(check, name=rule, error=f"{rule}@{field}: {message}", ignore_na=False)
+    built = pa.Check(
+        check, name=rule.name, error=f"{rule.name}@{field}: {message}", ignore_na=False
+    )
+    setattr(built, BOUND, Bound(rule, message, field))
+    return built
 
 
 def filled(series: pd.Series) -> np.ndarray:

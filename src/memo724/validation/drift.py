@@ -1,11 +1,12 @@
 """Judging a copy against the release it names: contract drift, changed files, then the rows.
 
 The copy's descriptor and schemas are compared with the release's contract, and every difference
-is reported as contract drift (file, field, what changed). The rows are then validated against
-the release's contract (with the derived rules of contract.rules written in), never against the
-copy's own schemas. Each file is read once through the guard; its bytes are hashed, checked as
-UTF-8 and parsed in memory by the typed reader (only `--frictionless` writes a private folder of
-the release's descriptor and schemas and the copy's bytes, for Frictionless to read).
+is reported as contract drift (file, field, what changed; differences.py). The rows are then
+validated against the release's contract (with the derived rules of contract.rules written in),
+never against the copy's own schemas. Each file is read once through the guard; its bytes are
+hashed, checked as UTF-8 and parsed in memory by the typed reader (only `--frictionless` writes
+a private folder of the release's descriptor and schemas and the copy's bytes, for Frictionless
+to read).
 
 A package of its own that follows a release's contract (`validate --contract VERSION`) is judged
 the same way, except for what it states for itself: its identity in the descriptor, its files'
@@ -35,144 +36,12 @@ from ..contract.release import (
     known_versions,
     release_contract,
 )
-from ..contract.rules import effective_schema, explain_pattern, schema_problems
+from ..contract.rules import effective_schema, schema_problems
+from .differences import FILE_FACTS, descriptor_drift, schema_drift, short
 from .files import fact_problems
 from .guard import limit_for, read_descriptor, read_json, refusals, total_size
 from .text import strip_blank_lines
 from .validate import Source, frictionless_problems, sorted_problems, validate_tables
-
-DRIFT = "contract-drift"
-# Facts of a file, not of the contract: a changed file is reported by its hash, once.
-FILE_FACTS = ("hash", "bytes")
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= 90 else text[:87] + "..."
-
-
-def _changed(where: str, field: str | None, what: str, old: Any, new: Any) -> Problem:
-    if old is _ABSENT:
-        message = f"{what} added: {_short(new)} (the release has none)"
-    elif new is _ABSENT:
-        message = f"{what} removed (the release has {_short(old)})"
-    elif isinstance(old, list) and isinstance(new, list) and what.endswith("enum"):
-        gone = [v for v in old if v not in new]
-        extra = [v for v in new if v not in old]
-        parts = [
-            f"removed {_short(gone)}" if gone else "",
-            f"added {_short(extra)}" if extra else "",
-        ]
-        detail = "; ".join(p for p in parts if p) or "reordered"
-        message = f"{what} changed: {detail}"
-    else:
-        message = f"{what} changed from {_short(old)} to {_short(new)}"
-    return Problem(where, DRIFT, message, field=field)
-
-
-_ABSENT: Any = object()
-
-
-def _diff_props(
-    where: str, field: str | None, old: dict[str, Any], new: dict[str, Any], skip=()
-) -> list[Problem]:
-    out = []
-    for key in [*old, *(k for k in new if k not in old)]:
-        if key in skip:
-            continue
-        a, b = old.get(key, _ABSENT), new.get(key, _ABSENT)
-        if a == b:
-            continue
-        if key == "constraints" and isinstance(a, dict) and isinstance(b, dict):
-            for rule in [*a, *(r for r in b if r not in a)]:
-                x, y = a.get(rule, _ABSENT), b.get(rule, _ABSENT)
-                if x != y:
-                    out.append(_changed(where, field, f"constraints.{rule}", x, y))
-            continue
-        out.append(_changed(where, field, key, a, b))
-    return out
-
-
-def schema_drift(shown: str, release: dict[str, Any], copy: Any) -> list[Problem]:
-    """Every difference between the release's Table Schema and the copy's."""
-    if not isinstance(copy, dict):
-        return [Problem(shown, DRIFT, "is not a Table Schema object as in the release")]
-    out = _diff_props(shown, None, release, copy, skip=("fields",))
-    old_fields = {f["name"]: f for f in release.get("fields", [])}
-    new_list = copy.get("fields")
-    if not isinstance(new_list, list):
-        return [*out, Problem(shown, DRIFT, "fields is not a list as in the release")]
-    new_fields = {f["name"]: f for f in new_list if isinstance(f, dict) and "name" in f}
-    for name, field in old_fields.items():
-        if name not in new_fields:
-            out.append(Problem(shown, DRIFT, "field removed (the release has it)", field=name))
-        else:
-            out += _diff_props(shown, name, field, new_fields[name])
-    for name in new_fields:
-        if name not in old_fields:
-            out.append(Problem(shown, DRIFT, "field added (the release has none)", field=name))
-    common_old = [n for n in old_fields if n in new_fields]
-    common_new = [n for n in new_fields if n in old_fields]
-    if common_old != common_new:
-        out.append(Problem(shown, DRIFT, f"fields reordered: the release has {common_old}"))
-    return out
-
-
-# What a package of its own (`validate --contract`) states for itself, not the contract: every
-# top-level key but the profile and the resources, and each resource's words and file facts.
-CONTRACT_KEYS = ("$schema", "profile", "resources")
-OWN_RESOURCE_KEYS = ("title", "description", *FILE_FACTS)
-
-
-def descriptor_drift(
-    release: dict[str, Any], copy: dict[str, Any], own: bool = False
-) -> list[Problem]:
-    """Every difference of the copy's descriptor from the release's (`own`: of its contract)."""
-    skip: tuple[str, ...] = ("resources", *RELEASE_ONLY_KEYS)
-    if own:
-        skip += tuple(k for k in {*release, *copy} if k not in CONTRACT_KEYS)
-    out = [
-        replace(p, field=p.message.split(" ", 1)[0])
-        for p in _diff_props(DESCRIPTOR, None, release, copy, skip=skip)
-    ]
-    resource_skip = OWN_RESOURCE_KEYS if own else ()
-    old = {r["name"]: r for r in release.get("resources", [])}
-    entries = copy.get("resources")
-    if not isinstance(entries, list):
-        return [*out, Problem(DESCRIPTOR, DRIFT, "resources is not a list", field="resources")]
-    new: dict[str, dict[str, Any]] = {}
-    for i, entry in enumerate(entries):
-        name = entry.get("name") if isinstance(entry, dict) else None
-        if not isinstance(name, str):
-            out.append(
-                Problem(DESCRIPTOR, DRIFT, "resource without a name", field=f"resources[{i}]")
-            )
-        elif name in new:
-            out.append(
-                Problem(DESCRIPTOR, DRIFT, "resource listed twice", field=f"resources[{name}]")
-            )
-        else:
-            new[name] = entry
-    for name, resource in old.items():
-        label = f"resources[{name}]"
-        if name not in new:
-            out.append(
-                Problem(DESCRIPTOR, DRIFT, "resource removed (the release has it)", field=label)
-            )
-            continue
-        for p in _diff_props(DESCRIPTOR, label, resource, new[name], skip=resource_skip):
-            out.append(replace(p, field=f"{label}.{p.message.split(' ', 1)[0]}"))
-    for name in new:
-        if name not in old:
-            out.append(
-                Problem(
-                    DESCRIPTOR,
-                    DRIFT,
-                    "resource added (the release has none)",
-                    field=f"resources[{name}]",
-                )
-            )
-    return out
 
 
 def _copy_schema_ref(copy: dict[str, Any], resource: str, default: str) -> Any:
@@ -184,15 +53,10 @@ def _copy_schema_ref(copy: dict[str, Any], resource: str, default: str) -> Any:
 
 def _one_line(problem: Problem) -> Problem:
     message = " ".join(problem.message.split())
-    rule, explained = problem.rule, None
-    if problem.rule in ("pattern", "constraint-error"):
-        explained = explain_pattern(message, problem.value)
-    if explained is not None:
-        rule, message = explained
     value = problem.value
     if value is not None and len(value) > 80:
         value = f"{value[:60]}... ({len(value)} characters)"
-    return replace(problem, rule=rule, message=message, value=value)
+    return replace(problem, message=message, value=value)
 
 
 def _view(
@@ -229,7 +93,7 @@ def _release_of(descriptor: dict[str, Any]) -> tuple[ReleaseContract | None, lis
         Problem(
             DESCRIPTOR,
             "release-version",
-            f"names version {_short(version)}, not a release this memo724 knows ({known}); "
+            f"names version {short(version)}, not a release this memo724 knows ({known}); "
             "install the memo724 of that version to judge it, or, if it is a package of its own "
             "in memo724's schemas, name the contract it follows: memo724 validate PATH "
             "--contract VERSION",
@@ -371,7 +235,7 @@ def judge(
                 prefix = f"{view.root}/"
                 rows += [
                     replace(p, message=p.message.replace(prefix, ""))
-                    for p in frictionless_problems(view)
+                    for p in frictionless_problems(view, schemas)
                 ]
         # Handed over, not shared: the reader drops each table's bytes once it is parsed.
         data.pop(memo_path, None)

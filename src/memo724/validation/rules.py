@@ -1,71 +1,89 @@
 """Rules of the data model that Table Schema cannot state, written column-wise (one pass each).
 
-Hedging, attribution and derived time windows: each rule is a row rule (see checks.py) on the
-frame being validated, reported on one field. Everything is read from that frame, the other
-tables given as context and the contract; nothing here knows how the tables were built.
+Hedging, attribution and derived time windows: each rule is a registered row rule (see
+catalogue.py, checks.py) on the frame being validated, reported on one field, applying by the
+fields a table has. Everything is read from that frame, the other tables given as context and
+the contract; nothing here knows how the tables were built, nor a table by its name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow
 
-from ..contract import TableSchema
+from ..contract import Contract, TableSchema, singular
 from ..contract.edtf import EDTFError, bounds
-from ..contract.timeline import PLACED_SUBJECTS, TimeLink, Window, derive_placed, derive_windows
+from ..contract.timeline import TimeLink, Window, derive_placed, derive_windows
+from .catalogue import Built, register, rule
 from .checks import filled, row_rule
 
-# Certainty values that need the memo's qualifying words in `hedge` (all but the top of the scale).
-UNHEDGED_CERTAINTY = "asserted"
 AUTHOR_VIEW = "author"
+# The role of a linked actor who perceives a record (a risk's perceivers, in its link table).
+PERCEIVER = "perceiver"
 
 
-def hedging_rules(schema: TableSchema) -> list[pa.Check]:
-    names = set(schema.field_names)
-    out: list[pa.Check] = []
-    if not {"hedge", "certainty"} <= names:
-        return out
+@register(
+    "certainty-needs-hedge",
+    "tables with hedge and an ordered certainty scale (categoriesOrdered, last value the top)",
+    "certainty, hedge",
+    "a certainty below '{top of the scale}' must show the memo's words in hedge",
+)
+def _certainty(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
+    if not {"hedge", "certainty"} <= set(schema.field_names):
+        return []
+    scale = schema.enum("certainty")
+    if schema.field("certainty").get("categoriesOrdered") is not True or not scale:
+        return []  # no scale, no top: every value would need its words
+    top = scale[-1]  # the scale runs up to its last value (asserted)
 
     def certainty(frame: pd.DataFrame) -> np.ndarray:
         below_top = filled(frame["certainty"]) & np.asarray(
-            (frame["certainty"].astype("string") != UNHEDGED_CERTAINTY).fillna(True), dtype=bool
+            (frame["certainty"].astype("string") != top).fillna(True), dtype=bool
         )
         return ~below_top | filled(frame["hedge"])
 
-    out.append(
-        row_rule(
-            certainty,
-            "certainty-needs-hedge",
-            "certainty",
-            f"a certainty below '{UNHEDGED_CERTAINTY}' must show the memo's words in hedge",
-            ["certainty", "hedge"],
-        )
+    message = f"a certainty below '{top}' must show the memo's words in hedge"
+    check = row_rule(
+        certainty, rule("certainty-needs-hedge"), "certainty", message, ["certainty", "hedge"]
     )
-    if "likelihood" in names:
-        out.append(
-            row_rule(
-                lambda f: ~filled(f["likelihood"]) | filled(f["hedge"]),
-                "band-needs-hedge",
-                "likelihood",
-                "an ICD 203 band needs the words that name a probability in hedge",
-                ["likelihood", "hedge"],
-            )
-        )
-    return out
+    return [(None, check)]
 
 
-def attribution_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -> list[pa.Check]:
-    names = set(schema.field_names)
-    out: list[pa.Check] = []
+@register(
+    "band-needs-hedge",
+    "tables with likelihood and hedge fields",
+    "likelihood, hedge",
+    "an ICD 203 band needs the words that name a probability in hedge",
+)
+def _band(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
+    if not {"hedge", "certainty", "likelihood"} <= set(schema.field_names):
+        return []
+    check = row_rule(
+        lambda f: ~filled(f["likelihood"]) | filled(f["hedge"]),
+        rule("band-needs-hedge"),
+        "likelihood",
+        "an ICD 203 band needs the words that name a probability in hedge",
+        ["likelihood", "hedge"],
+    )
+    return [(None, check)]
+
+
+@register(
+    "view-holder",
+    "tables with attribution and attributed_to_actor_id fields",
+    "attribution, attributed_to_actor_id",
+    f"filled exactly when the view is an actor's (attribution other than '{AUTHOR_VIEW}')",
+)
+def _view_holder(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     needed = ["attribution", "attributed_to_actor_id"]
-    if not set(needed) <= names:
-        return out
+    if not set(needed) <= set(schema.field_names):
+        return []
 
     def holder(frame: pd.DataFrame) -> np.ndarray:
         by_author = np.asarray(
@@ -73,42 +91,61 @@ def attribution_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -
         )
         return by_author != filled(frame["attributed_to_actor_id"])
 
-    out.append(
-        row_rule(
-            holder,
-            "view-holder",
-            "attributed_to_actor_id",
-            "filled exactly when the view is an actor's (attribution other than 'author')",
-            needed,
-        )
-    )
-    links = tables.get("risk_actors")
-    if (
-        schema.name == "risks"
-        and links is not None
-        and {"risk_id", "actor_id", "role"} <= set(links.columns)
-    ):
-        perceiving = links.loc[links["role"].astype("string") == "perceiver"]
+    message = f"filled exactly when the view is an actor's (attribution other than '{AUTHOR_VIEW}')"
+    return [(None, row_rule(holder, rule("view-holder"), needed[1], message, needed))]
+
+
+def _perceivers(contract: Contract, schema: TableSchema) -> list[tuple[str, str]]:
+    """(link table, its key into this table) of the tables that link actors to this one in a
+    role whose values include a perceiver (fields actor_id and role)."""
+    out = []
+    for name, link in contract.tables.items():
+        if not {"actor_id", "role"} <= set(link.field_names):
+            continue
+        if PERCEIVER not in link.enum("role"):
+            continue
+        out += [(name, fk.field) for fk in link.foreign_keys if fk.resource == schema.name]
+    return out
+
+
+@register(
+    "view-holder-perceives",
+    "tables with attributed_to_actor_id that a table of actor_id and role (with a 'perceiver'"
+    " value) refers to, given that table",
+    "the primary key, attributed_to_actor_id; the link table's key, actor_id and role",
+    "the actor whose view a risk is must be one of its perceivers (risk_actors)",
+)
+def _view_holder_perceives(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
+    if "attributed_to_actor_id" not in schema.field_names or len(schema.primary_key) != 1:
+        return []
+    pk = schema.primary_key[0]
+    built: Built = []
+    for name, key in _perceivers(contract, schema):
+        links = ctx.tables.get(name)
+        if links is None or not {key, "actor_id", "role"} <= set(links.columns):
+            continue
+        perceiving = links.loc[links["role"].astype("string") == PERCEIVER]
         perceivers = pd.MultiIndex.from_arrays(
-            [perceiving["risk_id"].astype(object), perceiving["actor_id"].astype(object)]
+            [perceiving[key].astype(object), perceiving["actor_id"].astype(object)]
         )
 
-        def perceives(frame: pd.DataFrame) -> np.ndarray:
+        def perceives(frame: pd.DataFrame, perceivers: pd.MultiIndex = perceivers) -> np.ndarray:
             pairs = pd.MultiIndex.from_arrays(
-                [frame["risk_id"].astype(object), frame["attributed_to_actor_id"].astype(object)]
+                [frame[pk].astype(object), frame["attributed_to_actor_id"].astype(object)]
             )
             return ~filled(frame["attributed_to_actor_id"]) | pairs.isin(perceivers)
 
-        out.append(
-            row_rule(
-                perceives,
-                "view-holder-perceives",
-                "attributed_to_actor_id",
-                "the actor whose view a risk is must be one of its perceivers (risk_actors)",
-                ["risk_id", "attributed_to_actor_id"],
-            )
+        kind = singular(schema.name)
+        message = f"the actor whose view a {kind} is must be one of its perceivers ({name})"
+        check = row_rule(
+            perceives,
+            rule("view-holder-perceives"),
+            "attributed_to_actor_id",
+            message,
+            [pk, "attributed_to_actor_id"],
         )
-    return out
+        built.append((None, check))
+    return built
 
 
 def _cells(series: pd.Series) -> list[Any]:
@@ -192,14 +229,42 @@ def _stated(
     return out
 
 
+@dataclass(frozen=True)
+class TimeModel:
+    """Where the contract keeps time links, read from their fields: the table with
+    anchor_event_id and anchor_document_id, the tables it anchors to, and the subject column of
+    each table it places (a key named as the key it references: event_id -> events)."""
+
+    links: str
+    events: str
+    documents: str
+    subjects: dict[str, str]  # placed table -> its column in the links table
+
+    @classmethod
+    def of(cls, contract: Contract) -> TimeModel | None:
+        for name, schema in contract.tables.items():
+            keys = {fk.field: fk for fk in schema.foreign_keys}
+            if not {"anchor_event_id", "anchor_document_id"} <= set(keys):
+                continue
+            subjects = {
+                fk.resource: fk.field
+                for fk in schema.foreign_keys
+                if fk.field == fk.ref_field and fk.resource != name
+            }
+            events = keys["anchor_event_id"].resource
+            return cls(name, events, keys["anchor_document_id"].resource, subjects)
+        return None
+
+
 def _windows(
-    events: pd.DataFrame, tables: Mapping[str, pd.DataFrame]
+    model: TimeModel, tables: Mapping[str, pd.DataFrame]
 ) -> tuple[dict[str, dict[str, Window]], set[str]] | None:
     """Windows re-derived from the stated dates and the time links (contract.timeline), by
     table (events, then what is placed relative to them), and the ids of links that contradict
     them; None when a table or column the rule needs is missing."""
-    links, documents = tables.get("time_links"), tables.get("documents")
-    if links is None or documents is None:
+    links, documents = tables.get(model.links), tables.get(model.documents)
+    events = tables.get(model.events)
+    if links is None or documents is None or events is None:
         return None
     if not {"event_id", "date_start", "date_end"} <= set(events.columns):
         return None
@@ -211,11 +276,11 @@ def _windows(
     windows, conflicts = derive_windows(
         _stated(events, "event_id", "date"), _links(links, "event_id"), document
     )
-    found = {"events": windows}
+    found = {model.events: windows}
     bad = {c.link_id for c in conflicts}
-    for table, key in PLACED_SUBJECTS.items():
+    for table, key in model.subjects.items():
         frame = tables.get(table)
-        if table == "events" or frame is None:
+        if table == model.events or frame is None:
             continue
         if not {key, "as_of_start", "as_of_end"} <= set(frame.columns):
             continue
@@ -236,107 +301,157 @@ def _windows(
     return found, bad
 
 
-def time_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -> list[pa.Check]:
-    """Events' windows must be what contract.timeline derives; time links must be consistent.
+def _derived(contract: Contract, ctx: Any) -> tuple[TimeModel, dict[str, Any], set[str]] | None:
+    """The windows of every placed table and the contradicting links, derived once per context
+    (the checks keep only plain dictionaries, so no reference cycle ties a frame to a schema)."""
+    model = TimeModel.of(contract)
+    if model is None:
+        return None
+    cached = ctx.memoized("time-windows", lambda: _windows(model, ctx.tables))
+    if cached is None:
+        return None
+    return model, cached[0], cached[1]
 
-    The windows are derived once, here, from the tables given as context; the checks keep only
-    plain dictionaries (no frame), so no reference cycle ties a frame to its schema.
-    """
-    out: list[pa.Check] = []
-    if schema.name not in (*PLACED_SUBJECTS, "time_links"):
-        return out  # derived only for the tables it checks (it reads every event)
-    events = tables.get("events")
-    derived = None if events is None else _windows(events, tables)
-    if derived is None:
-        return out
-    by_table, conflicts = derived
-    key = PLACED_SUBJECTS.get(schema.name)
-    windows = by_table.get(schema.name)
-    if (
-        key is not None
-        and windows is not None
-        and {"time_start", "time_end", "time_basis"} <= set(schema.field_names)
-    ):
-        expected: dict[str, dict[str, Any]] = {
-            "time_start": {e: w.start for e, w in windows.items()},
-            "time_end": {e: w.end for e, w in windows.items()},
-            "time_basis": {e: w.basis for e, w in windows.items()},
-        }
-        for field, by_event in expected.items():
 
-            def same(
-                frame: pd.DataFrame,
-                field: str = field,
-                by_event: dict[str, Any] = by_event,
-                key: str = key,
-            ) -> np.ndarray:
-                read = _text if field == "time_basis" else _day
-                return np.asarray(
-                    [
-                        read(cell) == by_event.get(str(e))
-                        for e, cell in zip(frame[key].tolist(), _cells(frame[field]), strict=True)
-                    ],
-                    dtype=bool,
-                )
+TIME_FIELDS = ("time_start", "time_end", "time_basis")
 
-            out.append(
-                row_rule(
-                    same,
-                    "time-window",
-                    field,
-                    f"{field} must be what the stated date and the time links give"
-                    " (contract.timeline)",
-                    [key, field],
-                )
+
+@register(
+    "time-window",
+    "tables a time link places (a subject column of the time links) with time_start, time_end"
+    " and time_basis, given the events, documents and time links",
+    "the primary key, time_start, time_end, time_basis; every event and time link",
+    "{field} must be what the stated date and the time links give (contract.timeline)",
+)
+def _time_window(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
+    model = TimeModel.of(contract)
+    if model is None or schema.name not in model.subjects:
+        return []
+    if not set(TIME_FIELDS) <= set(schema.field_names):
+        return []
+    derived = _derived(contract, ctx)
+    windows = None if derived is None else derived[1].get(schema.name)
+    if windows is None:
+        return []
+    key = model.subjects[schema.name]
+    expected: dict[str, dict[str, Any]] = {
+        "time_start": {e: w.start for e, w in windows.items()},
+        "time_end": {e: w.end for e, w in windows.items()},
+        "time_basis": {e: w.basis for e, w in windows.items()},
+    }
+    built: Built = []
+    for field, by_event in expected.items():
+
+        def same(
+            frame: pd.DataFrame,
+            field: str = field,
+            by_event: dict[str, Any] = by_event,
+            key: str = key,
+        ) -> np.ndarray:
+            read = _text if field == "time_basis" else _day
+            return np.asarray(
+                [
+                    read(cell) == by_event.get(str(e))
+                    for e, cell in zip(frame[key].tolist(), _cells(frame[field]), strict=True)
+                ],
+                dtype=bool,
             )
-    if schema.name == "time_links" and "anchor_document_id" in schema.field_names:
-        bad = frozenset(conflicts)
-        out += [
-            row_rule(
-                lambda f: ~f["time_link_id"].astype(object).isin(bad).to_numpy(dtype=bool),
-                "time-consistent",
-                "relation",
-                "the link contradicts the dates and links of its event and anchor",
-                ["time_link_id"],
-            ),
-            row_rule(
-                lambda f: (
-                    sum(
-                        filled(f[c]).astype(int) for c in PLACED_SUBJECTS.values() if c in f.columns
-                    )
-                    == 1
-                ),
-                "one-subject",
-                "event_id",
-                f"exactly one of {', '.join(PLACED_SUBJECTS.values())} must be filled",
-                [c for c in PLACED_SUBJECTS.values() if c in schema.field_names],
-            ),
-            row_rule(
-                lambda f: filled(f["anchor_event_id"]) != filled(f["anchor_document_id"]),
-                "one-anchor",
-                "anchor_event_id",
-                "exactly one of anchor_event_id and anchor_document_id must be filled",
-                ["anchor_event_id", "anchor_document_id"],
-            ),
-            row_rule(
-                lambda f: (
-                    ~filled(f["anchor_event_id"])
-                    | np.asarray(
-                        (
-                            f["anchor_event_id"].astype("string") != f["event_id"].astype("string")
-                        ).fillna(True),
-                        dtype=bool,
-                    )
-                ),
-                "not-self",
-                "anchor_event_id",
-                "an event cannot be its own anchor",
-                ["anchor_event_id", "event_id"],
-            ),
-        ]
-    return out
+
+        message = (
+            f"{field} must be what the stated date and the time links give (contract.timeline)"
+        )
+        built.append((None, row_rule(same, rule("time-window"), field, message, [key, field])))
+    return built
 
 
-def model_rules(schema: TableSchema, tables: Mapping[str, pd.DataFrame]) -> list[pa.Check]:
-    """Every rule of this module for one table (row rules on the frame being validated)."""
-    return [*hedging_rules(schema), *attribution_rules(schema, tables), *time_rules(schema, tables)]
+def _link_rules(schema: TableSchema, contract: Contract) -> TimeModel | None:
+    model = TimeModel.of(contract)
+    return model if model is not None and model.links == schema.name else None
+
+
+@register(
+    "time-consistent",
+    "the time links table (fields anchor_event_id and anchor_document_id), given the events and"
+    " documents",
+    "time_link_id; every event and time link",
+    "the link contradicts the dates and links of its event and anchor",
+)
+def _time_consistent(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
+    if _link_rules(schema, contract) is None:
+        return []
+    derived = _derived(contract, ctx)
+    if derived is None:
+        return []
+    bad = frozenset(derived[2])
+    check = row_rule(
+        lambda f: ~f["time_link_id"].astype(object).isin(bad).to_numpy(dtype=bool),
+        rule("time-consistent"),
+        "relation",
+        "the link contradicts the dates and links of its event and anchor",
+        ["time_link_id"],
+    )
+    return [(None, check)]
+
+
+@register(
+    "one-subject",
+    "the time links table: its subject columns",
+    "the subject columns (event_id, position_id, relation_id)",
+    "exactly one of {subjects} must be filled",
+)
+def _one_subject(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
+    model = _link_rules(schema, contract)
+    if model is None:
+        return []
+    columns = list(model.subjects.values())
+    check = row_rule(
+        lambda f: sum(filled(f[c]).astype(int) for c in columns if c in f.columns) == 1,
+        rule("one-subject"),
+        columns[0],
+        f"exactly one of {', '.join(columns)} must be filled",
+        [c for c in columns if c in schema.field_names],
+    )
+    return [(None, check)]
+
+
+@register(
+    "one-anchor",
+    "the time links table",
+    "anchor_event_id, anchor_document_id",
+    "exactly one of anchor_event_id and anchor_document_id must be filled",
+)
+def _one_anchor(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
+    if _link_rules(schema, contract) is None:
+        return []
+    check = row_rule(
+        lambda f: filled(f["anchor_event_id"]) != filled(f["anchor_document_id"]),
+        rule("one-anchor"),
+        "anchor_event_id",
+        "exactly one of anchor_event_id and anchor_document_id must be filled",
+        ["anchor_event_id", "anchor_document_id"],
+    )
+    return [(None, check)]
+
+
+@register(
+    "not-self",
+    "the time links table",
+    "anchor_event_id, event_id",
+    "an event cannot be its own anchor",
+)
+def _not_self(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
+    if _link_rules(schema, contract) is None:
+        return []
+
+    def other(f: pd.DataFrame) -> np.ndarray:
+        differs = f["anchor_event_id"].astype("string") != f["event_id"].astype("string")
+        return ~filled(f["anchor_event_id"]) | np.asarray(differs.fillna(True), dtype=bool)
+
+    check = row_rule(
+        other,
+        rule("not-self"),
+        "anchor_event_id",
+        "an event cannot be its own anchor",
+        ["anchor_event_id", "event_id"],
+    )
+    return [(None, check)]

@@ -42,13 +42,21 @@ from typing import Any, NamedTuple
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..contract.errors import Problem
+from ..contract.errors import Problem, Rule
 from ..contract.files import MAX_CELL_CHARS
 
-CELL_COUNT = "cell-count"
-UNCLOSED_QUOTE = "unclosed-quote"
-CELL_SIZE = "cell-size"
-DUPLICATE_COLUMN = "duplicate-column"
+CELL_COUNT = Rule(
+    "cell-count", "every table's CSV", "a row's cells", "a row has as many cells as the header"
+)
+UNCLOSED_QUOTE = Rule(
+    "unclosed-quote", "every table's CSV", "a row's quotes", "a quote that opens a cell closes it"
+)
+CELL_SIZE = Rule(
+    "cell-size", "every table's CSV", "each cell", f"no cell is over {MAX_CELL_CHARS} characters"
+)
+DUPLICATE_COLUMN = Rule(
+    "duplicate-column", "every table's CSV", "the header", "no column is named twice"
+)
 # The rules of a CSV's own structure; Frictionless refuses the same rows and headers (extra-cell,
 # missing-cell, duplicate-label, or the cell's own rule for an oversized one).
 CSV_RULES = frozenset({CELL_COUNT, UNCLOSED_QUOTE, CELL_SIZE, DUPLICATE_COLUMN})

@@ -102,8 +102,9 @@ def text_problems(table: str, schema: dict[str, Any], text: pa.Table) -> list[Pr
     import pyarrow.compute as pc
 
     problems = []
+    fields = {str(f.get("name")): f for f in schema.get("fields", []) if isinstance(f, dict)}
     for name, column in zip(text.column_names, text.columns, strict=True):
-        memo_text = is_memo_text(table, name)
+        memo_text = is_memo_text(table, fields.get(name, {"name": name}))
         for rule, pattern, message, in_memo_text in RULES:
             if memo_text and not in_memo_text:
                 continue

@@ -14,32 +14,32 @@ import ctypes
 import dataclasses
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 
 from ..contract import TABLES, Contract, singular
-from ..contract.errors import Problem
+from ..contract.errors import Problem, Rule
 from ..contract.paths import Layout
-from ..contract.rules import formula_cells
+from ..contract.rules import (
+    FORMULA_LEADS,
+    SPREADSHEET_MESSAGE,
+    SPREADSHEET_RULE,
+    formula_cells,
+    unwrap,
+)
 from ..contract.typed import Unparsed, parse_table, read_csv_text, text_frame, to_pandas
+from .catalogue import CATALOGUE, PANDERA_RULES, TYPE
+from .checks import Bound, bound
+from .rules import TimeModel
 from .schemas import Context, derive
 from .structure import CSV_RULES, first_columns, has_oversized_cell, read_rows
 from .text import text_problems
 
 # The name problems found by the derived schemas carry (the parse with their types included).
 DERIVED = "pandera"
-
-# Pandera's built-in check names, as the Table Schema rule they enforce.
-PANDERA_RULES = {
-    "not_nullable": "required",
-    "field_uniqueness": "unique",
-    "multiple_fields_uniqueness": "primaryKey",
-    "column_in_dataframe": "missing-column",
-    "column_in_schema": "unexpected-column",
-    "column_ordered": "column-order",
-}
 
 
 # A CSV as text (the contract's reader), as the tests and the docs read the tables.
@@ -65,7 +65,36 @@ def frictionless_rule(error: object) -> str:
     return FRICTIONLESS_RULES.get(kind, kind)
 
 
-def frictionless_problems(layout: Layout) -> list[Problem]:
+def _registered(name: str) -> str:
+    """The catalogue's rule of that name, where it has one (else the name as given)."""
+    entry = CATALOGUE.get(name)
+    return entry.rule if entry is not None else name
+
+
+def _pattern_rule(
+    schemas: dict[str, dict[str, Any]], table: str, field: str | None, value: str | None
+) -> tuple[str, str] | None:
+    """A Frictionless pattern failure as the rule of the contract it came from, found from the
+    schema it was checked against (never from its message): the spreadsheet rule for a
+    formula-led cell, else the schema's own pattern."""
+    fields = schemas.get(table, {}).get("fields", [])
+    stated: dict[str, Any] = next((f for f in fields if f.get("name") == field), {})
+    pattern = stated.get("constraints", {}).get("pattern")
+    if not isinstance(pattern, str):
+        return None
+    safe, own = unwrap(pattern)
+    if not safe:
+        return None  # the schema's own pattern, as Frictionless words it
+    if value is not None and value[:1] in FORMULA_LEADS:
+        return SPREADSHEET_RULE, SPREADSHEET_MESSAGE
+    return _registered("pattern"), f"must match {own}"
+
+
+def frictionless_problems(
+    layout: Layout, schemas: dict[str, dict[str, Any]] | None = None
+) -> list[Problem]:
+    """Frictionless's own pass over the package at layout; `schemas` (table -> the Table Schema
+    it was given) names the contract's rule of each pattern failure."""
     # Imported here: Frictionless is slow to import and only this step needs it.
     from frictionless import Package
 
@@ -82,14 +111,20 @@ def frictionless_problems(layout: Layout) -> list[Problem]:
             fields = getattr(error, "field_names", None) or []
             if field is None and len(fields) == 1:
                 field = fields[0]
+            table = task.name or task.place
+            rule: str = _registered(frictionless_rule(error))
+            message = getattr(error, "note", "") or error.message
+            value = getattr(error, "cell", None)
+            if rule == "pattern" and schemas is not None:
+                rule, message = _pattern_rule(schemas, table, field, value) or (rule, message)
             problems.append(
                 Problem(
-                    task.name or task.place,
-                    frictionless_rule(error),
-                    getattr(error, "note", "") or error.message,
+                    table,
+                    rule,
+                    message,
                     row=getattr(error, "row_number", None),
                     field=field,
-                    value=getattr(error, "cell", None),
+                    value=value,
                     validator="frictionless",
                 )
             )
@@ -100,13 +135,15 @@ def _parse_problems(table: str, contract: Contract, unparsed: list[Unparsed]) ->
     problems = []
     for cells in unparsed:
         field = contract[table].field(cells.field)
+        rule: Rule = TYPE
         if cells.rule == "enum":
+            rule = CATALOGUE["enum"].rule
             message = f"must be one of {contract[table].enum(cells.field)}"
         else:
             message = f"must be a {field.get('type', 'string')}"
         for row, value in zip(cells.rows.tolist(), cells.values, strict=True):
             problems.append(
-                Problem(table, cells.rule, message, row=row + 2, field=cells.field, value=value,
+                Problem(table, rule, message, row=row + 2, field=cells.field, value=value,
                         validator=DERIVED)
             )  # fmt: skip
     return problems
@@ -136,7 +173,7 @@ def load_typed(
     typed fields (contract.rules), on the same Arrow text, before it is typed and dropped.
     """
     frames, problems = {}, []
-    for name in TABLES:
+    for name in contract.tables:
         source = sources.pop(name, None)
         if source is None:
             continue  # whoever gathered the sources said why (missing, refused)
@@ -173,31 +210,49 @@ def schema_problems(
     """Validate each typed frame with its derived schema, the other frames and memo as context."""
     ctx = Context(frames, memo)
     problems = []
-    for name in TABLES:
+    for name in contract.tables:
         if name not in frames:
             continue
         schema = derive(contract, name, ctx)
         try:
             schema.validate(frames[name], lazy=True, inplace=True)
         except pa.errors.SchemaErrors as exc:
-            problems += _pandera_failures(name, exc.failure_cases)
+            problems += _pandera_failures(name, schema, exc.failure_cases)
     return problems
 
 
-def _pandera_failures(table: str, cases: pd.DataFrame) -> list[Problem]:
+def _failed_check(schema: pa.DataFrameSchema, case: dict[Any, Any]) -> Bound | None:
+    """The check of ours that failed (Pandera names it by its place), or None for Pandera's own
+    checks (dtype, nullable, unique, the column set), which carry no number."""
+    number = case.get("check_number")
+    if number is None or pd.isna(number):
+        return None
+    if case.get("schema_context") == "DataFrameSchema":
+        checks = schema.checks
+    else:
+        column = schema.columns.get(str(case.get("column")))
+        checks = [] if column is None else column.checks
+    return bound(checks[int(number)]) if int(number) < len(checks) else None
+
+
+def _pandera_failures(table: str, schema: pa.DataFrameSchema, cases: pd.DataFrame) -> list[Problem]:
     problems = []
     for case in cases.to_dict("records"):
-        check = str(case["check"])
-        rule, _, message = check.partition(": ")
-        rule, _, on_field = rule.partition("@")  # a row rule names the field it reports on
         column = case.get("column")
         field = None if column is None or pd.isna(column) else str(column)
-        if on_field and field != on_field:
-            continue  # Pandera lists every cell of a failing row; keep the rule's own field
-        if rule.startswith("dtype("):
-            rule, message = "type", f"the column's dtype must be {rule[6:-1]}"
-        rule = PANDERA_RULES.get(rule, rule)
-        message = message or f"fails {rule}"
+        check = _failed_check(schema, case)
+        rule: str
+        if check is not None:
+            rule, message = check.rule, check.message
+            if check.on_field is not None and field != check.on_field:
+                continue  # Pandera lists every cell of a failing row; keep the rule's own field
+        else:
+            name = str(case["check"])
+            if name.startswith("dtype("):  # Pandera's dtype check names the dtype it wanted
+                rule, message = TYPE, f"the column's dtype must be {name[6:-1]}"
+            else:
+                rule = PANDERA_RULES.get(name, name)
+                message = f"fails {rule}"
         index = case.get("index")
         row = None if index is None or pd.isna(index) else int(index) + 2
         value = case.get("failure_case")
@@ -239,24 +294,64 @@ def validate_tables(
 # Rules a record fails only because an evidence row no longer points at it (or now points at
 # it by mistake): its spans, the name forms they give, the verbatim words they must hold.
 EVIDENCE_FOLLOWERS = frozenset({"has-evidence", "names-from-evidence", "verbatim"})
+# The rule a record fails only because a time link that placed it lost a key.
+TIME_FOLLOWERS = frozenset({"time-window"})
 
 
 def mark_consequences(
     contract: Contract, frames: dict[str, pd.DataFrame], problems: list[Problem]
 ) -> list[Problem]:
-    """Mark the problems that only follow from a broken evidence link, with the evidence row.
+    """Mark the problems that only follow from a broken link, with the row of the broken link.
 
     An evidence id names its record (`<kind>.<record id>.<start>`): an evidence row whose record
     column holds another value (a broken or moved foreign key) leaves the named record without
     that span and may give the record it now names one more. Their evidence-derived problems
-    are consequences of the one foreign-key problem, and say so.
+    are consequences of the one foreign-key problem, and say so. Likewise a time link whose key
+    is broken no longer places its record: the record's time window, derived from the links,
+    is then wrong only because of that key (see `_time_link_causes`).
     """
-    evidence = frames.get("evidence")
-    # Only these rules can follow a broken link: with none of them failing (a valid package),
-    # the per-row scan of evidence below is skipped; at 1M rows it costs seconds.
+    # Only the rules of EVIDENCE_FOLLOWERS can follow a broken evidence link: with none of them
+    # failing (a valid package) the per-row scan of evidence is skipped; at 1M rows it costs
+    # seconds.
     followers = any(p.rule in EVIDENCE_FOLLOWERS for p in problems)
-    if not followers or evidence is None or "evidence_id" not in evidence.columns:
+    causes = [
+        (EVIDENCE_FOLLOWERS, _evidence_causes(contract, frames) if followers else {}),
+        (TIME_FOLLOWERS, _time_link_causes(contract, frames, problems)),
+    ]
+    tables = {t for _, cause in causes for t, _ in cause}
+    if not tables:
         return problems
+    keys = {
+        name: frames[name][contract[name].primary_key[0]].astype("string").tolist()
+        for name in tables
+        if name in frames
+    }
+    marked = []
+    for p in problems:
+        rows = keys.get(p.where)
+        if rows is not None and p.row is not None and 0 <= p.row - 2 < len(rows):
+            key = str(rows[p.row - 2])
+            follows = next(
+                (
+                    c[(p.where, key)]
+                    for rules, c in causes
+                    if p.rule in rules and (p.where, key) in c
+                ),
+                None,
+            )
+            if follows:
+                p = dataclasses.replace(p, follows=follows)
+        marked.append(p)
+    return marked
+
+
+def _evidence_causes(
+    contract: Contract, frames: dict[str, pd.DataFrame]
+) -> dict[tuple[str, str], str]:
+    """(table, record id) -> the evidence row whose record column no longer names it."""
+    evidence = None if contract.evidence_table is None else frames.get(contract.evidence_table)
+    if evidence is None or "evidence_id" not in evidence.columns:
+        return {}
     kinds = {singular(t): (t, c) for t, c in contract.evidence_subjects.items()}
     cause: dict[tuple[str, str], str] = {}
     ids = evidence["evidence_id"].astype("string").tolist()
@@ -277,22 +372,52 @@ def mark_consequences(
                 cause.setdefault((table, named), where)
                 if value is not pd.NA and value is not None:
                     cause.setdefault((table, str(value)), where)
-    if not cause:
-        return problems
-    keys = {
-        name: frames[name][contract[name].primary_key[0]].astype("string").tolist()
-        for name in {t for t, _ in cause}
-        if name in frames
-    }
-    marked = []
-    for p in problems:
-        rows = keys.get(p.where)
-        if p.rule in EVIDENCE_FOLLOWERS and rows is not None and p.row and p.row - 2 < len(rows):
-            follows = cause.get((p.where, str(rows[p.row - 2])))
-            if follows:
-                p = dataclasses.replace(p, follows=follows)
-        marked.append(p)
-    return marked
+    return cause
+
+
+def _time_link_causes(
+    contract: Contract, frames: dict[str, pd.DataFrame], problems: list[Problem]
+) -> dict[tuple[str, str], str]:
+    """(table, record id) -> the time link whose broken key leaves that record unplaced.
+
+    A link's subject key that names nothing (a foreignKey problem) no longer places the record
+    it was written for, which is then the record of that table that no link names; a broken
+    anchor leaves the records its row still names without their anchor.
+    """
+    model = TimeModel.of(contract)
+    links = None if model is None else frames.get(model.links)
+    if model is None or links is None:
+        return {}
+    anchors = ("anchor_event_id", "anchor_document_id")
+    columns = {*model.subjects.values(), *anchors}
+    broken = [
+        p
+        for p in problems
+        if p.where == model.links
+        and p.rule == "foreignKey"
+        and p.field in columns
+        and p.row is not None
+        and 0 <= p.row - 2 < len(links)
+    ]
+    cause: dict[tuple[str, str], str] = {}
+    for p in broken:
+        where = f"{model.links} row {p.row} ({p.field} {p.value!r} names no record)"
+        if p.field in anchors:
+            row = links.iloc[(p.row or 2) - 2]
+            for table, column in model.subjects.items():
+                value = row.get(column)
+                if value is not None and value is not pd.NA and str(value) != "":
+                    cause.setdefault((table, str(value)), where)
+            continue
+        table = next(t for t, c in model.subjects.items() if c == p.field)
+        frame = frames.get(table)
+        if frame is None or not contract[table].primary_key:
+            continue
+        named = set(links[p.field].dropna().astype(str))
+        for key in frame[contract[table].primary_key[0]].dropna().astype(str):
+            if key not in named:
+                cause.setdefault((table, key), where)
+    return cause
 
 
 def sorted_problems(problems: list[Problem]) -> list[Problem]:

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ...contract import STRUCTURE_TABLES, TABLES, Contract, TableSchema, singular
+from ...contract import Contract, TableSchema, singular
 from ...contract.memo import read_memo
 from ...contract.paths import Layout
 
@@ -83,7 +83,7 @@ class SiteData:
     @property
     def record_tables(self) -> list[str]:
         """Tables whose rows evidence supports, in the contract's order: the kinds of marks."""
-        return [t for t in TABLES if t in self.contract.evidence_subjects]
+        return [t for t in self.contract.tables if t in self.contract.evidence_subjects]
 
     @cached_property
     def document(self) -> dict[str, str]:
@@ -111,7 +111,8 @@ def _evidence(contract: Contract, rows: list[dict[str, str]]) -> list[Evidence]:
     other_refs = [
         fk
         for fk in contract["evidence"].foreign_keys
-        if fk.resource not in STRUCTURE_TABLES and subjects.get(fk.resource) != fk.field
+        if contract[fk.resource].role not in ("document", "structure")
+        and subjects.get(fk.resource) != fk.field
     ]
     spans = []
     for row in rows:
@@ -144,7 +145,7 @@ def gather(layout: Layout, descriptor: Path | None = None) -> SiteData:
     contract = Contract(layout.schemas)
     tables = {
         name: Table(name, contract[name], read_rows(layout.table(name), contract[name]))
-        for name in TABLES
+        for name in contract.tables
     }
     metadata: dict[str, Any] = {}
     resources: list[dict[str, Any]] = []

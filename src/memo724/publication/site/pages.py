@@ -28,7 +28,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ...contract import TABLES, singular
+from ...contract import singular
 from ...contract.paths import Layout
 from ..changes import release_date
 from ..croissant import schema_org_dataset
@@ -91,7 +91,7 @@ def _json(value: Any) -> str:
 def reader_payload(data: SiteData) -> dict[str, Any]:
     """What the reader's script needs: every record table's rows and every evidence span."""
     tables: dict[str, Any] = {}
-    for name in TABLES:
+    for name in data.contract.tables:
         if name in ("evidence", "passages"):
             continue
         table = data.tables[name]
@@ -177,7 +177,7 @@ def _context(data: SiteData, root: Path) -> dict[str, Any]:
                 "description": data.contract[name].descriptor.get("description", ""),
                 "parquet": (root / "parquet" / f"{name}.parquet").is_file(),
             }
-            for name in TABLES
+            for name in data.contract.tables
         ],
         "docs": [
             (rel, label)

@@ -1,0 +1,694 @@
+"""Every rule of the catalogue, with a passing and a failing case, in one table.
+
+Each case changes the repository's own tables (or a schema, where no field of the contract uses
+the constraint) as CSV text and runs the validators' own path (`validate_tables`, as `judge`
+does, with the derived rules written in). A failing case must report its rule at the cell it
+names, as the catalogue's rule object; a passing case (the boundary: one short of failing, the
+same value, the order kept) must not report it. The pristine tables report nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pytest
+
+from memo724.contract import Contract
+from memo724.contract.errors import Problem, Rule
+from memo724.contract.files import MAX_CELL_CHARS
+from memo724.contract.memo import read_memo
+from memo724.contract.paths import REPO
+from memo724.contract.rules import effective_schema
+from memo724.publication.package import csv_text
+from memo724.validation.catalogue import CATALOGUE, EXAMPLES
+from memo724.validation.drift import _one_line
+from memo724.validation.validate import sorted_problems, validate_tables
+
+Row = dict[str, str]
+Tables = dict[str, list[Row]]
+
+
+@cache
+def memo() -> str:
+    return read_memo(REPO.memo)
+
+
+@cache
+def contract() -> Contract:
+    return Contract(REPO.schemas)
+
+
+@cache
+def pristine() -> tuple[Tables, dict[str, str]]:
+    tables, texts = {}, {}
+    for name in contract().tables:
+        text = REPO.table(name).read_text(encoding="utf-8")
+        texts[name] = text
+        tables[name] = list(csv.DictReader(io.StringIO(text, newline="")))
+    return tables, texts
+
+
+def first(rows: list[Row], test: Callable[[Row], bool]) -> int:
+    return next(i for i, r in enumerate(rows) if test(r))
+
+
+@dataclass(frozen=True)
+class Case:
+    rule: str
+    fails: bool
+    table: str
+    change: Callable[[Tables], int | None]  # edits the rows; the row index it expects, if any
+    field: str | None
+    schema: Callable[[dict[str, Any]], None] | None = None  # edits the effective schemas
+    raw: Callable[[str], str] | None = None  # edits the table's CSV text as written
+    why: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}-{'fails' if self.fails else 'passes'}-{self.why}".rstrip("-")
+
+
+def run(case: Case) -> tuple[list[Problem], int | None]:
+    tables, _ = pristine()
+    tables = copy.deepcopy(tables)
+    row = case.change(tables)
+    schemas = {
+        name: effective_schema(name, s.descriptor, len(memo()))
+        for name, s in contract().tables.items()
+    }
+    if case.schema is not None:
+        case.schema(schemas)
+    judged = Contract.of(schemas)
+    sources: dict[str, Any] = {}
+    for name, rows in tables.items():
+        fields = list(rows[0]) if rows else judged[name].field_names
+        text = csv_text(fields, rows)
+        if case.raw is not None and name == case.table:
+            text = case.raw(text)
+        sources[name] = text.encode("utf-8")
+    return validate_tables(judged, sources, memo(), spreadsheet_safe=True), row
+
+
+def edit(table: str, pick: Callable[[Row], bool], **cells: str | Callable[[Row], str]):
+    """A change: the first row of `table` that `pick` accepts gets `cells` (values or functions
+    of the row); it returns that row's index."""
+
+    def change(tables: Tables) -> int:
+        rows = tables[table]
+        i = first(rows, pick)
+        for field, value in cells.items():
+            rows[i][field] = value(rows[i]) if callable(value) else value
+        return i
+
+    return change
+
+
+def anyrow(_: Row) -> bool:
+    return True
+
+
+def constraint(table: str, field: str, **rules: Any) -> Callable[[dict[str, Any]], None]:
+    def change(schemas: dict[str, Any]) -> None:
+        for f in schemas[table]["fields"]:
+            if f["name"] == field:
+                f.setdefault("constraints", {}).update(rules)
+
+    return change
+
+
+def drop_column(table: str, field: str) -> Callable[[Tables], None]:
+    def change(tables: Tables) -> None:
+        for r in tables[table]:
+            del r[field]
+
+    return change
+
+
+def add_column(tables: Tables) -> None:
+    for r in tables["events"]:
+        r["notes"] = ""
+
+
+def swap_columns(tables: Tables) -> None:
+    tables["events"] = [
+        {"summary": r["summary"], "event_id": r["event_id"]}
+        | {k: v for k, v in r.items() if k not in ("event_id", "summary")}
+        for r in tables["events"]
+    ]
+
+
+def duplicate_key_row(tables: Tables) -> int:
+    rows = tables["risk_actors"]
+    rows.insert(1, dict(rows[0]))
+    return 1
+
+
+def new_actor(tables: Tables) -> int:
+    row = dict(tables["actors"][0])
+    row["actor_id"] = "zz-actor-with-no-evidence"
+    tables["actors"].append(row)
+    return len(tables["actors"]) - 1
+
+
+def days(value: str, n: int) -> str:
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(value) + timedelta(days=n)).isoformat()
+
+
+def second_line(change: Callable[[str], str]) -> Callable[[str], str]:
+    """Edit the first data line of a CSV text."""
+
+    def edit_text(text: str) -> str:
+        header, line, rest = text.split("\n", 2)
+        return "\n".join([header, change(line), rest])
+
+    return edit_text
+
+
+def has_both(r: Row) -> bool:
+    return r["date_start"] != "" and r["date_end"] != ""
+
+
+NAMED = "afghan-anti-taliban-resistance"  # an actor with two name forms in the memo
+RISK_AUTHOR = "afghan-refugee-flows-into-central-asia"  # a risk in the author's own view
+LONG_ID = "a" * 64
+
+
+def author_risk(r: Row) -> bool:
+    return r["attribution"] == "author"
+
+
+def span(r: Row) -> bool:
+    return r["actor_id"] != ""
+
+
+CASES: list[Case] = [
+    # Table Schema, as the typed reader and Pandera check it
+    Case("type", True, "events", edit("events", has_both, date_start="2021-02-30"), "date_start"),
+    Case("type", False, "events", edit("events", has_both), "date_start", why="unchanged"),
+    Case("required", True, "actors", edit("actors", anyrow, name=""), "name"),
+    Case("required", False, "actors", edit("actors", anyrow, name=" x"), "name", why="one char"),
+    Case(
+        "unique",
+        True,
+        "actors",
+        edit("actors", lambda r: r["actor_id"] == NAMED, actor_id="abdul-latif-pedram"),
+        "actor_id",
+    ),
+    Case("primaryKey", True, "risk_actors", duplicate_key_row, None),
+    Case("primaryKey", False, "risk_actors", lambda t: None, None, why="pristine"),
+    Case("missing-column", True, "events", drop_column("events", "place"), "place"),
+    Case("unexpected-column", True, "events", add_column, "notes"),
+    Case("column-order", True, "events", swap_columns, None),
+    Case("cell-count", True, "actors", lambda t: 0, None, raw=second_line(lambda s: s + ",x")),
+    Case(
+        "unclosed-quote",
+        True,
+        "actors",
+        lambda t: 0,
+        None,
+        raw=second_line(lambda s: s.replace(",", ',"', 1)),
+    ),
+    Case(
+        "cell-size",
+        True,
+        "actors",
+        edit("actors", anyrow, role_title="x" * (MAX_CELL_CHARS + 1)),
+        "role_title",
+    ),
+    Case(
+        "duplicate-column",
+        True,
+        "actors",
+        lambda t: None,
+        "name",
+        raw=lambda s: s.replace("names_as_written", "name", 1),
+    ),
+    # constraints
+    Case(
+        "enum",
+        True,
+        "events",
+        edit("events", anyrow, factuality="Hypothetical"),
+        "factuality",
+        why="case-only",
+    ),
+    Case("enum", False, "events", edit("events", anyrow, factuality="occurred"), "factuality"),
+    Case(
+        "pattern",
+        True,
+        "actors",
+        edit("actors", lambda r: r["iso3"] != "", iso3=lambda r: r["iso3"].lower()),
+        "iso3",
+        why="case-only",
+    ),
+    Case("pattern", False, "actors", edit("actors", lambda r: r["iso3"] != "", iso3="ZZZ"), "iso3"),
+    Case(
+        "minLength",
+        True,
+        "actors",
+        edit("actors", lambda r: r["role_title"] == "", role_title="abcd"),
+        "role_title",
+        schema=constraint("actors", "role_title", minLength=5),
+        why="one-short",
+    ),
+    Case(
+        "minLength",
+        False,
+        "actors",
+        edit("actors", lambda r: r["role_title"] == "", role_title="abcde"),
+        "role_title",
+        schema=constraint("actors", "role_title", minLength=5),
+        why="boundary",
+    ),
+    Case(
+        "maxLength",
+        True,
+        "actors",
+        edit("actors", anyrow, actor_id=LONG_ID + "a"),
+        "actor_id",
+        why="one-past",
+    ),
+    Case(
+        "maxLength",
+        False,
+        "actors",
+        edit("actors", anyrow, actor_id=LONG_ID),
+        "actor_id",
+        why="boundary",
+    ),
+    Case(
+        "minimum",
+        True,
+        "documents",
+        edit("documents", anyrow, number="0"),
+        "number",
+        why="one-past",
+    ),
+    Case(
+        "minimum",
+        False,
+        "documents",
+        edit("documents", anyrow, number="1"),
+        "number",
+        why="boundary",
+    ),
+    Case(
+        "maximum",
+        True,
+        "documents",
+        edit("documents", anyrow, number="725"),
+        "number",
+        schema=constraint("documents", "number", maximum=724),
+        why="one-past",
+    ),
+    Case(
+        "maximum",
+        False,
+        "documents",
+        edit("documents", anyrow),
+        "number",
+        schema=constraint("documents", "number", maximum=724),
+        why="boundary",
+    ),
+    Case(
+        "spreadsheet-safe", True, "actors", edit("actors", anyrow, role_title="=1+1"), "role_title"
+    ),
+    Case(
+        "spreadsheet-safe",
+        True,
+        "documents",
+        edit("documents", anyrow, number="+724"),
+        "number",
+        why="typed",
+    ),
+    Case(
+        "spreadsheet-safe",
+        False,
+        "actors",
+        edit("actors", anyrow, role_title="1+1=2"),
+        "role_title",
+        why="inner",
+    ),
+    Case(
+        "foreignKey",
+        True,
+        "risk_actors",
+        edit("risk_actors", anyrow, actor_id="nobody"),
+        "actor_id",
+    ),
+    Case(
+        "foreignKey",
+        True,
+        "actors",
+        edit(
+            "actors",
+            lambda r: r["parent_actor_id"] != "",
+            parent_actor_id=lambda r: r["parent_actor_id"].upper(),
+        ),
+        "parent_actor_id",
+        why="self-case-only",
+    ),
+    # dates
+    Case(
+        "date-order",
+        True,
+        "events",
+        edit("events", has_both, date_end=lambda r: days(r["date_start"], -1)),
+        "date_end",
+        why="one-past",
+    ),
+    Case(
+        "date-order",
+        False,
+        "events",
+        edit("events", has_both, date_end=lambda r: r["date_start"]),
+        "date_end",
+        why="equal",
+    ),
+    Case("edtf", True, "events", edit("events", has_both, date_edtf="2021-13"), "date_edtf"),
+    Case(
+        "edtf-bounds",
+        True,
+        "events",
+        edit("events", has_both, date_start=lambda r: days(r["date_start"], -1)),
+        "date_start",
+        why="one-past",
+    ),
+    Case("edtf-bounds", False, "events", edit("events", has_both), "date_start"),
+    # the memo
+    Case(
+        "one-record",
+        True,
+        "evidence",
+        edit(
+            "evidence",
+            span,
+            event_id="kremlin-calls-for-recognizing-taliban-control",
+        ),
+        "evidence_id",
+        why="two",
+    ),
+    Case(
+        "one-record",
+        True,
+        "evidence",
+        edit("evidence", span, actor_id=""),
+        "evidence_id",
+        why="none",
+    ),
+    Case(
+        "exact-at-offsets",
+        True,
+        "evidence",
+        edit("evidence", span, exact=lambda r: r["exact"].lower()),
+        "exact",
+        why="case-only",
+    ),
+    Case("exact-at-offsets", False, "evidence", edit("evidence", span), "exact"),
+    Case(
+        "prefix-at-offsets",
+        True,
+        "evidence",
+        edit("evidence", span, prefix=lambda r: r["prefix"][1:]),
+        "start",
+        why="one-short",
+    ),
+    Case(
+        "suffix-at-offsets",
+        True,
+        "evidence",
+        edit("evidence", span, suffix=lambda r: r["suffix"] + "x"),
+        "end",
+        why="one-past",
+    ),
+    Case(
+        "span-in-passage",
+        True,
+        "evidence",
+        edit("evidence", span, passage_id="title"),
+        "passage_id",
+    ),
+    Case(
+        "text-at-offsets",
+        True,
+        "passages",
+        edit("passages", anyrow, text=lambda r: r["text"].upper()),
+        "text",
+        why="case-only",
+    ),
+    Case("memo-hash", True, "documents", edit("documents", anyrow, sha256="0" * 64), "sha256"),
+    Case(
+        "memo-length",
+        True,
+        "documents",
+        edit("documents", anyrow, code_points=lambda r: str(int(r["code_points"]) + 1)),
+        "code_points",
+        why="one-past",
+    ),
+    Case("memo-length", False, "documents", edit("documents", anyrow), "code_points"),
+    # the data model
+    Case(
+        "certainty-needs-hedge",
+        True,
+        "risks",
+        edit(
+            "risks", lambda r: r["certainty"] not in ("", "asserted") and r["hedge"] != "", hedge=""
+        ),
+        "certainty",
+    ),
+    Case(
+        "certainty-needs-hedge",
+        False,
+        "risks",
+        edit("risks", lambda r: r["hedge"] != "", certainty="asserted", hedge=""),
+        "certainty",
+        why="top",
+    ),
+    Case(
+        "band-needs-hedge",
+        True,
+        "risks",
+        edit(
+            "risks",
+            lambda r: r["certainty"] == "asserted" and r["hedge"] == "",
+            likelihood="likely",
+        ),
+        "likelihood",
+    ),
+    Case(
+        "band-needs-hedge",
+        False,
+        "risks",
+        edit("risks", lambda r: r["hedge"] != "", likelihood="likely"),
+        "likelihood",
+    ),
+    Case(
+        "view-holder",
+        True,
+        "risks",
+        edit("risks", author_risk, attributed_to_actor_id="russia"),
+        "attributed_to_actor_id",
+    ),
+    Case(
+        "view-holder",
+        False,
+        "risks",
+        edit("risks", lambda r: r["attributed_to_actor_id"] != "", attribution="actor-reported"),
+        "attributed_to_actor_id",
+    ),
+    Case(
+        "view-holder-perceives",
+        True,
+        "risks",
+        edit(
+            "risks",
+            lambda r: r["attributed_to_actor_id"] == "russia",
+            attributed_to_actor_id="taliban",
+        ),
+        "attributed_to_actor_id",
+    ),
+    Case(
+        "time-window",
+        True,
+        "events",
+        edit(
+            "events", lambda r: r["time_start"] != "", time_start=lambda r: days(r["time_start"], 1)
+        ),
+        "time_start",
+        why="one-past",
+    ),
+    Case(
+        "time-window",
+        False,
+        "events",
+        edit("events", lambda r: r["time_start"] != ""),
+        "time_start",
+    ),
+    Case(
+        "time-consistent",
+        True,
+        "time_links",
+        edit(
+            "time_links",
+            lambda r: r["time_link_id"] == "poppy-ban-before-zero-production",
+            relation="after",
+        ),
+        "relation",
+    ),
+    Case(
+        "time-consistent",
+        False,
+        "time_links",
+        edit("time_links", lambda r: r["time_link_id"] == "poppy-ban-before-zero-production"),
+        "relation",
+    ),
+    Case(
+        "one-subject",
+        True,
+        "time_links",
+        edit(
+            "time_links",
+            lambda r: r["event_id"] != "",
+            position_id="afghan-authorities-seek-legitimacy",
+        ),
+        "event_id",
+    ),
+    Case(
+        "one-anchor",
+        True,
+        "time_links",
+        edit(
+            "time_links",
+            lambda r: r["anchor_document_id"] != "",
+            anchor_event_id="taliban-takeover-of-afghanistan",
+        ),
+        "anchor_event_id",
+    ),
+    Case(
+        "not-self",
+        True,
+        "time_links",
+        edit(
+            "time_links",
+            lambda r: r["anchor_event_id"] != "",
+            anchor_event_id=lambda r: r["event_id"],
+        ),
+        "anchor_event_id",
+    ),
+    # each record's evidence
+    Case("has-evidence", True, "actors", new_actor, "actor_id"),
+    Case(
+        "verbatim",
+        True,
+        "events",
+        edit("events", lambda r: r["place"] != "", place=lambda r: r["place"] + " itself"),
+        "place",
+        why="one-past",
+    ),
+    Case(
+        "verbatim",
+        False,
+        "events",
+        edit("events", lambda r: r["place"] != "", place=lambda r: r["place"][1:]),
+        "place",
+        why="inside",
+    ),
+    Case(
+        "names-from-evidence",
+        True,
+        "actors",
+        edit(
+            "actors",
+            lambda r: r["actor_id"] == NAMED,
+            names_as_written=lambda r: " | ".join(reversed(r["names_as_written"].split(" | "))),
+        ),
+        "names_as_written",
+        why="reordered",
+    ),
+    Case(
+        "names-from-evidence",
+        True,
+        "actors",
+        edit(
+            "actors",
+            lambda r: r["actor_id"] == NAMED,
+            names_as_written=lambda r: r["names_as_written"].upper(),
+        ),
+        "names_as_written",
+        why="case-only",
+    ),
+]
+
+
+def test_every_rule_has_a_failing_case_and_every_case_a_rule() -> None:
+    failing = {c.rule for c in CASES if c.fails}
+    assert set(CATALOGUE) == failing, set(CATALOGUE) ^ failing
+
+
+def test_every_rule_has_a_description_and_an_example() -> None:
+    for name, entry in CATALOGUE.items():
+        assert entry.rule.applies and entry.rule.reads and entry.rule.message, name
+        assert f"(rule: {name}" in entry.example, name
+
+
+def test_the_pristine_tables_break_no_rule() -> None:
+    problems, _ = run(Case("none", False, "actors", lambda t: None, None))
+    assert problems == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_rule_case(case: Case) -> None:
+    problems, row = run(case)
+    mine = [p for p in problems if p.rule == case.rule and p.where == case.table]
+    if not case.fails:
+        assert not [p for p in mine if p.field == case.field], mine
+        return
+    assert mine, problems[:8]
+    # the failure carries the catalogue's own record, not just its name
+    assert all(p.rule is CATALOGUE[case.rule].rule for p in mine), mine
+    assert all(isinstance(p.rule, Rule) for p in mine)
+    located = [
+        p
+        for p in mine
+        if (case.field is None or p.field == case.field) and (row is None or p.row == row + 2)
+    ]
+    assert located, (row, mine[:4])
+    if case is next(c for c in CASES if c.rule == case.rule and c.fails):
+        # the catalogue's example line (listed in the docs) is this case's, as users see it
+        assert str(_one_line(located[0])) == EXAMPLES[case.rule]
+
+
+def test_a_broken_time_link_key_marks_the_window_it_leaves_wrong_as_a_consequence() -> None:
+    tables, _ = pristine()
+    link = first(tables["time_links"], lambda r: r["time_link_id"] == "abandoned-arms-until-memo")
+    placed = tables["time_links"][link]["event_id"]
+    event = first(tables["events"], lambda r: r["event_id"] == placed)
+    case = Case(
+        "foreignKey",
+        True,
+        "time_links",
+        edit("time_links", lambda r: r["time_link_id"] == "abandoned-arms-until-memo",
+             event_id="nobody"),
+        "event_id",
+    )  # fmt: skip
+    problems, _ = run(case)
+    causes = [p for p in problems if p.rule == "foreignKey" and p.where == "time_links"]
+    assert [(p.row, p.field, p.follows) for p in causes] == [(link + 2, "event_id", None)]
+    windows = [p for p in problems if p.rule == "time-window"]
+    assert windows, problems
+    assert {(p.where, p.row) for p in windows} == {("events", event + 2)}
+    assert all(
+        p.follows == f"time_links row {link + 2} (event_id 'nobody' names no record)"
+        for p in windows
+    ), windows
+    # as reported, the cause is listed before what follows from it
+    shown = sorted_problems(problems)
+    assert shown.index(causes[0]) < min(shown.index(p) for p in windows)
