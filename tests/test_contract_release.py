@@ -217,7 +217,7 @@ def test_a_table_schema_reads_fields_keys_and_groups() -> None:
     assert schema.enum("date_edtf") == ["a", "b"]
     assert schema.enum("summary") == []
     assert schema.date_groups == ["date", "until"]
-    assert schema.label_field == "summary"
+    assert schema.label_field is None  # a schema that states no labelField has none
     assert schema.verbatim_fields == ["summary"]
     with pytest.raises(KeyError, match="events has no field Summary"):
         schema.field("Summary")
@@ -225,15 +225,21 @@ def test_a_table_schema_reads_fields_keys_and_groups() -> None:
     assert TableSchema("t", {"fields": []}).label_field is None
 
 
-def test_label_fields_are_taken_in_order_of_preference() -> None:
-    def label(*names: str) -> str | None:
-        return TableSchema("t", {"fields": [{"name": n} for n in names]}).label_field
+def test_the_label_field_is_the_one_the_schema_states_and_only_a_field_of_it() -> None:
+    def label(stated: object, *names: str) -> str | None:
+        descriptor = {"fields": [{"name": n} for n in names], "labelField": stated}
+        return TableSchema("t", descriptor).label_field
 
-    assert label("citation_text", "title", "name") == "name"
-    assert label("summary", "title") == "title"
-    assert label("citation_text", "summary") == "summary"
-    assert label("citation_text") == "citation_text"
-    assert label("Name") is None
+    assert label("title", "name", "title") == "title"  # stated, not the first or a preferred one
+    assert label("name", "name", "title") == "name"
+    assert label("Name", "name") is None  # names are case-sensitive
+    assert label("names", "name") is None  # not a field of the table
+    assert label(["name"], "name") is None  # a field's name, not a list
+    # In this release, the tables of records and the document have one; links and text do not.
+    contract = Contract(REPO.schemas)
+    for name in contract.tables:
+        named = contract[name].descriptor.get("role") in ("record", "document")
+        assert (contract[name].label_field is not None) == named, name
 
 
 def test_a_composite_foreign_key_is_refused_loudly() -> None:

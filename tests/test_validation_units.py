@@ -16,10 +16,10 @@ import pyarrow as pa
 import pytest
 
 from memo724.contract import TABLES
-from memo724.contract.errors import Problem
+from memo724.contract.errors import Problem, Rule
 from memo724.contract.files import MAX_CELL_CHARS
 from memo724.contract.paths import Layout
-from memo724.validation.checks import column_check, filled, row_rule
+from memo724.validation.checks import Bound, bound, column_check, filled, row_rule
 from memo724.validation.files import descriptor_problems, fact_problems
 from memo724.validation.structure import first_columns, has_oversized_cell, read_rows
 
@@ -153,35 +153,42 @@ def test_the_md5_read_is_the_files_own(tmp_path: Path) -> None:
 # ---- validation/checks.py: the two shapes of derived check ----
 
 
+MINIMUM = Rule("minimum")
+ORDER = Rule("order")
+
+
 def test_a_column_check_names_its_rule_and_message() -> None:
-    check = column_check(lambda s: s > 0, "minimum", "must be at least 1")
+    check = column_check(lambda s: s > 0, MINIMUM, "must be at least 1")
     assert check.name == "minimum"
     assert check.error == "minimum: must be at least 1"
+    assert bound(check) == Bound(MINIMUM, "must be at least 1")  # the rule travels as itself
+    assert getattr(bound(check), "rule", None) is MINIMUM
     assert list(check._check_fn(pd.Series([1, 0]))) == [True, False]
 
 
 def test_a_row_rule_reports_on_its_field_and_keeps_the_frames_index() -> None:
-    check = row_rule(lambda f: f["a"] < f["b"], "order", "b", "must follow a", needs=["a", "b"])
+    check = row_rule(lambda f: f["a"] < f["b"], ORDER, "b", "must follow a", needs=["a", "b"])
     assert check.name == "order"
     assert check.error == "order@b: must follow a"
     assert check.ignore_na is False
+    assert bound(check) == Bound(ORDER, "must follow a", "b")
     frame = pd.DataFrame({"a": [1, 5], "b": [2, 3]}, index=[10, 20])
     got = check._check_fn(frame)
     assert list(got) == [True, False] and list(got.index) == [10, 20]
     assert got.dtype == bool
     # A rule written to give 0 and 1 still gives one boolean per row.
-    counted = row_rule(lambda f: (f["a"] < f["b"]).astype(int), "order", "b", "m", ["a", "b"])
+    counted = row_rule(lambda f: (f["a"] < f["b"]).astype(int), ORDER, "b", "m", ["a", "b"])
     got = counted._check_fn(frame)
     assert got.dtype == bool and list(got) == [True, False]
 
 
 def test_a_row_rule_passes_every_row_when_a_column_it_needs_is_missing() -> None:
-    check = row_rule(lambda f: f["a"] < f["b"], "order", "b", "m", needs=["a", "b"])
+    check = row_rule(lambda f: f["a"] < f["b"], ORDER, "b", "m", needs=["a", "b"])
     frame = pd.DataFrame({"a": [1, 5]}, index=[3, 4])
     got = check._check_fn(frame)
     assert list(got) == [True, True] and list(got.index) == [3, 4]
     # Any one missing column is enough; the order the columns are named in does not matter.
-    check = row_rule(lambda f: f["a"] < f["b"], "order", "b", "m", needs=["b", "a"])
+    check = row_rule(lambda f: f["a"] < f["b"], ORDER, "b", "m", needs=["b", "a"])
     assert list(check._check_fn(pd.DataFrame({"b": [1]}))) == [True]
 
 
