@@ -130,6 +130,282 @@ SPREADSHEET = adopt(
 for _csv_rule in (CELL_COUNT, UNCLOSED_QUOTE, CELL_SIZE, DUPLICATE_COLUMN):
     adopt(_csv_rule)
 
+# The text rules of every table's cells (text.py scans them; their messages name the character).
+CONTROL_CHARACTER = declare(
+    "control-character",
+    "every text file (by byte offset) and every cell, the memo's words included",
+    "the file's text; each cell",
+    "no C0 control but tab, LF and CR, no DEL, no C1 control",
+    kind="text",
+)
+BIDI_CONTROL = declare(
+    "bidi-control",
+    "every cell but the memo's words at offsets (memoText fields)",
+    "each cell",
+    "no bidirectional embedding, override, isolate or mark (Trojan Source)",
+    kind="text",
+)
+ZERO_WIDTH = declare(
+    "zero-width",
+    "every cell but the memo's words at offsets (memoText fields)",
+    "each cell",
+    "no zero-width space, joiner, non-joiner, word joiner or BOM",
+    kind="text",
+)
+LINE_SEPARATOR = declare(
+    "line-separator",
+    "every cell, the memo's words included",
+    "each cell",
+    "no U+2028 or U+2029",
+    kind="text",
+)
+NFC = declare(
+    "nfc",
+    "every cell but the memo's words at offsets (memoText fields)",
+    "each cell",
+    "text is in Unicode normalization form C",
+    kind="text",
+)
+BLANK_LINE = declare(
+    "blank-line",
+    "every table's CSV",
+    "its lines",
+    "no empty line (it is reported, then removed from what both validators read)",
+    kind="text",
+)
+READABLE_CSV = declare(
+    "readable-csv",
+    "every table's CSV",
+    "the file",
+    "a table can be read and has at least a header row",
+    kind="text",
+)
+
+# The rules of a copy's files, its descriptor and its schemas, checked before any row is read.
+DESCRIPTOR_RULE = declare(
+    "descriptor",
+    "the copy's datapackage.json",
+    "the descriptor",
+    "there is one, a JSON object listing every table as a resource with its path and schema",
+    kind="file",
+)
+RELEASE_VERSION = declare(
+    "release-version",
+    "the descriptor's version (a copy is judged by the release it names)",
+    "version",
+    "names a release this memo724 knows (else: --contract VERSION for a package of its own)",
+    kind="file",
+)
+CONTRACT_DRIFT = declare(
+    "contract-drift",
+    "the descriptor and every schema of a copy",
+    "every property but a release's own (identity, bytes, hash)",
+    "equal to the release's contract: what was added, removed, changed or reordered",
+    kind="file",
+)
+CHANGED_SINCE_RELEASE = declare(
+    "changed-since-release",
+    "every data file of a copy of a release",
+    "the file's bytes",
+    "its sha256 is the release's (its rows are still checked)",
+    kind="file",
+)
+LINE_ENDINGS = declare(
+    "line-endings",
+    "every data file of a copy of a release (and memo724 verify)",
+    "the file's bytes",
+    "the release's bytes; CRLF line ends alone are named with the fix, and the rows read",
+    kind="file",
+)
+BYTE_COUNT = declare(
+    "byte-count",
+    "every resource of a package of its own that states bytes",
+    "the file's size",
+    "the size the descriptor states",
+    kind="file",
+)
+HASH_COUNT = declare(
+    "hash-count",
+    "every resource of a package of its own that states a hash",
+    "the file's sha256 (or MD5 without a prefix)",
+    "the hash the descriptor states, sha256 or MD5",
+    kind="file",
+)
+SCHEME_ERROR = declare(
+    "scheme-error",
+    "every resource of the descriptor",
+    "its path",
+    "the file it names exists",
+    kind="file",
+)
+MISSING = declare(
+    "missing",
+    "every file the release lists",
+    "the copy's folder",
+    "the file is there",
+    kind="file",
+)
+UNREADABLE = declare(
+    "unreadable",
+    "every file read",
+    "the file",
+    "the system lets it be read",
+    kind="file",
+)
+NOT_A_REGULAR_FILE = declare(
+    "not-a-regular-file",
+    "every file read (and curated YAML)",
+    "the file's type",
+    "only regular files are read: no FIFO, device, socket or folder",
+    kind="file",
+)
+FILE_SIZE = declare(
+    "file-size",
+    "every file read (and curated YAML)",
+    "the file's size",
+    "no larger than the limit for its kind (contract.files); not parsed when over",
+    kind="file",
+)
+COPY_SIZE = declare(
+    "copy-size",
+    "a copy's data files together (memo724 validate and verify)",
+    "their sizes",
+    "no more than the copy's limit (contract.limits); not parsed when over",
+    kind="file",
+)
+MEMORY = declare(
+    "memory",
+    "a copy's data files together",
+    "their sizes and the system's available memory",
+    "validating them needs no more memory than the system has; not parsed when it would",
+    kind="file",
+)
+for _name, _what in (
+    ("path", "non-empty text without a NUL character"),
+    ("path-url", "not a URL: a copy is validated offline and nothing is fetched"),
+    ("path-absolute", "relative to the copy"),
+    ("path-parent", "never climbs out of the copy with '..'"),
+    ("path-outside", "its real location, after symlinks, is inside the copy"),
+):
+    declare(
+        _name,
+        "every path the descriptor names (resources, schemas, dialects) and the release lists",
+        "the path",
+        _what,
+        kind="file",
+    )
+JSON = declare(
+    "json",
+    "the descriptor and every schema",
+    "the file's text",
+    "parses as JSON",
+    kind="file",
+)
+JSON_STRICT = declare(
+    "json-strict",
+    "the descriptor and every schema",
+    "every key and number",
+    "no duplicate key, NaN, Infinity, lone surrogate or integer beyond 2**53",
+    kind="file",
+)
+JSON_DEPTH = declare(
+    "json-depth",
+    "the descriptor and every schema",
+    "its nesting",
+    "nested no more than 64 levels (contract.limits.MAX_JSON_DEPTH)",
+    kind="file",
+)
+UTF_8 = declare(
+    "utf-8",
+    "every text file (and curated YAML)",
+    "the file's bytes",
+    "valid UTF-8, named by byte offset",
+    kind="file",
+)
+UTF_8_BOM = declare(
+    "utf-8-bom",
+    "every text file",
+    "its first bytes",
+    "no byte order mark: the package is UTF-8 without BOM",
+    kind="file",
+)
+TABLE_SCHEMA = declare(
+    "table-schema",
+    "every schema (the copy's, and the checkout's before a build)",
+    "its fields and constraints",
+    "a Table Schema object memo724 can derive checks from: fields with names and constraints",
+    kind="file",
+)
+UNSUPPORTED_TYPE = declare(
+    "unsupported-type",
+    "every field of every schema",
+    "type",
+    "a type the validators derive checks for",
+    kind="file",
+)
+UNSUPPORTED_CONSTRAINT = declare(
+    "unsupported-constraint",
+    "every field of every schema",
+    "constraints",
+    "a constraint the validators derive checks for",
+    kind="file",
+)
+INVALID_PATTERN = declare(
+    "invalid-pattern",
+    "fields with constraints.pattern",
+    "the pattern",
+    "a regular expression both validators can compile, within the length and nesting limits",
+    kind="file",
+)
+
+# The rules of the curated records, checked by `memo724 build` before any table is written
+# (curation/). `enum`, `required`, `edtf`, `verbatim` and `memo-hash` are the row rules of the
+# same name, applied to the records; `utf-8`, `file-size` and `not-a-regular-file` the file rules.
+for _name, _reads, _what in (
+    ("yaml-syntax", "the file's text", "parses as YAML"),
+    ("yaml-size", "its nesting and aliases", "within the limits of nesting and alias expansion"),
+    ("yaml-tag", "its tags", "only the core schema's tags"),
+    ("file-shape", "the file", "a mapping of table names to lists of records"),
+    ("unknown-table", "its table names", "a record table of the contract"),
+    ("record-shape", "each record", "a mapping"),
+    ("unknown-key", "each record's keys", "a field of its table, or evidence or a record list"),
+    ("scalar", "each key", "one value where the field takes one"),
+    ("child-shape", "a record list (an event's participants)", "a list of mappings of its keys"),
+    ("date-group", "a date group", "only the keys of a date group"),
+    ("duplicate-id", "each record's id", "unique in its table"),
+    ("evidence-required", "each record", "has evidence"),
+    ("evidence-shape", "each evidence item", "a quote, or quote, context and cites as text"),
+    ("quote", "each quote", "found in the memo exactly once (with its context)"),
+    ("series-line", "the document's series line", "a line of the memo"),
+    ("time-link", "each time link", "its subject and anchor name records"),
+    ("front-matter", "the document's front matter", "the memo's first lines, in order"),
+    ("heading", "the document's headings", "lines of the memo"),
+    ("blind-part", "a blind coding's parts", "no part named as the document's own file"),
+    ("reference", "a blind coding's keys", "each names a record of its part"),
+    ("blind-manual", "the coder's manual", "quotes none of the memo's words"),
+):
+    declare(_name, "the curated records (memo724 build)", _reads, _what, kind="records")
+
+# The rules of building and releasing (publication/).
+for _name, _reads, _what in (
+    ("busy", "the output folder's lock", "no other build or release is writing there"),
+    ("generated", "every generated file", "equal to a fresh build (never edited by hand)"),
+    ("changelog-entry", "CHANGELOG.md", "its top entry names the version being released"),
+    ("python-dists", "pyproject.toml", "the wheel and sdist build"),
+    ("release-exists", "releases/", "a version is released once"),
+    ("site-extra", "the installed extras", "the site's dependencies are installed"),
+    ("profile-page-name", "the label of each profiled record", "a safe page name"),
+):
+    declare(_name, "the build and the release", _reads, _what, kind="release")
+
+# The rules of `memo724 verify` (use/verify.py): a copy's files against a release's hashes.
+for _name, _reads, _what in (
+    ("against", "the list of hashes given", "a release's list of hashes"),
+    ("drifted", "each listed file", "its sha256 is the release's"),
+    ("unverified", "each file of the copy", "covered by the list of hashes"),
+):
+    declare(_name, "a copy's files (memo724 verify)", _reads, _what, kind="verify")
+
 # Pandera's names of its built-in checks, as the registered rule they enforce.
 PANDERA_RULES = {
     "not_nullable": REQUIRED,

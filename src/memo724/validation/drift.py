@@ -37,6 +37,7 @@ from ..contract.release import (
     release_contract,
 )
 from ..contract.rules import effective_schema, schema_problems
+from .catalogue import CHANGED_SINCE_RELEASE, LINE_ENDINGS, RELEASE_VERSION
 from .differences import FILE_FACTS, descriptor_drift, schema_drift, short
 from .files import fact_problems
 from .guard import limit_for, read_descriptor, read_json, refusals, total_size
@@ -92,7 +93,7 @@ def _release_of(descriptor: dict[str, Any]) -> tuple[ReleaseContract | None, lis
     return None, [
         Problem(
             DESCRIPTOR,
-            "release-version",
+            RELEASE_VERSION,
             f"names version {short(version)}, not a release this memo724 knows ({known}); "
             "install the memo724 of that version to judge it, or, if it is a package of its own "
             "in memo724's schemas, name the contract it follows: memo724 validate PATH "
@@ -140,14 +141,14 @@ def _read_once(
         if expected is not None and actual != expected and only_line_ends_changed(raw, expected):
             # The release's bytes with CRLF line ends: one line with the fix, and the rows are
             # read as the release wrote them (no value changed).
-            problems.append(Problem(rel, "line-endings", FIX))
+            problems.append(Problem(rel, LINE_ENDINGS, FIX))
             raw = raw.replace(b"\r\n", b"\n")
             actual = expected
         elif expected is not None and actual != expected:
             problems.append(
                 Problem(
                     rel,
-                    "changed-since-release",
+                    CHANGED_SINCE_RELEASE,
                     f"changed since release {release.version} (sha256 {actual[:16]}..., the "
                     f"release has {expected[:16]}...); its rows are checked below",
                 )
