@@ -603,4 +603,145 @@ EXAMPLES: dict[str, str] = {
         "resistance | anti-Taliban resistance': must list the actor's evidence quotes in "
         "order (rule: names-from-evidence) [pandera]"
     ),
+    # the rules of a copy's files and of each cell's text (FILE_CASES of that test)
+    "descriptor": "datapackage.json: must be a JSON object (rule: descriptor)",
+    "release-version": (
+        'datapackage.json, field version: names version "9.9.9", not a release this memo724 '
+        "knows (0.1.0, 0.2.0, 0.2.1, 0.3.0, 0.4.0); install the memo724 of that version to "
+        "judge it, or, if it is a package of its own in memo724's schemas, name the contract "
+        "it follows: memo724 validate PATH --contract VERSION (rule: release-version)"
+    ),
+    "contract-drift": (
+        "schemas/events.json, field factuality: constraints.enum changed: removed "
+        '["occurred", "reported", "expected", "hypothetical", "negated"]; added ["Occurred"] '
+        "(rule: contract-drift)"
+    ),
+    "changed-since-release": (
+        "data/actors.csv: changed since release 0.4.0 (sha256 b49078862d58ea3e..., the "
+        "release has ddf630dba27fe52d...); its rows are checked below (rule: "
+        "changed-since-release)"
+    ),
+    "line-endings": (
+        "data/actors.csv: only its line ends changed, LF to CRLF (Git's core.autocrlf?): put "
+        "the release's .gitattributes in the copy's folder, then restore the files (copy "
+        "them again, or `git rm --cached -r FOLDER` and `git checkout -- FOLDER`) (rule: "
+        "line-endings)"
+    ),
+    "byte-count": (
+        "actors: the descriptor says 7867 bytes; the file has 7866 (rule: byte-count) [memo724]"
+    ),
+    "hash-count": (
+        "actors: the descriptor says sha256 "
+        "0000000000000000000000000000000000000000000000000000000000000000; the file's is "
+        "ddf630dba27fe52d178777c99999fbcc1504e272968c0b894de6b5f8dcf522cb (rule: hash-count) "
+        "[memo724]"
+    ),
+    "scheme-error": ("sources: data/nothing.csv does not exist (rule: scheme-error) [memo724]"),
+    "missing": "data/sources.csv: the file is missing (rule: missing)",
+    "unreadable": "data/sources.csv: Too many levels of symbolic links (rule: unreadable)",
+    "not-a-regular-file": (
+        "data/sources.csv: is a folder; only regular files are read (rule: not-a-regular-file)"
+    ),
+    "file-size": (
+        "schemas/events.json: 1048577 bytes, more than the 1048576 bytes allowed here; not "
+        "parsed (rule: file-size)"
+    ),
+    "copy-size": (
+        "the copy: its data files hold 288013 bytes together, more than the 288012 bytes a "
+        "copy may hold; not parsed (rule: copy-size)"
+    ),
+    "memory": (
+        "the copy: its data files hold 288013 bytes together; validating them needs about 3x "
+        "that in memory, more than the 864038 bytes this system has available; not parsed "
+        "(rule: memory)"
+    ),
+    "path": (
+        "datapackage.json, field resources[sources].path: a path must be non-empty text, not "
+        "str (rule: path)"
+    ),
+    "path-url": (
+        "datapackage.json, field resources[sources].path: "
+        "'https://example.invalid/sources.csv' is a URL; a copy is validated offline and "
+        "nothing is fetched (rule: path-url)"
+    ),
+    "path-absolute": (
+        "datapackage.json, field resources[sources].path: '/data/sources.csv' is absolute; "
+        "paths are relative to the copy (rule: path-absolute)"
+    ),
+    "path-parent": (
+        "datapackage.json, field resources[sources].path: '../sources.csv' climbs out of the "
+        "copy with '..' (rule: path-parent)"
+    ),
+    "path-outside": (
+        "data/sources.csv: its real location (after symlinks) is outside the copy; it is not "
+        "read (rule: path-outside)"
+    ),
+    "json": (
+        "schemas/events.json: not valid JSON at line 218 column 2 (character 5875): "
+        "Expecting property name enclosed in double quotes (rule: json)"
+    ),
+    "json-strict": (
+        "datapackage.json, field name: the key 'name' appears twice in one object (rule: "
+        "json-strict)"
+    ),
+    "json-depth": (
+        "datapackage.json, field "
+        "x-nested[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]["
+        "0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]["
+        "0][0][0][0][0][0][0][0][0][0]: nested more than 64 levels deep (rule: json-depth)"
+    ),
+    "utf-8": (
+        "data/actors.csv: invalid UTF-8 at byte offset 295 (invalid continuation byte: e4) "
+        "(rule: utf-8)"
+    ),
+    "utf-8-bom": (
+        "data/actors.csv: starts with a UTF-8 byte order mark (byte offset 0); the package "
+        "is UTF-8 without BOM (rule: utf-8-bom)"
+    ),
+    "table-schema": (
+        "schemas/events.json, field summary: required must be true or false (rule: table-schema)"
+    ),
+    "unsupported-type": (
+        "schemas/events.json, field summary: type 'geopoint' has no derivation; use one of "
+        "string, integer, number, boolean, date (rule: unsupported-type)"
+    ),
+    "unsupported-constraint": (
+        "schemas/documents.json, field number: constraint 'exclusiveMinimum' has no "
+        "derivation in memo724's validators (rule: unsupported-constraint)"
+    ),
+    "invalid-pattern": (
+        "schemas/actors.json, field iso3: pattern '[A-Z' is not a valid regular expression "
+        "(unterminated character set at position 0) (rule: invalid-pattern)"
+    ),
+    "control-character": (
+        "data/actors.csv: control character U+0001 at byte offset 88; text files hold no "
+        "control characters but tab, LF and CR (rule: control-character)"
+    ),
+    "bidi-control": (
+        "actors, row 2, field name: value 'A\\u202ebdul Latif Pedram': holds the "
+        "bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE) at character 1, which shows "
+        "text in another order than it is stored (rule: bidi-control) [memo724]"
+    ),
+    "zero-width": (
+        "actors, row 2, field name: value 'A\\u200bbdul Latif Pedram': holds the zero-width "
+        "character U+200B (ZERO WIDTH SPACE) at character 1, which makes equal-looking "
+        "values differ (rule: zero-width) [memo724]"
+    ),
+    "line-separator": (
+        "actors, row 2, field name: value 'A\\u2028bdul Latif Pedram': holds the separator "
+        "U+2028 (LINE SEPARATOR) at character 1, which breaks lines in JavaScript and some "
+        "terminals (rule: line-separator) [memo724]"
+    ),
+    "nfc": (
+        "actors, row 2, field name: value 'Ae\u0301bdul Latif Pedram': is not in Unicode "
+        "normalization form C (NFC): U+0301 (COMBINING ACUTE ACCENT) at character 2 composes "
+        "with the character before it (rule: nfc) [memo724]"
+    ),
+    "blank-line": (
+        "actors, row 2: line 2 of the file is empty; a CSV row holds at least one cell "
+        "(Frictionless reports it as a blank row) (rule: blank-line) [memo724]"
+    ),
+    "readable-csv": (
+        "data/actors.csv: is empty: a table has at least a header row (rule: readable-csv)"
+    ),
 }

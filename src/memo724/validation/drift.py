@@ -37,7 +37,7 @@ from ..contract.release import (
     release_contract,
 )
 from ..contract.rules import effective_schema, schema_problems
-from .catalogue import CHANGED_SINCE_RELEASE, LINE_ENDINGS, RELEASE_VERSION
+from .catalogue import CATALOGUE, CHANGED_SINCE_RELEASE, LINE_ENDINGS, RELEASE_VERSION
 from .differences import FILE_FACTS, descriptor_drift, schema_drift, short
 from .files import fact_problems
 from .guard import limit_for, read_descriptor, read_json, refusals, total_size
@@ -53,11 +53,15 @@ def _copy_schema_ref(copy: dict[str, Any], resource: str, default: str) -> Any:
 
 
 def _one_line(problem: Problem) -> Problem:
+    """The problem as reported: on one line, carrying its rule as the catalogue's record (a rule
+    named where the catalogue cannot be imported, in contract/, is named by its text there)."""
     message = " ".join(problem.message.split())
     value = problem.value
     if value is not None and len(value) > 80:
         value = f"{value[:60]}... ({len(value)} characters)"
-    return replace(problem, message=message, value=value)
+    entry = CATALOGUE.get(problem.rule)
+    rule = entry.rule if entry is not None else problem.rule
+    return replace(problem, rule=rule, message=message, value=value)
 
 
 def _view(
@@ -179,6 +183,12 @@ def judge(
     in memory to the typed reader. `frictionless=True` adds Frictionless's own pass over the rows
     (`validate --frictionless`), which reads a private copy of the files.
     """
+    return [_one_line(p) for p in _judge(root, release, frictionless, own=own)]
+
+
+def _judge(
+    root: Path, release: ReleaseContract | None, frictionless: bool, *, own: bool
+) -> list[Problem]:
     descriptor, problems = read_descriptor(root)
     if descriptor is None:
         return problems
@@ -274,5 +284,5 @@ def judge_own(layout: Layout, frictionless: bool = True) -> list[Problem]:
         schema, read_problems = read_json(layout.root, rel)
         problems += read_problems or schema_problems(schema, rel)
     if problems:
-        return problems
+        return [_one_line(p) for p in problems]
     return judge(layout.root, contract_of(layout, "this checkout"), frictionless)

@@ -8,7 +8,7 @@ full row pass (`memo724 validate --frictionless`) repeats them with everything e
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -31,8 +31,17 @@ def _facts(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def descriptor_problems(layout: Layout, descriptor: Any) -> list[Problem]:
-    """Problems of the descriptor's shape, its resources' files, their bytes and hashes."""
+def descriptor_problems(
+    layout: Layout, descriptor: Any, tables: Iterable[str] | None = None
+) -> list[Problem]:
+    """Problems of the descriptor's shape, its resources' files, their bytes and hashes.
+
+    Every table must be a resource with its schema: the `tables` given, else one per schema file
+    of the copy's schemas/ folder (the contract is its schemas), else this release's tables."""
+    if tables is None:
+        found = sorted(p.stem for p in layout.schemas.glob("*.json"))
+        tables = found or TABLES
+    tables = list(tables)
 
     def problem(where: str, rule: Rule, message: str) -> Problem:
         return Problem(where, rule, message, validator=VALIDATOR)
@@ -55,11 +64,11 @@ def descriptor_problems(layout: Layout, descriptor: Any) -> list[Problem]:
             continue
         size, sha256 = _facts(path)
         problems += fact_problems(name, resource, size, sha256, partial(_md5, path))
-        if name in TABLES and resource.get("schema") != f"schemas/{name}.json":
+        if name in tables and resource.get("schema") != f"schemas/{name}.json":
             problems.append(
                 problem(name, DESCRIPTOR_RULE, f"the schema must be schemas/{name}.json")
             )
-    for name in TABLES:
+    for name in tables:
         if name not in names:
             problems.append(problem("datapackage.json", DESCRIPTOR_RULE, f"no resource {name}"))
     return problems
