@@ -7,6 +7,11 @@ column options (dtype, required, unique, the column set) and the typed reader re
 rules; they are registered here too, with no builder, so every rule a report names is an object
 of this catalogue and the docs list them all (`memo724 build` writes the list into CODEBOOK.md).
 
+The rules of a copy's files (descriptor, schemas, paths, sizes, JSON, UTF-8), of each cell's text,
+and those the build, the release and `memo724 verify` report are registered here as well (no
+builder; `kind` says which stage reports them), so that every rule a Problem can carry is one
+record here (tests/test_rule_names.py reads src/ to hold that).
+
 The form follows pycldf's validators and Pandera's registered checks: a list of records, each
 applying by what the contract states (fields with an enum, date groups, the table that holds
 evidence, ...), never by a table's name. `derive` (schemas.py) asks every builder in order.
@@ -36,7 +41,11 @@ Builder = Callable[["Contract", "TableSchema", Any], Built]
 class Entry:
     rule: Rule
     build: Builder | None = None  # None: Pandera's column options or the typed reader report it
-    kind: str = "provenance"  # "table-schema": a rule Table Schema states (Frictionless has it)
+    # What checks it: "table-schema" (a rule Table Schema states; Frictionless has it too),
+    # "provenance" (derived by memo724), "contract" (written into the patterns both validators
+    # read), "text" (each cell's text), "file" (a copy's files, before any row is read); and,
+    # outside `memo724 validate`: "records" (the build), "release", "verify".
+    kind: str = "provenance"
 
     @property
     def example(self) -> str:
@@ -677,8 +686,8 @@ EXAMPLES: dict[str, str] = {
         "read (rule: path-outside)"
     ),
     "json": (
-        "schemas/events.json: not valid JSON at line 218 column 2 (character 5875): "
-        "Expecting property name enclosed in double quotes (rule: json)"
+        "schemas/events.json: not valid JSON at line 1 column 2 (character 1): Expecting "
+        "property name enclosed in double quotes (rule: json)"
     ),
     "json-strict": (
         "datapackage.json, field name: the key 'name' appears twice in one object (rule: "
