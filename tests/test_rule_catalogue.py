@@ -1097,3 +1097,14 @@ def test_file_rule_case(
     assert all(p.rule is CATALOGUE[case.rule].rule for p in mine), mine
     if case is next(c for c in FILE_CASES if c.rule == case.rule and c.fails):
         assert str(mine[0]) == EXAMPLES[case.rule]
+
+
+def test_the_generated_rule_list_names_every_rule_once() -> None:
+    from memo724.publication.docs import rules_markdown
+
+    rows = [line for line in rules_markdown() if line.startswith("| `")]
+    named = [row.split("`")[1] for row in rows]
+    assert sorted(named) == sorted(CATALOGUE), set(named) ^ set(CATALOGUE)
+    for row, name in zip(rows, named, strict=True):
+        if CATALOGUE[name].kind in JUDGED_KINDS:  # its example failure line, as users see it
+            assert "(rule: " in row, name
