@@ -81,3 +81,27 @@ def test_the_coded_tables_are_the_record_tables() -> None:
         "relations",
         "time_links",
     ]
+
+
+def test_the_agreement_lists_agree_with_the_schemas() -> None:
+    # agreement.py's protocol is frozen with the blind coding (see its docstring); what it says
+    # of tables must still be what the schemas state: each compared table and field exists, the
+    # child tables are the record lists, the actor fields are foreign keys into actors.
+    from memo724.curation.agreement import ACTOR_FIELDS, CHILDREN, COMPARED, IDENTITY
+
+    contract = Contract(REPO.schemas)
+    for table, fields in COMPARED.items():
+        assert contract[table].role == "record", table
+        assert set(fields) <= set(contract[table].field_names), table
+    assert {
+        parent: link for parent, lists in contract.record_lists.items() for link in lists.values()
+    } == CHILDREN
+    into_actors = {
+        fk.field
+        for table in COMPARED
+        for fk in contract[table].foreign_keys
+        if fk.resource == "actors" and fk.field in COMPARED[table]
+    }
+    assert into_actors == ACTOR_FIELDS
+    for table, refs in IDENTITY.items():
+        assert set(refs.values()) <= set(contract[table].field_names), table
