@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from memo724 import __version__
-from memo724.contract import TABLES
+from memo724.contract import Contract
 from memo724.contract.paths import REPO
 
 BIN = Path(sys.executable).parent
@@ -70,9 +70,14 @@ def release_copy(root: Path) -> Path:
     return root
 
 
+def tables(root: Path) -> list[str]:
+    """The tables of the package at root: one per schema of its contract."""
+    return list(Contract(root / "schemas").tables)
+
+
 def rows_and_bytes(root: Path) -> tuple[int, int]:
     rows = size = 0
-    for name in TABLES:
+    for name in tables(root):
         path = root / "data" / f"{name}.csv"
         size += path.stat().st_size
         with path.open(encoding="utf-8", newline="") as handle:
@@ -119,7 +124,7 @@ def main() -> None:
     for label, root in packages:
         rows, size = rows_and_bytes(root)
         repeat = args.repeat if rows <= 200_000 else 1
-        csvs = [str(root / "data" / f"{n}.csv") for n in TABLES]
+        csvs = [str(root / "data" / f"{n}.csv") for n in tables(root)]
         read = measure([sys.executable, "-c", READ, *csvs], repeat)
         # A synthetic package is a package of its own that follows this release's contract.
         own = [] if label == "release" else ["--contract", __version__]

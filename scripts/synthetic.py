@@ -24,7 +24,7 @@ from memo724.contract import NAME_SEPARATOR, TABLES, Contract, singular
 from memo724.contract.edtf import bounds
 from memo724.contract.memo import sha256_of
 from memo724.contract.paths import MEMO_NAME, REPO, Layout
-from memo724.contract.timeline import PLACED_SUBJECTS, TimeLink, derive_placed, derive_windows
+from memo724.contract.timeline import TimeLink, derive_placed, derive_windows
 from memo724.publication.package import descriptor, dump_json
 
 Row = dict[str, str]
@@ -302,7 +302,8 @@ class Generator:
             return
         document = self.tables["documents"][0]
         memo = (_day(document["date_start"]), _day(document["date_end"]))
-        placed = [t for t in PLACED_SUBJECTS if t in self.tables]
+        subjects = self.contract.placed_subjects  # what the time-link schema places
+        placed = [t for t in subjects if t in self.tables]
         stated = {
             table: {
                 self.key_of(table, r): (
@@ -324,12 +325,12 @@ class Generator:
             # Each link places one record: mostly an event, else a stance or a relation.
             table = self.rng.choice(["events", "events", *placed[1:]])
             for other in placed:
-                row[PLACED_SUBJECTS[other]] = ""
-            row[PLACED_SUBJECTS[table]] = self.rng.choice(list(stated[table]))
+                row[subjects[other]] = ""
+            row[subjects[table]] = self.rng.choice(list(stated[table]))
             # 'before' the memo bounds an undated record; a dated one gets 'includes', which adds
             # no constraint and so can never contradict its stated date. A stance or relation
             # expressed by an event takes that event's time, so it counts as dated.
-            key = row[PLACED_SUBJECTS[table]]
+            key = row[subjects[table]]
             undated = stated[table][key] == (None, None) and key not in expressed_by[table]
             row["relation"] = "before" if undated else "includes"
             row["anchor_event_id"] = ""
@@ -351,7 +352,7 @@ class Generator:
                 if r.get("expressed_by_event_id")
             }
             found[table], _ = derive_placed(
-                stated[table], links(PLACED_SUBJECTS[table]), windows, memo, expressed
+                stated[table], links(subjects[table]), windows, memo, expressed
             )
         for table in placed:
             for r in self.tables[table]:

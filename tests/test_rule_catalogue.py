@@ -11,23 +11,32 @@ from __future__ import annotations
 
 import copy
 import csv
+import hashlib
 import io
+import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from memo724.contract import Contract
 from memo724.contract.errors import Problem, Rule
-from memo724.contract.files import MAX_CELL_CHARS
+from memo724.contract.files import MAX_CELL_CHARS, MAX_SCHEMA_BYTES
+from memo724.contract.limits import MAX_JSON_DEPTH
 from memo724.contract.memo import read_memo
-from memo724.contract.paths import REPO
+from memo724.contract.paths import REPO, Layout
+from memo724.contract.release import release_contract
 from memo724.contract.rules import effective_schema
 from memo724.publication.package import csv_text
+from memo724.validation.api import judge
 from memo724.validation.catalogue import CATALOGUE, EXAMPLES
 from memo724.validation.drift import _one_line
+from memo724.validation.files import descriptor_problems
+from memo724.validation.guard import MEMORY_PER_BYTE
 from memo724.validation.validate import sorted_problems, validate_tables
 
 Row = dict[str, str]
@@ -629,14 +638,20 @@ CASES: list[Case] = [
 
 
 def test_every_rule_has_a_failing_case_and_every_case_a_rule() -> None:
-    failing = {c.rule for c in CASES if c.fails}
-    assert set(CATALOGUE) == failing, set(CATALOGUE) ^ failing
+    judged = {name for name, entry in CATALOGUE.items() if entry.kind in JUDGED_KINDS}
+    failing = {c.rule for c in [*CASES, *FILE_CASES] if c.fails}
+    assert judged == failing, judged ^ failing
+    passing = {c.rule for c in [*CASES, *FILE_CASES] if not c.fails}
+    assert {c.rule for c in FILE_CASES} <= passing, {c.rule for c in FILE_CASES} - passing
 
 
 def test_every_rule_has_a_description_and_an_example() -> None:
     for name, entry in CATALOGUE.items():
         assert entry.rule.applies and entry.rule.reads and entry.rule.message, name
-        assert f"(rule: {name}" in entry.example, name
+        if entry.kind in JUDGED_KINDS:
+            assert f"(rule: {name}" in entry.example, name
+        else:  # the build's, the release's and verify's rules: no copy breaks them
+            assert entry.example == "", name
 
 
 def test_the_pristine_tables_break_no_rule() -> None:
@@ -692,3 +707,404 @@ def test_a_broken_time_link_key_marks_the_window_it_leaves_wrong_as_a_consequenc
     # as reported, the cause is listed before what follows from it
     shown = sorted_problems(problems)
     assert shown.index(causes[0]) < min(shown.index(p) for p in windows)
+
+
+# ---- The rules of a copy's files: its descriptor, schemas, paths, bytes and text ----
+#
+# Each case changes a copy of the built package on disk and judges it through the one entry
+# point (`judge`, as `memo724 validate PATH` does); `own` judges it as a package of its own that
+# follows the release's contract (`--contract VERSION`), which states its files' bytes and hashes.
+
+
+@dataclass(frozen=True)
+class FileCase:
+    rule: str
+    fails: bool
+    change: Callable[[Path, pytest.MonkeyPatch], None]
+    why: str = ""
+    own: bool = False
+    # what judges the copy: `judge`, or the descriptor's own check of its files (files.py)
+    check: str = "judge"
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}-{'fails' if self.fails else 'passes'}-{self.why}".rstrip("-")
+
+
+def unchanged(root: Path, mp: pytest.MonkeyPatch) -> None:
+    return None
+
+
+def descriptor(change: Callable[[dict[str, Any]], None]) -> Callable[[Path, Any], None]:
+    def edit_file(root: Path, mp: pytest.MonkeyPatch) -> None:
+        path = root / "datapackage.json"
+        value = json.loads(path.read_text(encoding="utf-8"))
+        change(value)
+        path.write_text(json.dumps(value, indent=2, ensure_ascii=False), encoding="utf-8")
+
+    return edit_file
+
+
+def resource_of(name: str, **props: Any) -> Callable[[dict[str, Any]], None]:
+    def change(value: dict[str, Any]) -> None:
+        entry = next(r for r in value["resources"] if r.get("name") == name)
+        entry.update(props)
+
+    return change
+
+
+def resource_bytes(value: dict[str, Any], name: str) -> int:
+    return int(next(r for r in value["resources"] if r.get("name") == name)["bytes"])
+
+
+def text_of(rel: str, change: Callable[[str], str]) -> Callable[[Path, Any], None]:
+    def edit_file(root: Path, mp: pytest.MonkeyPatch) -> None:
+        path = root / rel
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8", newline="")
+
+    return edit_file
+
+
+def bytes_of(rel: str, change: Callable[[bytes], bytes]) -> Callable[[Path, Any], None]:
+    def edit_file(root: Path, mp: pytest.MonkeyPatch) -> None:
+        path = root / rel
+        path.write_bytes(change(path.read_bytes()))
+
+    return edit_file
+
+
+def schema_of(table: str, change: Callable[[dict[str, Any]], None]) -> Callable[[Path, Any], None]:
+    def edit_file(root: Path, mp: pytest.MonkeyPatch) -> None:
+        path = root / "schemas" / f"{table}.json"
+        value = json.loads(path.read_text(encoding="utf-8"))
+        change(value)
+        path.write_text(json.dumps(value, indent=2, ensure_ascii=False), encoding="utf-8")
+
+    return edit_file
+
+
+def field_of(name: str, **props: Any) -> Callable[[dict[str, Any]], None]:
+    def change(value: dict[str, Any]) -> None:
+        field = next(f for f in value["fields"] if f["name"] == name)
+        for key, new in props.items():
+            if key == "constraints":
+                field.setdefault("constraints", {}).update(new)
+            else:
+                field[key] = new
+
+    return change
+
+
+def in_actor_name(text: str) -> Callable[[Path, Any], None]:
+    """The first actor's name with `text` inserted after its first character (as CSV)."""
+
+    def change(csv_text_: str) -> str:
+        rows = list(csv.DictReader(io.StringIO(csv_text_, newline="")))
+        rows[0]["name"] = rows[0]["name"][:1] + text + rows[0]["name"][1:]
+        return csv_text(list(rows[0]), rows)
+
+    return text_of("data/actors.csv", change)
+
+
+def symlink(rel: str, target: Callable[[Path], Path]) -> Callable[[Path, Any], None]:
+    def edit_file(root: Path, mp: pytest.MonkeyPatch) -> None:
+        path = root / rel
+        to = target(root)
+        if to != path and not to.exists():
+            to.write_bytes(path.read_bytes())
+        path.unlink()
+        path.symlink_to(to)
+
+    return edit_file
+
+
+def folder_for(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
+def data_bytes(root: Path) -> int:
+    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    return sum((root / r["path"]).stat().st_size for r in desc["resources"])
+
+
+def copy_limit(offset: int) -> Callable[[Path, Any], None]:
+    def change(root: Path, mp: pytest.MonkeyPatch) -> None:
+        mp.setattr("memo724.validation.guard.MAX_COPY_BYTES", data_bytes(root) + offset)
+
+    return change
+
+
+def memory_left(offset: int) -> Callable[[Path, Any], None]:
+    def change(root: Path, mp: pytest.MonkeyPatch) -> None:
+        need = data_bytes(root) * MEMORY_PER_BYTE
+        mp.setattr("memo724.validation.guard.available_memory", lambda: need + offset)
+
+    return change
+
+
+def padded_schema(size: int) -> Callable[[Path, Any], None]:
+    """schemas/events.json padded with trailing spaces (the same JSON) to `size` bytes."""
+
+    def change(root: Path, mp: pytest.MonkeyPatch) -> None:
+        path = root / "schemas" / "events.json"
+        raw = path.read_bytes()
+        path.write_bytes(raw + b" " * (size - len(raw)))
+
+    return change
+
+
+def nested(depth: int) -> Callable[[Path, Any], None]:
+    """The descriptor with a key whose value nests lists to `depth` levels in all."""
+
+    def change(root: Path, mp: pytest.MonkeyPatch) -> None:
+        path = root / "datapackage.json"
+        text = path.read_text(encoding="utf-8").rstrip()
+        inner = depth - 1  # the descriptor itself is the first level
+        path.write_text(
+            text[:-1] + ', "x-nested": ' + "[" * inner + "]" * inner + "}", encoding="utf-8"
+        )
+
+    return change
+
+
+def duplicate_key(second: str) -> Callable[[Path, Any], None]:
+    def change(root: Path, mp: pytest.MonkeyPatch) -> None:
+        path = root / "datapackage.json"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("{", f'{{"{second}": "x", ', 1), encoding="utf-8")
+
+    return change
+
+
+def with_line(line: str) -> Callable[[str], str]:
+    def change(text: str) -> str:
+        header, rest = text.split("\n", 1)
+        return f"{header}\n{line}{rest}"
+
+    return change
+
+
+def quoted_blank(text: str) -> str:
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    rows[0]["role_title"] = "first\n\nthird"
+    return csv_text(list(rows[0]), rows)
+
+
+FILE_CASES: list[FileCase] = [
+    FileCase("descriptor", True, text_of("datapackage.json", lambda s: "[]")),
+    FileCase("descriptor", False, unchanged),
+    FileCase("release-version", True, descriptor(lambda d: d.update(version="9.9.9"))),
+    FileCase("release-version", False, unchanged),
+    FileCase(
+        "contract-drift",
+        True,
+        schema_of("events", field_of("factuality", constraints={"enum": ["Occurred"]})),
+        why="case-only",
+    ),
+    FileCase(
+        "contract-drift",
+        True,
+        schema_of("events", lambda s: s["fields"].insert(1, s["fields"].pop(2))),
+        why="reordered",
+    ),
+    FileCase(
+        "contract-drift",
+        False,
+        schema_of("events", lambda s: s.update(dict(reversed(list(s.items()))))),
+        why="keys-reordered",
+    ),
+    FileCase(
+        "changed-since-release",
+        True,
+        text_of("data/actors.csv", lambda s: s.replace("Taliban", "taliban", 1)),
+        why="case-only",
+    ),
+    FileCase("changed-since-release", False, unchanged),
+    FileCase("line-endings", True, text_of("data/actors.csv", lambda s: s.replace("\n", "\r\n"))),
+    FileCase("line-endings", False, unchanged),
+    FileCase(
+        "byte-count",
+        True,
+        descriptor(lambda d: resource_of("actors", bytes=resource_bytes(d, "actors") + 1)(d)),
+        why="one-past",
+        own=True,
+    ),
+    FileCase("byte-count", False, unchanged, own=True),
+    FileCase(
+        "hash-count",
+        True,
+        descriptor(lambda d: resource_of("actors", hash="sha256:" + "0" * 64)(d)),
+        own=True,
+    ),
+    FileCase(
+        "hash-count",
+        False,
+        lambda root, mp: descriptor(
+            resource_of(
+                "actors",
+                hash=hashlib.md5((root / "data/actors.csv").read_bytes()).hexdigest(),
+            )
+        )(root, mp),
+        why="md5-without-prefix",
+        own=True,
+    ),
+    FileCase(
+        "scheme-error",
+        True,
+        descriptor(resource_of("sources", path="data/nothing.csv")),
+        check="descriptor",
+    ),
+    FileCase("scheme-error", False, unchanged, check="descriptor"),
+    FileCase("missing", True, lambda root, mp: (root / "data/sources.csv").unlink()),
+    FileCase("missing", False, unchanged),
+    FileCase(
+        "unreadable",
+        True,
+        symlink("data/sources.csv", lambda root: root / "data/sources.csv"),
+        why="symlink-loop",
+    ),
+    FileCase("unreadable", False, unchanged),
+    FileCase(
+        "not-a-regular-file",
+        True,
+        lambda root, mp: folder_for(root / "data/sources.csv"),
+        why="folder",
+    ),
+    FileCase(
+        "not-a-regular-file",
+        False,
+        symlink("data/sources.csv", lambda root: root / "data/sources-target.csv"),
+        why="symlink-inside",
+    ),
+    FileCase("file-size", True, padded_schema(MAX_SCHEMA_BYTES + 1), why="one-past"),
+    FileCase("file-size", False, padded_schema(MAX_SCHEMA_BYTES), why="boundary"),
+    FileCase("copy-size", True, copy_limit(-1), why="one-past"),
+    FileCase("copy-size", False, copy_limit(0), why="boundary"),
+    FileCase("memory", True, memory_left(-1), why="one-past"),
+    FileCase("memory", False, memory_left(0), why="boundary"),
+    FileCase("path", True, descriptor(resource_of("sources", path=""))),
+    FileCase(
+        "path-url",
+        True,
+        descriptor(resource_of("sources", path="https://example.invalid/sources.csv")),
+    ),
+    FileCase(
+        "path-url",
+        False,
+        descriptor(resource_of("sources", path="data/sources.csv")),
+        why="relative",
+    ),
+    FileCase("path-absolute", True, descriptor(resource_of("sources", path="/data/sources.csv"))),
+    FileCase("path-absolute", False, unchanged),
+    FileCase("path-parent", True, descriptor(resource_of("sources", path="../sources.csv"))),
+    FileCase("path-parent", False, unchanged),
+    FileCase(
+        "path-outside",
+        True,
+        symlink("data/sources.csv", lambda root: root.parent / "outside.csv"),
+    ),
+    FileCase("path", False, unchanged),
+    FileCase(
+        "path-outside",
+        False,
+        symlink("data/sources.csv", lambda root: root / "data/sources-target.csv"),
+        why="symlink-inside",
+    ),
+    FileCase("json", True, text_of("schemas/events.json", lambda s: s.replace("{", "{,", 1))),
+    FileCase("json", False, unchanged),
+    FileCase("json-strict", True, duplicate_key("name")),
+    FileCase("json-strict", False, duplicate_key("Name"), why="case-only"),
+    FileCase("json-depth", True, nested(MAX_JSON_DEPTH + 1), why="one-past"),
+    FileCase("json-depth", False, nested(MAX_JSON_DEPTH), why="boundary"),
+    FileCase(
+        "utf-8",
+        True,
+        bytes_of("data/actors.csv", lambda b: b.replace(b"Taliban", b"T\xe4liban", 1)),
+    ),
+    FileCase("utf-8", False, in_actor_name("\u00e9"), why="two-bytes"),
+    FileCase("utf-8-bom", True, bytes_of("data/actors.csv", lambda b: b"\xef\xbb\xbf" + b)),
+    FileCase("utf-8-bom", False, unchanged),
+    FileCase(
+        "table-schema",
+        True,
+        schema_of("events", field_of("summary", constraints={"required": "yes"})),
+    ),
+    FileCase("table-schema", False, unchanged),
+    FileCase("unsupported-type", True, schema_of("events", field_of("summary", type="geopoint"))),
+    FileCase("unsupported-type", False, unchanged),
+    FileCase(
+        "unsupported-constraint",
+        True,
+        schema_of("documents", field_of("number", constraints={"exclusiveMinimum": 0})),
+    ),
+    FileCase("unsupported-constraint", False, unchanged),
+    FileCase(
+        "invalid-pattern",
+        True,
+        schema_of("actors", field_of("iso3", constraints={"pattern": "[A-Z"})),
+    ),
+    FileCase("invalid-pattern", False, unchanged),
+    # the text of every cell
+    FileCase("control-character", True, in_actor_name("\x01")),
+    FileCase("control-character", False, in_actor_name("\t"), why="tab"),
+    FileCase("bidi-control", True, in_actor_name("\u202e")),
+    FileCase("bidi-control", False, in_actor_name("\u202f"), why="one-past"),
+    FileCase("zero-width", True, in_actor_name("\u200b")),
+    FileCase("zero-width", False, in_actor_name("\u200a"), why="one-before"),
+    FileCase("line-separator", True, in_actor_name("\u2028")),
+    FileCase("line-separator", False, in_actor_name("\u2027"), why="one-before"),
+    FileCase("nfc", True, in_actor_name("e\u0301")),
+    FileCase("nfc", False, in_actor_name("\u00e9"), why="composed"),
+    FileCase("blank-line", True, text_of("data/actors.csv", with_line("\n"))),
+    FileCase("blank-line", False, text_of("data/actors.csv", quoted_blank), why="quoted"),
+    FileCase("readable-csv", True, text_of("data/actors.csv", lambda s: ""), why="empty"),
+    FileCase(
+        "readable-csv",
+        False,
+        text_of("data/actors.csv", lambda s: s.split("\n", 1)[0] + "\n"),
+        why="header-only",
+    ),
+]
+
+# The rules `memo724 validate` reports; the others belong to the build, the release and verify.
+JUDGED_KINDS = ("table-schema", "provenance", "contract", "text", "file")
+
+
+def judged_copy(pristine: Layout, tmp_path: Path, case: FileCase, mp: pytest.MonkeyPatch):
+    root = tmp_path / "copy"
+    shutil.copytree(pristine.root, root, symlinks=True)
+    case.change(root, mp)
+    if case.check == "descriptor":
+        layout = Layout(root)
+        return descriptor_problems(layout, json.loads(layout.descriptor.read_text("utf-8")))
+    if case.own:
+        release = release_contract(json.loads((pristine.descriptor).read_text())["version"])
+        return judge(root, release, own=True)
+    return judge(root)
+
+
+@pytest.mark.parametrize("case", FILE_CASES, ids=lambda c: c.id)
+def test_file_rule_case(
+    case: FileCase, pristine: Layout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    problems = judged_copy(pristine, tmp_path, case, monkeypatch)
+    mine = [p for p in problems if p.rule == case.rule]
+    if not case.fails:
+        assert not mine, mine
+        return
+    assert mine, problems[:8]
+    assert all(p.rule is CATALOGUE[case.rule].rule for p in mine), mine
+    if case is next(c for c in FILE_CASES if c.rule == case.rule and c.fails):
+        assert str(mine[0]) == EXAMPLES[case.rule]
+
+
+def test_the_generated_rule_list_names_every_rule_once() -> None:
+    from memo724.publication.docs import rules_markdown
+
+    rows = [line for line in rules_markdown() if line.startswith("| `")]
+    named = [row.split("`")[1] for row in rows]
+    assert sorted(named) == sorted(CATALOGUE), set(named) ^ set(CATALOGUE)
+    for row, name in zip(rows, named, strict=True):
+        if CATALOGUE[name].kind in JUDGED_KINDS:  # its example failure line, as users see it
+            assert "(rule: " in row, name

@@ -7,6 +7,9 @@ Besides Table Schema's own properties, each schema states what the code once kep
 - `labelField`: the field that names a row for people (Datasette, the SQLite views);
 - `recordList` (a link table): the key under which a curated record lists these rows (an
   event's `participants`); the record is the table its first key field references;
+- `placesInTime` (the time-link table): its rows place records in time; the tables it places
+  are those its foreign keys name by their own key (`event_id` -> events.event_id), the others
+  (anchor_event_id, anchor_document_id) being what they are placed against;
 - on a field, `verbatim` (the memo's words, inside a passage the record quotes) and `memoText`
   (MEMO_TEXT_KINDS: the memo's own words at the row's offsets).
 """
@@ -60,6 +63,7 @@ MEMO_TEXT_KINDS = ("span", "prefix", "suffix")
 # own snapshot in releases/contract/) these are the facts they left unstated. Read only where a
 # schema states nothing; every current schema states its role.
 UNSTATED_ROLES = {"documents": "document", "passages": "structure", "evidence": "evidence"}
+UNSTATED_TIME_LINKS = "time_links"  # and the table that places records in time (placesInTime)
 UNSTATED_MEMO_TEXT = {
     ("passages", "text"): "span",
     ("evidence", "exact"): "span",
@@ -250,6 +254,30 @@ class Contract:
     @property
     def record_tables(self) -> list[str]:
         return list(self.evidence_subjects)
+
+    @property
+    def time_link_table(self) -> str | None:
+        """The table whose rows place records in time (its schema's `placesInTime`), if any."""
+        stated = [n for n, s in self.tables.items() if s.descriptor.get("placesInTime") is True]
+        if stated:
+            return stated[0]
+        old = self.tables.get(UNSTATED_TIME_LINKS)
+        return UNSTATED_TIME_LINKS if old is not None and "role" not in old.descriptor else None
+
+    @cached_property
+    def placed_subjects(self) -> dict[str, str]:
+        """Table a time link can place -> the time-link column that names it (one per link):
+        the time-link table's foreign keys named as the key they reference, but those into the
+        document and its structure."""
+        table = self.time_link_table
+        if table is None:
+            return {}
+        placed: dict[str, str] = {}
+        for fk in self[table].foreign_keys:
+            role = self.tables[fk.resource].role if fk.resource in self.tables else None
+            if fk.field == fk.ref_field and role not in ("document", "structure"):
+                placed.setdefault(fk.resource, fk.field)
+        return placed
 
 
 def singular(table: str) -> str:

@@ -20,7 +20,7 @@ from ..contract.edtf import EDTFError, bounds
 from ..contract.errors import DatasetError, Problem
 from ..contract.memo import read_memo
 from ..contract.paths import Layout
-from ..contract.timeline import PLACED_SUBJECTS, TimeLink, derive_placed, derive_windows
+from ..contract.timeline import TimeLink, derive_placed, derive_windows
 from .quotes import QuoteError, locate
 from .records import Record, load_yaml, read_records
 from .structure import Structure, read_structure
@@ -269,32 +269,35 @@ class Builder:
         """The time windows of events, then of the stances and relations placed relative to them,
         from their stated dates and the time links (contract.timeline)."""
         rows = self.tables.rows
+        # What the schemas state: the time-link table and the tables its links place.
+        link_table = self.contract.time_link_table
+        placed_subjects = self.contract.placed_subjects
         events = rows.get("events", [])
         documents = rows.get("documents", [])
-        link_rows = rows.get("time_links", [])
+        link_rows = rows.get(link_table, []) if link_table else []
         origins = dict(
             zip(
                 (r["time_link_id"] for r in link_rows),
-                self.tables.origins.get("time_links", []),
+                self.tables.origins.get(link_table, []) if link_table else [],
                 strict=True,
             )
         )
         placed = {
             table: {r[key]: r for r in rows.get(table, [])}
-            for table, key in PLACED_SUBJECTS.items()
+            for table, key in placed_subjects.items()
         }
         for r in link_rows:
             origin = origins[r["time_link_id"]]
-            subjects = [k for k in PLACED_SUBJECTS.values() if r.get(k)]
+            subjects = [k for k in placed_subjects.values() if r.get(k)]
             if len(subjects) != 1:
                 self.problems.append(
                     Problem(
                         origin,
                         "time-link",
-                        f"give exactly one of {', '.join(PLACED_SUBJECTS.values())}",
+                        f"give exactly one of {', '.join(placed_subjects.values())}",
                     )
                 )
-            for table, key in PLACED_SUBJECTS.items():
+            for table, key in placed_subjects.items():
                 if r.get(key) and r[key] not in placed[table]:
                     self.problems.append(Problem(origin, "time-link", f"no {table} {r[key]!r}"))
             if r["anchor_event_id"] and r["anchor_event_id"] not in placed["events"]:
@@ -325,7 +328,7 @@ class Builder:
         stated = {r["event_id"]: (_day(r["date_start"]), _day(r["date_end"])) for r in events}
         windows, conflicts = derive_windows(stated, links_for("event_id"), document)
         results = {"events": windows}
-        for table, key in PLACED_SUBJECTS.items():
+        for table, key in placed_subjects.items():
             if table == "events" or "time_basis" not in self.contract[table].field_names:
                 continue
             table_rows = rows.get(table, [])
@@ -346,7 +349,7 @@ class Builder:
                 )
             )
         for table, by_id in results.items():
-            key = PLACED_SUBJECTS[table]
+            key = placed_subjects[table]
             for r in rows.get(table, []):
                 w = by_id[r[key]]
                 r["time_start"] = w.start.isoformat() if w.start else ""

@@ -18,18 +18,13 @@ from .codebook import resolve_definitions
 
 MANUAL_PATH = "curation/blind/MANUAL.md"
 
-# The tables a coder writes records for (documents and passages are the memo's structure,
-# evidence is located by the build), in the order the manual explains them.
-CODED_TABLES = (
-    "actors",
-    "events",
-    "positions",
-    "risks",
-    "assessments",
-    "relations",
-    "time_links",
-    "sources",
-)
+
+def coded_tables(contract: Contract) -> list[str]:
+    """The tables a coder writes records for, in reading order: those of role "record" (the
+    document and its passages are the memo's structure, link tables are a record's lists, and
+    evidence is located by the build)."""
+    return contract.with_role("record")
+
 
 # Quoted stretches, straight or curly; a parenthesis holding one is an example and goes whole.
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
@@ -138,7 +133,7 @@ def manual_markdown(contract: Contract, codebook: dict[str, Any], memo: str) -> 
         "",
         "## Tables, fields and values",
     ]
-    for table in CODED_TABLES:
+    for table in coded_tables(contract):
         schema = contract[table]
         out += ["", f"### {table}", "", strip_examples(schema.descriptor["description"], memo), ""]
         for child, child_table in contract.record_lists.get(table, {}).items():

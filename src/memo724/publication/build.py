@@ -62,7 +62,7 @@ def build(layout: Layout, check_only: bool = False) -> list[Problem]:
             ]
         crash_point("build-written")
         layout.data.mkdir(exist_ok=True)
-        for rel in generated_files():
+        for rel in generated_files(scratch):
             os.replace(scratch.root / rel, layout.root / rel)
             crash_point("build-replacing")
     return []

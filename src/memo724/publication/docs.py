@@ -22,6 +22,11 @@ def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _code(text: str) -> str:
+    """A table cell shown as code; text holding a backtick is fenced with two."""
+    return f"`` {_cell(text)} ``" if "`" in text else f"`{_cell(text)}`"
+
+
 SEE_CODEBOOK = re.compile(r"[;,.]?\s*see the codebook\.?$", re.IGNORECASE)
 EXAMPLE_CHARS = 80
 
@@ -160,16 +165,46 @@ def rules_markdown() -> list[str]:
         " never by a table's name; each failure line names its rule. Rules marked *Table Schema*"
         " are Table Schema's own (Frictionless checks them too).",
         "",
-        "| rule | applies to | reads | checks | example failure |",
+    ]
+    groups = (
+        ("Each row and cell", ("table-schema", "provenance", "contract", "text")),
+        ("A copy's files, descriptor and schemas, before any row is read", ("file",)),
+    )
+    for title, kinds in groups:
+        lines += [f"### {title}", ""]
+        lines += ["| rule | applies to | reads | checks | example failure |"]
+        lines += ["| --- | --- | --- | --- | --- |"]
+        for name, entry in CATALOGUE.items():
+            if entry.kind not in kinds:
+                continue
+            rule = entry.rule
+            mark = " (*Table Schema*)" if entry.kind == "table-schema" else ""
+            lines.append(
+                f"| `{name}`{mark} | {_cell(rule.applies)} | {_cell(rule.reads)} |"
+                f" {_cell(rule.message)} | {_code(entry.example)} |"
+            )
+        lines.append("")
+    stages = {
+        "records": "`memo724 build`",
+        "release": "`memo724 build` / `release`",
+        "verify": "`memo724 verify`",
+    }
+    lines += [
+        "### The build, the release and verify",
+        "",
+        "The curated records, the release and `memo724 verify` name their failures from the same"
+        " catalogue (a copy of the package never breaks these).",
+        "",
+        "| rule | reported by | applies to | reads | checks |",
         "| --- | --- | --- | --- | --- |",
     ]
     for name, entry in CATALOGUE.items():
-        rule = entry.rule
-        mark = " (*Table Schema*)" if entry.kind == "table-schema" else ""
-        lines.append(
-            f"| `{name}`{mark} | {_cell(rule.applies)} | {_cell(rule.reads)} |"
-            f" {_cell(rule.message)} | `{_cell(entry.example)}` |"
-        )
+        if entry.kind in stages:
+            rule = entry.rule
+            lines.append(
+                f"| `{name}` | {stages[entry.kind]} | {_cell(rule.applies)} | {_cell(rule.reads)}"
+                f" | {_cell(rule.message)} |"
+            )
     lines.append("")
     return lines
 

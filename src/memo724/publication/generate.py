@@ -9,8 +9,8 @@ import json
 import shutil
 
 from .. import __version__
-from ..contract import TABLES, Contract
-from ..contract.paths import Layout
+from ..contract import Contract
+from ..contract.paths import REPO, Layout
 from ..curation.build import build_tables
 from ..curation.coverage import coverage, exclusions
 from ..curation.records import load_yaml
@@ -101,9 +101,10 @@ def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
     (target.root / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
 
 
-def generated_files() -> list[str]:
-    """Files the build writes, relative to the package root."""
-    return [f"data/{name}.csv" for name in TABLES] + [
+def generated_files(layout: Layout = REPO) -> list[str]:
+    """Files the build writes, relative to the package root: one CSV per table of layout's
+    contract (its schemas), then the descriptor and the generated documents."""
+    return [f"data/{name}.csv" for name in Contract(layout.schemas).tables] + [
         "datapackage.json",
         "CODEBOOK.md",
         "README.md",
@@ -117,7 +118,7 @@ def stale_files(layout: Layout, fresh: Layout) -> list[tuple[str, int | None]]:
     """Generated files of layout that differ from those of a fresh build, with the first
     differing line."""
     stale: list[tuple[str, int | None]] = []
-    for rel in generated_files():
+    for rel in generated_files(fresh):
         ours, theirs = layout.root / rel, fresh.root / rel
         if not ours.is_file():
             stale.append((rel, None))

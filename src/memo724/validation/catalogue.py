@@ -7,6 +7,11 @@ column options (dtype, required, unique, the column set) and the typed reader re
 rules; they are registered here too, with no builder, so every rule a report names is an object
 of this catalogue and the docs list them all (`memo724 build` writes the list into CODEBOOK.md).
 
+The rules of a copy's files (descriptor, schemas, paths, sizes, JSON, UTF-8), of each cell's text,
+and those the build, the release and `memo724 verify` report are registered here as well (no
+builder; `kind` says which stage reports them), so that every rule a Problem can carry is one
+record here (tests/test_rule_names.py reads src/ to hold that).
+
 The form follows pycldf's validators and Pandera's registered checks: a list of records, each
 applying by what the contract states (fields with an enum, date groups, the table that holds
 evidence, ...), never by a table's name. `derive` (schemas.py) asks every builder in order.
@@ -36,7 +41,11 @@ Builder = Callable[["Contract", "TableSchema", Any], Built]
 class Entry:
     rule: Rule
     build: Builder | None = None  # None: Pandera's column options or the typed reader report it
-    kind: str = "provenance"  # "table-schema": a rule Table Schema states (Frictionless has it)
+    # What checks it: "table-schema" (a rule Table Schema states; Frictionless has it too),
+    # "provenance" (derived by memo724), "contract" (written into the patterns both validators
+    # read), "text" (each cell's text), "file" (a copy's files, before any row is read); and,
+    # outside `memo724 validate`: "records" (the build), "release", "verify".
+    kind: str = "provenance"
 
     @property
     def example(self) -> str:
@@ -129,6 +138,282 @@ SPREADSHEET = adopt(
 )
 for _csv_rule in (CELL_COUNT, UNCLOSED_QUOTE, CELL_SIZE, DUPLICATE_COLUMN):
     adopt(_csv_rule)
+
+# The text rules of every table's cells (text.py scans them; their messages name the character).
+CONTROL_CHARACTER = declare(
+    "control-character",
+    "every text file (by byte offset) and every cell, the memo's words included",
+    "the file's text; each cell",
+    "no C0 control but tab, LF and CR, no DEL, no C1 control",
+    kind="text",
+)
+BIDI_CONTROL = declare(
+    "bidi-control",
+    "every cell but the memo's words at offsets (memoText fields)",
+    "each cell",
+    "no bidirectional embedding, override, isolate or mark (Trojan Source)",
+    kind="text",
+)
+ZERO_WIDTH = declare(
+    "zero-width",
+    "every cell but the memo's words at offsets (memoText fields)",
+    "each cell",
+    "no zero-width space, joiner, non-joiner, word joiner or BOM",
+    kind="text",
+)
+LINE_SEPARATOR = declare(
+    "line-separator",
+    "every cell, the memo's words included",
+    "each cell",
+    "no U+2028 or U+2029",
+    kind="text",
+)
+NFC = declare(
+    "nfc",
+    "every cell but the memo's words at offsets (memoText fields)",
+    "each cell",
+    "text is in Unicode normalization form C",
+    kind="text",
+)
+BLANK_LINE = declare(
+    "blank-line",
+    "every table's CSV",
+    "its lines",
+    "no empty line (it is reported, then removed from what both validators read)",
+    kind="text",
+)
+READABLE_CSV = declare(
+    "readable-csv",
+    "every table's CSV",
+    "the file",
+    "a table can be read and has at least a header row",
+    kind="text",
+)
+
+# The rules of a copy's files, its descriptor and its schemas, checked before any row is read.
+DESCRIPTOR_RULE = declare(
+    "descriptor",
+    "the copy's datapackage.json",
+    "the descriptor",
+    "there is one, a JSON object listing every table as a resource with its path and schema",
+    kind="file",
+)
+RELEASE_VERSION = declare(
+    "release-version",
+    "the descriptor's version (a copy is judged by the release it names)",
+    "version",
+    "names a release this memo724 knows (else: --contract VERSION for a package of its own)",
+    kind="file",
+)
+CONTRACT_DRIFT = declare(
+    "contract-drift",
+    "the descriptor and every schema of a copy",
+    "every property but a release's own (identity, bytes, hash)",
+    "equal to the release's contract: what was added, removed, changed or reordered",
+    kind="file",
+)
+CHANGED_SINCE_RELEASE = declare(
+    "changed-since-release",
+    "every data file of a copy of a release",
+    "the file's bytes",
+    "its sha256 is the release's (its rows are still checked)",
+    kind="file",
+)
+LINE_ENDINGS = declare(
+    "line-endings",
+    "every data file of a copy of a release (and memo724 verify)",
+    "the file's bytes",
+    "the release's bytes; CRLF line ends alone are named with the fix, and the rows read",
+    kind="file",
+)
+BYTE_COUNT = declare(
+    "byte-count",
+    "every resource of a package of its own that states bytes",
+    "the file's size",
+    "the size the descriptor states",
+    kind="file",
+)
+HASH_COUNT = declare(
+    "hash-count",
+    "every resource of a package of its own that states a hash",
+    "the file's sha256 (or MD5 without a prefix)",
+    "the hash the descriptor states, sha256 or MD5",
+    kind="file",
+)
+SCHEME_ERROR = declare(
+    "scheme-error",
+    "every resource of the descriptor",
+    "its path",
+    "the file it names exists",
+    kind="file",
+)
+MISSING = declare(
+    "missing",
+    "every file the release lists",
+    "the copy's folder",
+    "the file is there",
+    kind="file",
+)
+UNREADABLE = declare(
+    "unreadable",
+    "every file read",
+    "the file",
+    "the system lets it be read",
+    kind="file",
+)
+NOT_A_REGULAR_FILE = declare(
+    "not-a-regular-file",
+    "every file read (and curated YAML)",
+    "the file's type",
+    "only regular files are read: no FIFO, device, socket or folder",
+    kind="file",
+)
+FILE_SIZE = declare(
+    "file-size",
+    "every file read (and curated YAML)",
+    "the file's size",
+    "no larger than the limit for its kind (contract.files); not parsed when over",
+    kind="file",
+)
+COPY_SIZE = declare(
+    "copy-size",
+    "a copy's data files together (memo724 validate and verify)",
+    "their sizes",
+    "no more than the copy's limit (contract.limits); not parsed when over",
+    kind="file",
+)
+MEMORY = declare(
+    "memory",
+    "a copy's data files together",
+    "their sizes and the system's available memory",
+    "validating them needs no more memory than the system has; not parsed when it would",
+    kind="file",
+)
+for _name, _what in (
+    ("path", "non-empty text without a NUL character"),
+    ("path-url", "not a URL: a copy is validated offline and nothing is fetched"),
+    ("path-absolute", "relative to the copy"),
+    ("path-parent", "never climbs out of the copy with '..'"),
+    ("path-outside", "its real location, after symlinks, is inside the copy"),
+):
+    declare(
+        _name,
+        "every path the descriptor names (resources, schemas, dialects) and the release lists",
+        "the path",
+        _what,
+        kind="file",
+    )
+JSON = declare(
+    "json",
+    "the descriptor and every schema",
+    "the file's text",
+    "parses as JSON",
+    kind="file",
+)
+JSON_STRICT = declare(
+    "json-strict",
+    "the descriptor and every schema",
+    "every key and number",
+    "no duplicate key, NaN, Infinity, lone surrogate or integer beyond 2**53",
+    kind="file",
+)
+JSON_DEPTH = declare(
+    "json-depth",
+    "the descriptor and every schema",
+    "its nesting",
+    "nested no more than 64 levels (contract.limits.MAX_JSON_DEPTH)",
+    kind="file",
+)
+UTF_8 = declare(
+    "utf-8",
+    "every text file (and curated YAML)",
+    "the file's bytes",
+    "valid UTF-8, named by byte offset",
+    kind="file",
+)
+UTF_8_BOM = declare(
+    "utf-8-bom",
+    "every text file",
+    "its first bytes",
+    "no byte order mark: the package is UTF-8 without BOM",
+    kind="file",
+)
+TABLE_SCHEMA = declare(
+    "table-schema",
+    "every schema (the copy's, and the checkout's before a build)",
+    "its fields and constraints",
+    "a Table Schema object memo724 can derive checks from: fields with names and constraints",
+    kind="file",
+)
+UNSUPPORTED_TYPE = declare(
+    "unsupported-type",
+    "every field of every schema",
+    "type",
+    "a type the validators derive checks for",
+    kind="file",
+)
+UNSUPPORTED_CONSTRAINT = declare(
+    "unsupported-constraint",
+    "every field of every schema",
+    "constraints",
+    "a constraint the validators derive checks for",
+    kind="file",
+)
+INVALID_PATTERN = declare(
+    "invalid-pattern",
+    "fields with constraints.pattern",
+    "the pattern",
+    "a regular expression both validators can compile, within the length and nesting limits",
+    kind="file",
+)
+
+# The rules of the curated records, checked by `memo724 build` before any table is written
+# (curation/). `enum`, `required`, `edtf`, `verbatim` and `memo-hash` are the row rules of the
+# same name, applied to the records; `utf-8`, `file-size` and `not-a-regular-file` the file rules.
+for _name, _reads, _what in (
+    ("yaml-syntax", "the file's text", "parses as YAML"),
+    ("yaml-size", "its nesting and aliases", "within the limits of nesting and alias expansion"),
+    ("yaml-tag", "its tags", "only the core schema's tags"),
+    ("file-shape", "the file", "a mapping of table names to lists of records"),
+    ("unknown-table", "its table names", "a record table of the contract"),
+    ("record-shape", "each record", "a mapping"),
+    ("unknown-key", "each record's keys", "a field of its table, or evidence or a record list"),
+    ("scalar", "each key", "one value where the field takes one"),
+    ("child-shape", "a record list (an event's participants)", "a list of mappings of its keys"),
+    ("date-group", "a date group", "only the keys of a date group"),
+    ("duplicate-id", "each record's id", "unique in its table"),
+    ("evidence-required", "each record", "has evidence"),
+    ("evidence-shape", "each evidence item", "a quote, or quote, context and cites as text"),
+    ("quote", "each quote", "found in the memo exactly once (with its context)"),
+    ("series-line", "the document's series line", "a line of the memo"),
+    ("time-link", "each time link", "its subject and anchor name records"),
+    ("front-matter", "the document's front matter", "the memo's first lines, in order"),
+    ("heading", "the document's headings", "lines of the memo"),
+    ("blind-part", "a blind coding's parts", "no part named as the document's own file"),
+    ("reference", "a blind coding's keys", "each names a record of its part"),
+    ("blind-manual", "the coder's manual", "quotes none of the memo's words"),
+):
+    declare(_name, "the curated records (memo724 build)", _reads, _what, kind="records")
+
+# The rules of building and releasing (publication/).
+for _name, _reads, _what in (
+    ("busy", "the output folder's lock", "no other build or release is writing there"),
+    ("generated", "every generated file", "equal to a fresh build (never edited by hand)"),
+    ("changelog-entry", "CHANGELOG.md", "its top entry names the version being released"),
+    ("python-dists", "pyproject.toml", "the wheel and sdist build"),
+    ("release-exists", "releases/", "a version is released once"),
+    ("site-extra", "the installed extras", "the site's dependencies are installed"),
+    ("profile-page-name", "the label of each profiled record", "a safe page name"),
+):
+    declare(_name, "the build and the release", _reads, _what, kind="release")
+
+# The rules of `memo724 verify` (use/verify.py): a copy's files against a release's hashes.
+for _name, _reads, _what in (
+    ("against", "the list of hashes given", "a release's list of hashes"),
+    ("drifted", "each listed file", "its sha256 is the release's"),
+    ("unverified", "each file of the copy", "covered by the list of hashes"),
+):
+    declare(_name, "a copy's files (memo724 verify)", _reads, _what, kind="verify")
 
 # Pandera's names of its built-in checks, as the registered rule they enforce.
 PANDERA_RULES = {
@@ -326,5 +611,146 @@ EXAMPLES: dict[str, str] = {
         "actors, row 4, field names_as_written: value 'the nascent anti-Taliban Afghan "
         "resistance | anti-Taliban resistance': must list the actor's evidence quotes in "
         "order (rule: names-from-evidence) [pandera]"
+    ),
+    # the rules of a copy's files and of each cell's text (FILE_CASES of that test)
+    "descriptor": "datapackage.json: must be a JSON object (rule: descriptor)",
+    "release-version": (
+        'datapackage.json, field version: names version "9.9.9", not a release this memo724 '
+        "knows (0.1.0, 0.2.0, 0.2.1, 0.3.0, 0.4.0); install the memo724 of that version to "
+        "judge it, or, if it is a package of its own in memo724's schemas, name the contract "
+        "it follows: memo724 validate PATH --contract VERSION (rule: release-version)"
+    ),
+    "contract-drift": (
+        "schemas/events.json, field factuality: constraints.enum changed: removed "
+        '["occurred", "reported", "expected", "hypothetical", "negated"]; added ["Occurred"] '
+        "(rule: contract-drift)"
+    ),
+    "changed-since-release": (
+        "data/actors.csv: changed since release 0.4.0 (sha256 b49078862d58ea3e..., the "
+        "release has ddf630dba27fe52d...); its rows are checked below (rule: "
+        "changed-since-release)"
+    ),
+    "line-endings": (
+        "data/actors.csv: only its line ends changed, LF to CRLF (Git's core.autocrlf?): put "
+        "the release's .gitattributes in the copy's folder, then restore the files (copy "
+        "them again, or `git rm --cached -r FOLDER` and `git checkout -- FOLDER`) (rule: "
+        "line-endings)"
+    ),
+    "byte-count": (
+        "actors: the descriptor says 7867 bytes; the file has 7866 (rule: byte-count) [memo724]"
+    ),
+    "hash-count": (
+        "actors: the descriptor says sha256 "
+        "0000000000000000000000000000000000000000000000000000000000000000; the file's is "
+        "ddf630dba27fe52d178777c99999fbcc1504e272968c0b894de6b5f8dcf522cb (rule: hash-count) "
+        "[memo724]"
+    ),
+    "scheme-error": ("sources: data/nothing.csv does not exist (rule: scheme-error) [memo724]"),
+    "missing": "data/sources.csv: the file is missing (rule: missing)",
+    "unreadable": "data/sources.csv: Too many levels of symbolic links (rule: unreadable)",
+    "not-a-regular-file": (
+        "data/sources.csv: is a folder; only regular files are read (rule: not-a-regular-file)"
+    ),
+    "file-size": (
+        "schemas/events.json: 1048577 bytes, more than the 1048576 bytes allowed here; not "
+        "parsed (rule: file-size)"
+    ),
+    "copy-size": (
+        "the copy: its data files hold 288013 bytes together, more than the 288012 bytes a "
+        "copy may hold; not parsed (rule: copy-size)"
+    ),
+    "memory": (
+        "the copy: its data files hold 288013 bytes together; validating them needs about 3x "
+        "that in memory, more than the 864038 bytes this system has available; not parsed "
+        "(rule: memory)"
+    ),
+    "path": (
+        "datapackage.json, field resources[sources].path: a path must be non-empty text, not "
+        "str (rule: path)"
+    ),
+    "path-url": (
+        "datapackage.json, field resources[sources].path: "
+        "'https://example.invalid/sources.csv' is a URL; a copy is validated offline and "
+        "nothing is fetched (rule: path-url)"
+    ),
+    "path-absolute": (
+        "datapackage.json, field resources[sources].path: '/data/sources.csv' is absolute; "
+        "paths are relative to the copy (rule: path-absolute)"
+    ),
+    "path-parent": (
+        "datapackage.json, field resources[sources].path: '../sources.csv' climbs out of the "
+        "copy with '..' (rule: path-parent)"
+    ),
+    "path-outside": (
+        "data/sources.csv: its real location (after symlinks) is outside the copy; it is not "
+        "read (rule: path-outside)"
+    ),
+    "json": (
+        "schemas/events.json: not valid JSON at line 1 column 2 (character 1): Expecting "
+        "property name enclosed in double quotes (rule: json)"
+    ),
+    "json-strict": (
+        "datapackage.json, field name: the key 'name' appears twice in one object (rule: "
+        "json-strict)"
+    ),
+    "json-depth": (
+        "datapackage.json, field "
+        "x-nested[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]["
+        "0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]["
+        "0][0][0][0][0][0][0][0][0][0]: nested more than 64 levels deep (rule: json-depth)"
+    ),
+    "utf-8": (
+        "data/actors.csv: invalid UTF-8 at byte offset 295 (invalid continuation byte: e4) "
+        "(rule: utf-8)"
+    ),
+    "utf-8-bom": (
+        "data/actors.csv: starts with a UTF-8 byte order mark (byte offset 0); the package "
+        "is UTF-8 without BOM (rule: utf-8-bom)"
+    ),
+    "table-schema": (
+        "schemas/events.json, field summary: required must be true or false (rule: table-schema)"
+    ),
+    "unsupported-type": (
+        "schemas/events.json, field summary: type 'geopoint' has no derivation; use one of "
+        "string, integer, number, boolean, date (rule: unsupported-type)"
+    ),
+    "unsupported-constraint": (
+        "schemas/documents.json, field number: constraint 'exclusiveMinimum' has no "
+        "derivation in memo724's validators (rule: unsupported-constraint)"
+    ),
+    "invalid-pattern": (
+        "schemas/actors.json, field iso3: pattern '[A-Z' is not a valid regular expression "
+        "(unterminated character set at position 0) (rule: invalid-pattern)"
+    ),
+    "control-character": (
+        "data/actors.csv: control character U+0001 at byte offset 88; text files hold no "
+        "control characters but tab, LF and CR (rule: control-character)"
+    ),
+    "bidi-control": (
+        "actors, row 2, field name: value 'A\\u202ebdul Latif Pedram': holds the "
+        "bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE) at character 1, which shows "
+        "text in another order than it is stored (rule: bidi-control) [memo724]"
+    ),
+    "zero-width": (
+        "actors, row 2, field name: value 'A\\u200bbdul Latif Pedram': holds the zero-width "
+        "character U+200B (ZERO WIDTH SPACE) at character 1, which makes equal-looking "
+        "values differ (rule: zero-width) [memo724]"
+    ),
+    "line-separator": (
+        "actors, row 2, field name: value 'A\\u2028bdul Latif Pedram': holds the separator "
+        "U+2028 (LINE SEPARATOR) at character 1, which breaks lines in JavaScript and some "
+        "terminals (rule: line-separator) [memo724]"
+    ),
+    "nfc": (
+        "actors, row 2, field name: value 'Ae\u0301bdul Latif Pedram': is not in Unicode "
+        "normalization form C (NFC): U+0301 (COMBINING ACUTE ACCENT) at character 2 composes "
+        "with the character before it (rule: nfc) [memo724]"
+    ),
+    "blank-line": (
+        "actors, row 2: line 2 of the file is empty; a CSV row holds at least one cell "
+        "(Frictionless reports it as a blank row) (rule: blank-line) [memo724]"
+    ),
+    "readable-csv": (
+        "data/actors.csv: is empty: a table has at least a header row (rule: readable-csv)"
     ),
 }

@@ -10,8 +10,9 @@ from typing import Any
 from ..contract.errors import Problem
 from ..contract.paths import DESCRIPTOR
 from ..contract.release import RELEASE_ONLY_KEYS
+from .catalogue import CONTRACT_DRIFT
 
-DRIFT = "contract-drift"
+DRIFT = CONTRACT_DRIFT  # the catalogue's rule
 # Facts of a file, not of the contract: a changed file is reported by its hash, once.
 FILE_FACTS = ("hash", "bytes")
 

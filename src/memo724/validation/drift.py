@@ -37,6 +37,7 @@ from ..contract.release import (
     release_contract,
 )
 from ..contract.rules import effective_schema, schema_problems
+from .catalogue import CATALOGUE, CHANGED_SINCE_RELEASE, LINE_ENDINGS, RELEASE_VERSION
 from .differences import FILE_FACTS, descriptor_drift, schema_drift, short
 from .files import fact_problems
 from .guard import limit_for, read_descriptor, read_json, refusals, total_size
@@ -52,11 +53,15 @@ def _copy_schema_ref(copy: dict[str, Any], resource: str, default: str) -> Any:
 
 
 def _one_line(problem: Problem) -> Problem:
+    """The problem as reported: on one line, carrying its rule as the catalogue's record (a rule
+    named where the catalogue cannot be imported, in contract/, is named by its text there)."""
     message = " ".join(problem.message.split())
     value = problem.value
     if value is not None and len(value) > 80:
         value = f"{value[:60]}... ({len(value)} characters)"
-    return replace(problem, message=message, value=value)
+    entry = CATALOGUE.get(problem.rule)
+    rule = entry.rule if entry is not None else problem.rule
+    return replace(problem, rule=rule, message=message, value=value)
 
 
 def _view(
@@ -92,7 +97,7 @@ def _release_of(descriptor: dict[str, Any]) -> tuple[ReleaseContract | None, lis
     return None, [
         Problem(
             DESCRIPTOR,
-            "release-version",
+            RELEASE_VERSION,
             f"names version {short(version)}, not a release this memo724 knows ({known}); "
             "install the memo724 of that version to judge it, or, if it is a package of its own "
             "in memo724's schemas, name the contract it follows: memo724 validate PATH "
@@ -140,14 +145,14 @@ def _read_once(
         if expected is not None and actual != expected and only_line_ends_changed(raw, expected):
             # The release's bytes with CRLF line ends: one line with the fix, and the rows are
             # read as the release wrote them (no value changed).
-            problems.append(Problem(rel, "line-endings", FIX))
+            problems.append(Problem(rel, LINE_ENDINGS, FIX))
             raw = raw.replace(b"\r\n", b"\n")
             actual = expected
         elif expected is not None and actual != expected:
             problems.append(
                 Problem(
                     rel,
-                    "changed-since-release",
+                    CHANGED_SINCE_RELEASE,
                     f"changed since release {release.version} (sha256 {actual[:16]}..., the "
                     f"release has {expected[:16]}...); its rows are checked below",
                 )
@@ -178,6 +183,12 @@ def judge(
     in memory to the typed reader. `frictionless=True` adds Frictionless's own pass over the rows
     (`validate --frictionless`), which reads a private copy of the files.
     """
+    return [_one_line(p) for p in _judge(root, release, frictionless, own=own)]
+
+
+def _judge(
+    root: Path, release: ReleaseContract | None, frictionless: bool, *, own: bool
+) -> list[Problem]:
     descriptor, problems = read_descriptor(root)
     if descriptor is None:
         return problems
@@ -273,5 +284,5 @@ def judge_own(layout: Layout, frictionless: bool = True) -> list[Problem]:
         schema, read_problems = read_json(layout.root, rel)
         problems += read_problems or schema_problems(schema, rel)
     if problems:
-        return problems
+        return [_one_line(p) for p in problems]
     return judge(layout.root, contract_of(layout, "this checkout"), frictionless)

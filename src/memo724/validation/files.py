@@ -8,14 +8,15 @@ full row pass (`memo724 validate --frictionless`) repeats them with everything e
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..contract import TABLES
-from ..contract.errors import Problem
+from ..contract.errors import Problem, Rule
 from ..contract.paths import Layout
+from .catalogue import BYTE_COUNT, DESCRIPTOR_RULE, HASH_COUNT, SCHEME_ERROR
 
 VALIDATOR = "memo724"
 
@@ -30,33 +31,46 @@ def _facts(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def descriptor_problems(layout: Layout, descriptor: Any) -> list[Problem]:
-    """Problems of the descriptor's shape, its resources' files, their bytes and hashes."""
+def descriptor_problems(
+    layout: Layout, descriptor: Any, tables: Iterable[str] | None = None
+) -> list[Problem]:
+    """Problems of the descriptor's shape, its resources' files, their bytes and hashes.
 
-    def problem(where: str, rule: str, message: str) -> Problem:
+    Every table must be a resource with its schema: the `tables` given, else one per schema file
+    of the copy's schemas/ folder (the contract is its schemas), else this release's tables."""
+    if tables is None:
+        found = sorted(p.stem for p in layout.schemas.glob("*.json"))
+        tables = found or TABLES
+    tables = list(tables)
+
+    def problem(where: str, rule: Rule, message: str) -> Problem:
         return Problem(where, rule, message, validator=VALIDATOR)
 
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        return [problem("datapackage.json", "descriptor", "needs a list of resources")]
+        return [problem("datapackage.json", DESCRIPTOR_RULE, "needs a list of resources")]
     problems = []
     names = set()
     for i, resource in enumerate(descriptor["resources"]):
         if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
-            problems.append(problem("datapackage.json", "descriptor", f"resource {i} has no path"))
+            problems.append(
+                problem("datapackage.json", DESCRIPTOR_RULE, f"resource {i} has no path")
+            )
             continue
         name = str(resource.get("name", resource["path"]))
         names.add(name)
         path = layout.root / resource["path"]
         if not path.is_file():
-            problems.append(problem(name, "scheme-error", f"{resource['path']} does not exist"))
+            problems.append(problem(name, SCHEME_ERROR, f"{resource['path']} does not exist"))
             continue
         size, sha256 = _facts(path)
         problems += fact_problems(name, resource, size, sha256, partial(_md5, path))
-        if name in TABLES and resource.get("schema") != f"schemas/{name}.json":
-            problems.append(problem(name, "descriptor", f"the schema must be schemas/{name}.json"))
-    for name in TABLES:
+        if name in tables and resource.get("schema") != f"schemas/{name}.json":
+            problems.append(
+                problem(name, DESCRIPTOR_RULE, f"the schema must be schemas/{name}.json")
+            )
+    for name in tables:
         if name not in names:
-            problems.append(problem("datapackage.json", "descriptor", f"no resource {name}"))
+            problems.append(problem("datapackage.json", DESCRIPTOR_RULE, f"no resource {name}"))
     return problems
 
 
@@ -70,7 +84,7 @@ def fact_problems(
         problems.append(
             Problem(
                 name,
-                "byte-count",
+                BYTE_COUNT,
                 f"the descriptor says {stated} bytes; the file has {size}",
                 validator=VALIDATOR,
             )
@@ -80,13 +94,13 @@ def fact_problems(
         algorithm, _, value = str(stated_hash).rpartition(":")
         if algorithm not in ("", "sha256"):
             problems.append(
-                Problem(name, "hash-count", f"unsupported hash {algorithm!r}", validator=VALIDATOR)
+                Problem(name, HASH_COUNT, f"unsupported hash {algorithm!r}", validator=VALIDATOR)
             )
         elif value != sha256 and not (algorithm == "" and value == md5()):
             problems.append(
                 Problem(
                     name,
-                    "hash-count",
+                    HASH_COUNT,
                     f"the descriptor says sha256 {value}; the file's is {sha256}",
                     validator=VALIDATOR,
                 )

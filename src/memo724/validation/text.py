@@ -27,8 +27,9 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from ..contract.errors import Problem
+from ..contract.errors import Problem, Rule
 from ..contract.rules import is_memo_text
+from .catalogue import BIDI_CONTROL, BLANK_LINE, CONTROL_CHARACTER, LINE_SEPARATOR, NFC, ZERO_WIDTH
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -36,28 +37,28 @@ if TYPE_CHECKING:
 VALIDATOR = "memo724"
 
 # (rule, RE2 class of the characters it refuses, what it says, applies to memo-text fields)
-RULES: tuple[tuple[str, str, str, bool], ...] = (
+RULES: tuple[tuple[Rule, str, str, bool], ...] = (
     (
-        "control-character",
+        CONTROL_CHARACTER,
         r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]",
         "holds the control character {char}; text holds no control characters but tab, LF and CR",
         True,
     ),
     (
-        "bidi-control",
+        BIDI_CONTROL,
         r"[\x{061c}\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}]",
         "holds the bidirectional control {char}, which shows text in another order than it is "
         "stored",
         False,
     ),
     (
-        "zero-width",
+        ZERO_WIDTH,
         r"[\x{200b}-\x{200d}\x{2060}\x{feff}]",
         "holds the zero-width character {char}, which makes equal-looking values differ",
         False,
     ),
     (
-        "line-separator",
+        LINE_SEPARATOR,
         r"[\x{2028}\x{2029}]",
         "holds the separator {char}, which breaks lines in JavaScript and some terminals",
         True,
@@ -128,11 +129,11 @@ def text_problems(table: str, schema: dict[str, Any], text: pa.Table) -> list[Pr
             if unicodedata.is_normalized("NFC", value):
                 continue
             message = NFC_MESSAGE.format(char=_not_nfc(value))
-            problems.append(_problem(table, "nfc", message, row, name, value))
+            problems.append(_problem(table, NFC, message, row, name, value))
     return problems
 
 
-def _problem(table: str, rule: str, message: str, row: int, field: str, value: str) -> Problem:
+def _problem(table: str, rule: Rule, message: str, row: int, field: str, value: str) -> Problem:
     # Rows count records with the header as 1, as the validators do.
     return Problem(table, rule, message, row=row + 2, field=field, value=value, validator=VALIDATOR)
 
@@ -175,7 +176,7 @@ def without_blank_lines(table: str, data: bytes) -> tuple[bytes, list[Problem]]:
                 problems.append(
                     Problem(
                         table,
-                        "blank-line",
+                        BLANK_LINE,
                         f"line {line} of the file is empty; a CSV row holds at least one cell "
                         "(Frictionless reports it as a blank row)",
                         row=row,
