@@ -33,7 +33,7 @@ from memo724.contract.release import release_contract
 from memo724.contract.rules import effective_schema
 from memo724.publication.package import csv_text
 from memo724.validation.api import judge
-from memo724.validation.catalogue import CATALOGUE, EXAMPLES
+from memo724.validation.catalogue import CATALOGUE
 from memo724.validation.drift import _one_line
 from memo724.validation.files import descriptor_problems
 from memo724.validation.guard import MEMORY_PER_BYTE
@@ -678,7 +678,7 @@ def test_rule_case(case: Case) -> None:
     assert located, (row, mine[:4])
     if case is next(c for c in CASES if c.rule == case.rule and c.fails):
         # the catalogue's example line (listed in the docs) is this case's, as users see it
-        assert str(_one_line(located[0])) == EXAMPLES[case.rule]
+        assert str(_one_line(located[0])) == CATALOGUE[case.rule].example
 
 
 def test_a_broken_time_link_key_marks_the_window_it_leaves_wrong_as_a_consequence() -> None:
@@ -1096,7 +1096,7 @@ def test_file_rule_case(
     assert mine, problems[:8]
     assert all(p.rule is CATALOGUE[case.rule].rule for p in mine), mine
     if case is next(c for c in FILE_CASES if c.rule == case.rule and c.fails):
-        assert str(mine[0]) == EXAMPLES[case.rule]
+        assert str(mine[0]) == CATALOGUE[case.rule].example
 
 
 def test_the_generated_rule_list_names_every_rule_once() -> None:

@@ -49,8 +49,16 @@ class Entry:
 
     @property
     def example(self) -> str:
-        """A failure line as `memo724 validate` prints it (EXAMPLES)."""
-        return EXAMPLES.get(self.rule.name, "")
+        """A failure line as `memo724 validate` prints it (EXAMPLES), with this release's
+        version and the versions it knows filled in: they change with every release."""
+        text = EXAMPLES.get(self.rule.name, "")
+        if VERSION in text or KNOWN in text:
+            from ..contract.release import known_versions
+            from ..contract.version import __version__
+
+            text = text.replace(VERSION, __version__)
+            text = text.replace(KNOWN, ", ".join(known_versions()))
+        return text
 
 
 CATALOGUE: dict[str, Entry] = {}
@@ -442,6 +450,8 @@ def checks_for(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
 
 # One real failure line per rule: the first failing case of tests/test_rule_catalogue.py, as
 # `memo724 validate` prints it (that test proves each line; the docs list them).
+# Placeholders of the examples that name this release or the releases it knows.
+VERSION, KNOWN = "<this version>", "<known versions>"
 EXAMPLES: dict[str, str] = {
     "type": (
         "events, row 6, field date_start: value '2021-02-30': must be a date (rule: type) [pandera]"
@@ -616,7 +626,7 @@ EXAMPLES: dict[str, str] = {
     "descriptor": "datapackage.json: must be a JSON object (rule: descriptor)",
     "release-version": (
         'datapackage.json, field version: names version "9.9.9", not a release this memo724 '
-        "knows (0.1.0, 0.2.0, 0.2.1, 0.3.0, 0.4.0); install the memo724 of that version to "
+        f"knows ({KNOWN}); install the memo724 of that version to "
         "judge it, or, if it is a package of its own in memo724's schemas, name the contract "
         "it follows: memo724 validate PATH --contract VERSION (rule: release-version)"
     ),
@@ -626,7 +636,7 @@ EXAMPLES: dict[str, str] = {
         "(rule: contract-drift)"
     ),
     "changed-since-release": (
-        "data/actors.csv: changed since release 0.4.0 (sha256 b49078862d58ea3e..., the "
+        f"data/actors.csv: changed since release {VERSION} (sha256 b49078862d58ea3e..., the "
         "release has ddf630dba27fe52d...); its rows are checked below (rule: "
         "changed-since-release)"
     ),
