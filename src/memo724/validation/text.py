@@ -103,8 +103,17 @@ def text_problems(table: str, schema: dict[str, Any], text: pa.Table) -> list[Pr
 
     problems = []
     fields = {str(f.get("name")): f for f in schema.get("fields", []) if isinstance(f, dict)}
-    for name, column in zip(text.column_names, text.columns, strict=True):
+    for name, whole in zip(text.column_names, text.columns, strict=True):
         memo_text = is_memo_text(table, fields.get(name, {"name": name}))
+        # Every refused character lies outside printable ASCII, and ASCII text is NFC: one cheap
+        # kernel finds the cells that hold such a character (few), and the rules look at those
+        # only (`at` maps them back to their rows). At 1M rows this is seconds less than running
+        # every rule's kernel on every column.
+        suspect = pc.fill_null(pc.invert(pc.ascii_is_printable(whole)), False)
+        if not pc.any(suspect).as_py():
+            continue
+        at = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
+        column = pc.take(whole, at)
         for rule, pattern, message, in_memo_text in RULES:
             if memo_text and not in_memo_text:
                 continue
@@ -112,7 +121,9 @@ def text_problems(table: str, schema: dict[str, Any], text: pa.Table) -> list[Pr
             if not pc.any(hits).as_py():
                 continue
             rows = np.flatnonzero(hits.to_numpy(zero_copy_only=False))
-            for row, value in zip(rows.tolist(), pc.take(column, rows).to_pylist(), strict=True):
+            for row, value in zip(
+                at[rows].tolist(), pc.take(column, rows).to_pylist(), strict=True
+            ):
                 problems.append(_problem(table, rule, message.format(char=_char(value, pattern)),
                                          row, name, value))  # fmt: skip
         if memo_text:
@@ -122,7 +133,7 @@ def text_problems(table: str, schema: dict[str, Any], text: pa.Table) -> list[Pr
         if not pc.any(differs).as_py():
             continue
         rows = np.flatnonzero(differs.to_numpy(zero_copy_only=False))
-        for row, value in zip(rows.tolist(), pc.take(column, rows).to_pylist(), strict=True):
+        for row, value in zip(at[rows].tolist(), pc.take(column, rows).to_pylist(), strict=True):
             # The kernel only finds candidates: pyarrow 15 (our lowest) flags NFC cells with a
             # non-ASCII character in some chunks; Python's own Unicode tables decide.
             if unicodedata.is_normalized("NFC", value):

@@ -214,10 +214,16 @@ def schema_problems(
         if name not in frames:
             continue
         schema = derive(contract, name, ctx)
+        # A shallow view (no data copied): Pandera registers the schema on the frame it
+        # validates, which would keep every check's captured context (joined spans, windows)
+        # alive as long as the frame; on the view it dies with the view.
+        view = frames[name].copy(deep=False)
         try:
-            schema.validate(frames[name], lazy=True, inplace=True)
+            schema.validate(view, lazy=True, inplace=True)
         except pa.errors.SchemaErrors as exc:
             problems += _pandera_failures(name, schema, exc.failure_cases)
+        del schema, view
+        _return_freed_memory()
     return problems
 
 
