@@ -7,6 +7,7 @@ evidence table (and the passages, for verbatim fields).
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -89,12 +90,11 @@ def _verbatim(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
 
         def inside(frame: pd.DataFrame, n: str = name) -> np.ndarray:
             record_at = pd.Index(frame[pk].astype(object)).get_indexer(span_record)
-            values = texts(frame[n])
-            hit = np.fromiter(
-                (r >= 0 and values[r] in t for r, t in zip(record_at, span_text, strict=True)),
-                bool,
-                len(span_text),
-            )
+            # Each span's record's value, gathered by numpy: `in` then runs in map's C loop
+            # (a generator with an index per pair was a second of the 1M-row package).
+            values = np.array([*texts(frame[n]), ""], dtype=object)[record_at]
+            hit = np.fromiter(map(operator.contains, span_text, values), bool, len(span_text))
+            hit &= record_at >= 0  # -1 picked the '' above, which every text contains
             found = np.bincount(record_at[hit], minlength=len(frame)) > 0
             return found | ~valid(frame[n])
 

@@ -148,18 +148,23 @@ def _problem(table: str, rule: str, message: str, row: int, field: str, value: s
     return Problem(table, rule, message, row=row + 2, field=field, value=value, validator=VALIDATOR)
 
 
-# An empty line: at the start of the bytes or after a line end, a line end at once.
-_EMPTY_LINE = re.compile(rb"(?m)^\r?\n")
 _QUOTE_OR_LINE_END = re.compile(rb'["\n]')
+# An empty line (after the first): a line end, then at once another (CRLF or LF).
+_LINE_BEFORE_EMPTY = re.compile(rb"\n(?=\r?\n)")
 
 
 def _any_outside_quotes(data: bytes) -> bool:
     """Whether an empty line lies outside quoted values (quotes counted at C speed between the
     candidates): the memo's own empty lines are inside quoted values of evidence and passages."""
+    if data.startswith((b"\n", b"\r\n")):
+        return True  # the first line is empty; no quote before it
     quotes = last = 0
-    for found in _EMPTY_LINE.finditer(data):
-        quotes += data.count(b'"', last, found.start())
-        last = found.start()
+    # A line end followed by an empty line: the pattern starts with a literal, which `re`
+    # searches for at C speed (`^` in multiline mode tries every byte: a second at 1M rows).
+    for found in _LINE_BEFORE_EMPTY.finditer(data):
+        start = found.start() + 1
+        quotes += data.count(b'"', last, start)
+        last = start
         if quotes % 2 == 0:
             return True
     return False
