@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from memo724.validation.rules import _cells, _day, _same_columnwise, _text
+from memo724.contract.edtf import EDTFError, bounds
+from memo724.validation.rules import _cells, _day, _same_columnwise, _stated, _text
 from memo724.validation.text import _any_outside_quotes
 
 
@@ -72,3 +73,59 @@ def test_empty_lines_outside_quotes_are_found_as_before() -> None:
         assert verdict == _any_outside_quotes_reference(data), data
         verdicts.add(verdict)
     assert verdicts == {True, False}
+
+
+def _stated_reference(frame: pd.DataFrame, key: str, group: str) -> dict:
+    """The row-by-row form `_stated` replaced."""
+    edtfs = frame[f"{group}_edtf"].tolist() if f"{group}_edtf" in frame.columns else None
+    out = {}
+    for i, (e, s, t) in enumerate(
+        zip(
+            frame[key].tolist(),
+            _cells(frame[f"{group}_start"]),
+            _cells(frame[f"{group}_end"]),
+            strict=True,
+        )
+    ):
+        if _text(e) is None:
+            continue
+        window = (_day(s), _day(t))
+        if edtfs is not None:
+            try:
+                b = bounds(_text(edtfs[i]) or "")
+                window = (b.start, b.end)
+            except EDTFError:
+                pass
+        out[str(e)] = window
+    return out
+
+
+def test_stated_dates_are_read_as_row_by_row() -> None:
+    rng = random.Random(9)
+    n = 400
+    days = [date(2021, 8, 15) + timedelta(days=i) for i in range(3)]
+    frame = pd.DataFrame(
+        {
+            "event_id": pd.Series(
+                [rng.choice([f"ev{i % 300}", None, ""]) for i in range(n)],
+                dtype=pd.StringDtype("pyarrow"),
+            ),
+            "date_edtf": pd.Series(
+                [rng.choice(["2021-08", "2021-08-15", "2021-08-15/2021-09", "not edtf", None, ""])
+                 for _ in range(n)],
+                dtype=pd.StringDtype("pyarrow"),
+            ),
+            "date_start": pd.arrays.ArrowExtensionArray(
+                pa.array([rng.choice([*days, None]) for _ in range(n)], pa.date32())
+            ),
+            "date_end": pd.arrays.ArrowExtensionArray(
+                pa.array([rng.choice([*days, None]) for _ in range(n)], pa.date32())
+            ),
+        }
+    )  # fmt: skip
+    found = _stated(frame, "event_id", "date")
+    assert found == _stated_reference(frame, "event_id", "date")
+    assert "" in found and len(found) > 100 and None not in found
+    # Dates as text (a user's frame) and no EDTF column are read the same way too.
+    as_text = frame.drop(columns="date_edtf").astype({"date_start": str, "date_end": object})
+    assert _stated(as_text, "event_id", "date") == _stated_reference(as_text, "event_id", "date")

@@ -202,31 +202,38 @@ def _stated(
     only restate. Read from the EDTF value, a wrong date cell is reported once, on itself
     (edtf-bounds), not again as a wrong time window; the cells serve where the EDTF value is
     missing from the frame or unreadable (that is reported on its own)."""
-    edtfs = frame[f"{group}_edtf"].tolist() if f"{group}_edtf" in frame.columns else None
-    known: dict[str, tuple[date | None, date | None] | None] = {}  # few distinct EDTF values
+    starts, ends = frame[f"{group}_start"], frame[f"{group}_end"]
+    # Arrow dates (what `load()` gives) are already dates or None: `_day` would return them.
+    as_read = _is_date32(starts) and _is_date32(ends)
+    rows = len(frame)
+    # Each row's EDTF bounds by code, parsed once per distinct value; the last code is a
+    # missing value (read as "", which has no bounds), and None falls back to the cells.
+    codes: Any = [-1] * rows
+    by_code: list[tuple[date | None, date | None] | None] = [None]
+    if f"{group}_edtf" in frame.columns:
+        codes, uniques = pd.factorize(frame[f"{group}_edtf"], use_na_sentinel=True)
+        by_code = [_edtf_window(_text(u) or "") for u in uniques] + [_edtf_window("")]
+        codes = codes.tolist()
     out = {}
-    for i, (e, s, t) in enumerate(
-        zip(
-            frame[key].tolist(),
-            _cells(frame[f"{group}_start"]),
-            _cells(frame[f"{group}_end"]),
-            strict=True,
-        )
-    ):
+    for e, s, t, c in zip(frame[key].tolist(), _cells(starts), _cells(ends), codes, strict=True):
         if _text(e) is None:
             continue
-        window = (_day(s), _day(t))
-        if edtfs is not None:
-            value = _text(edtfs[i]) or ""
-            if value not in known:
-                try:
-                    b = bounds(value)
-                    known[value] = (b.start, b.end)
-                except EDTFError:
-                    known[value] = None
-            window = known[value] or window
-        out[str(e)] = window
+        out[str(e)] = by_code[c] or ((s, t) if as_read else (_day(s), _day(t)))
     return out
+
+
+def _is_date32(series: pd.Series) -> bool:
+    dtype = series.dtype
+    return isinstance(dtype, pd.ArrowDtype) and pyarrow.types.is_date32(dtype.pyarrow_dtype)
+
+
+def _edtf_window(value: str) -> tuple[date | None, date | None] | None:
+    """The (start, end) an EDTF value states, or None when it does not read."""
+    try:
+        b = bounds(value)
+    except EDTFError:
+        return None
+    return b.start, b.end
 
 
 @dataclass(frozen=True)
