@@ -10,8 +10,10 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pytest
 
 from memo724.contract.edtf import EDTFError, bounds
+from memo724.validation.columns import positions
 from memo724.validation.rules import _cells, _day, _same_columnwise, _stated, _text
 from memo724.validation.text import _any_outside_quotes
 
@@ -129,3 +131,20 @@ def test_stated_dates_are_read_as_row_by_row() -> None:
     # Dates as text (a user's frame) and no EDTF column are read the same way too.
     as_text = frame.drop(columns="date_edtf").astype({"date_start": str, "date_end": object})
     assert _stated(as_text, "event_id", "date") == _stated_reference(as_text, "event_id", "date")
+
+
+def test_positions_are_pandas_get_indexer() -> None:
+    rng = random.Random(5)
+    text = pd.StringDtype("pyarrow")
+    keys = pd.Series([f"p{i}" for i in range(50)], dtype=text).sample(frac=1, random_state=1)
+    cells = pd.Series([rng.choice([*keys, "p-none", None]) for _ in range(300)], dtype=text)
+    expected = pd.Index(keys.astype(object)).get_indexer(cells.astype(object))
+    assert (positions(cells, keys) == expected).all() and (expected == -1).any()
+    # Categorical cells, missing keys: the pandas form, same answer.
+    assert (positions(cells.astype("category"), keys) == expected).all()
+    with_missing = pd.concat([keys, pd.Series([None], dtype=text)], ignore_index=True)
+    want = pd.Index(with_missing.astype(object)).get_indexer(cells.astype(object))
+    assert (positions(cells, with_missing) == want).all()
+    # Repeated keys are refused as pandas refuses them.
+    with pytest.raises(pd.errors.InvalidIndexError):
+        positions(cells, pd.concat([keys, keys]))

@@ -16,7 +16,7 @@ import pandas as pd
 from ..contract import NAME_SEPARATOR, Contract, TableSchema
 from .catalogue import Built, register, rule
 from .checks import column_check, row_rule
-from .columns import isin_test, texts, valid
+from .columns import isin_test, positions, texts, valid
 
 NAMES_FIELD = "names_as_written"
 
@@ -79,17 +79,15 @@ def _verbatim(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     spans = evidence.loc[evidence[subject].notna()][[subject, key_fk.field]]
     table = passages.dropna(subset=[key_fk.ref_field]).drop_duplicates(key_fk.ref_field)
     words = [*texts(table[text_fields[0]]), ""]  # the last entry: a passage that does not exist
-    at = pd.Index(table[key_fk.ref_field].astype(object)).get_indexer(
-        spans[key_fk.field].astype(object)
-    )
+    at = positions(spans[key_fk.field], table[key_fk.ref_field])
     span_text = [words[i] for i in at]  # -1 picks the empty text
-    span_record = spans[subject].astype(object)
+    span_record = spans[subject]
     pk = schema.primary_key[0]
     built: Built = []
     for name in schema.verbatim_fields:
 
         def inside(frame: pd.DataFrame, n: str = name) -> np.ndarray:
-            record_at = pd.Index(frame[pk].astype(object)).get_indexer(span_record)
+            record_at = positions(span_record, frame[pk])
             # Each span's record's value, gathered by numpy: `in` then runs in map's C loop
             # (a generator with an index per pair was a second of the 1M-row package).
             values = np.array([*texts(frame[n]), ""], dtype=object)[record_at]

@@ -158,9 +158,11 @@ def _return_freed_memory() -> None:
 
     glibc keeps freed heap pages for reuse by malloc, but Arrow allocates from its own pool: the
     bytes of a table just parsed would stay counted beside the Arrow columns that replace them.
+    Arrow's own pool (mimalloc or jemalloc) likewise keeps what it freed until asked.
     """
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
         ctypes.CDLL(None).malloc_trim(0)
+    pyarrow.default_memory_pool().release_unused()
 
 
 def load_typed(
