@@ -76,7 +76,7 @@ def _verbatim(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
         return []
     if key_fk.ref_field not in passages or text_fields[0] not in passages:
         return []
-    spans = evidence.loc[evidence[subject].notna()][[subject, key_fk.field]]
+    spans = evidence.loc[evidence[subject].notna(), [subject, key_fk.field]]  # columns first
     table = passages.dropna(subset=[key_fk.ref_field]).drop_duplicates(key_fk.ref_field)
     words = [*texts(table[text_fields[0]]), ""]  # the last entry: a passage that does not exist
     at = positions(spans[key_fk.field], table[key_fk.ref_field])
