@@ -22,6 +22,7 @@ from ..contract.edtf import EDTFError, bounds
 from ..contract.timeline import TimeLink, Window, derive_placed, derive_windows
 from .catalogue import Built, register, rule
 from .checks import filled, row_rule
+from .columns import positions
 
 AUTHOR_VIEW = "author"
 # The role of a linked actor who perceives a record (a risk's perceivers, in its link table).
@@ -383,7 +384,7 @@ def _same_columnwise(
     row-by-row form was the slowest of the time rules."""
     if not isinstance(keys.dtype, pd.StringDtype) or {"<NA>", "None"} & by_event.keys():
         return None  # str() of a missing key is one of those: leave the spelling to str()
-    at = pd.Index(list(by_event), dtype=object).get_indexer(keys.astype(object))
+    at = positions(keys, pd.Series(list(by_event), dtype=pd.StringDtype("pyarrow")))
     known = at >= 0
     dtype = cells.dtype
     if isinstance(dtype, pd.ArrowDtype) and pyarrow.types.is_date32(dtype.pyarrow_dtype):
@@ -399,7 +400,8 @@ def _same_columnwise(
         if not all(v is None or isinstance(v, str) for v in values):
             return None
         text = cells.astype(object)
-        got_text = np.where(text.notna().to_numpy(dtype=bool), text.to_numpy(dtype=object), None)
+        got_text = text.to_numpy(dtype=object, copy=True)
+        got_text[~text.notna().to_numpy(dtype=bool)] = None
         want_text = np.array([*values, None], dtype=object)[np.where(known, at, len(values))]
         return np.asarray(got_text == want_text, dtype=bool)
     return None
