@@ -52,6 +52,18 @@ def test_each_text_rule_names_its_row_and_rule() -> None:
     ]
 
 
+def test_ascii_controls_and_clean_non_ascii_are_told_apart_in_a_long_column() -> None:
+    # The rules look only at cells outside printable ASCII: ASCII controls are among them, and
+    # clean non-ASCII text (NFC accents, curly quotes, line breaks) is looked at and let pass.
+    values = ["plain"] * 1000 + ["Caf\u00e9 \u2019quoted\u2019\r\n"] * 3 + ["bell\x07", "del\x7f"]
+    values += ["plain", "Cafe\u0301"]
+    assert rules_of("events", values) == [
+        "1005:control-character",
+        "1006:control-character",
+        "1008:nfc",
+    ]
+
+
 def test_memo_text_fields_may_hold_what_the_memo_holds_but_no_control_or_separator() -> None:
     # evidence.exact is checked against the memo character by character: bidi and zero-width
     # characters there are the memo's to allow, and so is its normalization form.

@@ -18,7 +18,7 @@ from ..contract import CONTEXT_CHARS, Contract, TableSchema
 from ..contract.edtf import EDTFError, bounds
 from .catalogue import Built, register, rule
 from .checks import column_check, row_rule
-from .columns import ints, per_distinct
+from .columns import ints, per_distinct, positions
 
 
 def _edtf_readable(edtf: str | None) -> bool:
@@ -216,17 +216,17 @@ def _span_in_passage(contract: Contract, schema: TableSchema, ctx: Any) -> Built
         if passages is None or not {fk.ref_field, "start", "end"} <= set(passages.columns):
             continue
         table = passages.dropna(subset=[fk.ref_field]).drop_duplicates(fk.ref_field)
-        index = pd.Index(table[fk.ref_field].astype(object))
+        ids = table[fk.ref_field]
         p_start, p_end = ints(table["start"]), ints(table["end"])
 
         def inside(
             frame: pd.DataFrame,
             key: str = fk.field,
-            index: Any = index,
+            ids: pd.Series = ids,
             p_start: np.ndarray = p_start,
             p_end: np.ndarray = p_end,
         ) -> np.ndarray:
-            at = index.get_indexer(frame[key].astype(object))
+            at = positions(frame[key], ids)
             s, e = ints(frame["start"]), ints(frame["end"])
             known = (at >= 0) & (s >= 0) & (e >= 0)  # types and foreign keys report the others
             at = np.where(known, at, 0)

@@ -104,8 +104,17 @@ def text_problems(table: str, schema: dict[str, Any], text: pa.Table) -> list[Pr
 
     problems = []
     fields = {str(f.get("name")): f for f in schema.get("fields", []) if isinstance(f, dict)}
-    for name, column in zip(text.column_names, text.columns, strict=True):
+    for name, whole in zip(text.column_names, text.columns, strict=True):
         memo_text = is_memo_text(table, fields.get(name, {"name": name}))
+        # Every refused character lies outside printable ASCII, and ASCII text is NFC: one cheap
+        # kernel finds the cells that hold such a character (few), and the rules look at those
+        # only (`at` maps them back to their rows). At 1M rows this is seconds less than running
+        # every rule's kernel on every column.
+        suspect = pc.fill_null(pc.invert(pc.ascii_is_printable(whole)), False)
+        if not pc.any(suspect).as_py():
+            continue
+        at = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
+        column = pc.take(whole, at)
         for rule, pattern, message, in_memo_text in RULES:
             if memo_text and not in_memo_text:
                 continue
@@ -113,7 +122,9 @@ def text_problems(table: str, schema: dict[str, Any], text: pa.Table) -> list[Pr
             if not pc.any(hits).as_py():
                 continue
             rows = np.flatnonzero(hits.to_numpy(zero_copy_only=False))
-            for row, value in zip(rows.tolist(), pc.take(column, rows).to_pylist(), strict=True):
+            for row, value in zip(
+                at[rows].tolist(), pc.take(column, rows).to_pylist(), strict=True
+            ):
                 problems.append(_problem(table, rule, message.format(char=_char(value, pattern)),
                                          row, name, value))  # fmt: skip
         if memo_text:
@@ -123,7 +134,7 @@ def text_problems(table: str, schema: dict[str, Any], text: pa.Table) -> list[Pr
         if not pc.any(differs).as_py():
             continue
         rows = np.flatnonzero(differs.to_numpy(zero_copy_only=False))
-        for row, value in zip(rows.tolist(), pc.take(column, rows).to_pylist(), strict=True):
+        for row, value in zip(at[rows].tolist(), pc.take(column, rows).to_pylist(), strict=True):
             # The kernel only finds candidates: pyarrow 15 (our lowest) flags NFC cells with a
             # non-ASCII character in some chunks; Python's own Unicode tables decide.
             if unicodedata.is_normalized("NFC", value):
@@ -138,18 +149,23 @@ def _problem(table: str, rule: Rule, message: str, row: int, field: str, value: 
     return Problem(table, rule, message, row=row + 2, field=field, value=value, validator=VALIDATOR)
 
 
-# An empty line: at the start of the bytes or after a line end, a line end at once.
-_EMPTY_LINE = re.compile(rb"(?m)^\r?\n")
 _QUOTE_OR_LINE_END = re.compile(rb'["\n]')
+# An empty line (after the first): a line end, then at once another (CRLF or LF).
+_LINE_BEFORE_EMPTY = re.compile(rb"\n(?=\r?\n)")
 
 
 def _any_outside_quotes(data: bytes) -> bool:
     """Whether an empty line lies outside quoted values (quotes counted at C speed between the
     candidates): the memo's own empty lines are inside quoted values of evidence and passages."""
+    if data.startswith((b"\n", b"\r\n")):
+        return True  # the first line is empty; no quote before it
     quotes = last = 0
-    for found in _EMPTY_LINE.finditer(data):
-        quotes += data.count(b'"', last, found.start())
-        last = found.start()
+    # A line end followed by an empty line: the pattern starts with a literal, which `re`
+    # searches for at C speed (`^` in multiline mode tries every byte: a second at 1M rows).
+    for found in _LINE_BEFORE_EMPTY.finditer(data):
+        start = found.start() + 1
+        quotes += data.count(b'"', last, start)
+        last = start
         if quotes % 2 == 0:
             return True
     return False

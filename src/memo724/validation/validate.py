@@ -158,9 +158,11 @@ def _return_freed_memory() -> None:
 
     glibc keeps freed heap pages for reuse by malloc, but Arrow allocates from its own pool: the
     bytes of a table just parsed would stay counted beside the Arrow columns that replace them.
+    Arrow's own pool (mimalloc or jemalloc) likewise keeps what it freed until asked.
     """
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
         ctypes.CDLL(None).malloc_trim(0)
+    pyarrow.default_memory_pool().release_unused()
 
 
 def load_typed(
@@ -214,10 +216,16 @@ def schema_problems(
         if name not in frames:
             continue
         schema = derive(contract, name, ctx)
+        # A shallow view (no data copied): Pandera registers the schema on the frame it
+        # validates, which would keep every check's captured context (joined spans, windows)
+        # alive as long as the frame; on the view it dies with the view.
+        view = frames[name].copy(deep=False)
         try:
-            schema.validate(frames[name], lazy=True, inplace=True)
+            schema.validate(view, lazy=True, inplace=True)
         except pa.errors.SchemaErrors as exc:
             problems += _pandera_failures(name, schema, exc.failure_cases)
+        del schema, view
+        _return_freed_memory()
     return problems
 
 
