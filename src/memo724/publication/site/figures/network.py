@@ -16,14 +16,14 @@ from typing import Any
 import networkx as nx
 
 from ..gather import SiteData
-from .palette import CONFIG, GREY, INK, PALETTE, SHAPES, cycle
+from .palette import GREY, INK, NARROW, PALETTE, SHAPES, config, cycle
 from .render import READER, VEGA_LITE_SCHEMA
 
 LAYOUT_SEED = 724
 SHARED = "shared event"
 RELATION = "relation"
 # Labels drawn before any selection: the best-linked actors, fewer on a narrow chart.
-LABELS_WIDE, LABELS_NARROW, NARROW = 15, 6, 520
+LABELS_WIDE, LABELS_NARROW = 15, 6
 EXPORT_WIDTH = 640
 # The kinds' colours: the palette's hues, not its grey and ink (those draw the links and labels).
 KIND_COLOURS = PALETTE[:6]
@@ -337,16 +337,9 @@ def network_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
     )
     spec: dict[str, Any] = {
         "$schema": VEGA_LITE_SCHEMA,
-        "config": {
-            **CONFIG,
-            "legend": {
-                **CONFIG["legend"],
-                "orient": "bottom",
-                "layout": {"bottom": {"anchor": "start", "direction": "vertical", "margin": 10}},
-                "columns": {"expr": f"width < {NARROW} ? 2 : 4"} if page else 4,
-                "labelLimit": {"expr": f"width < {NARROW} ? 120 : 220"} if page else 220,
-            },
-        },
+        "config": config(
+            2, 4, page, labelLimit={"expr": f"width < {NARROW} ? 120 : 220"} if page else 220
+        ),
         "width": "container" if page else EXPORT_WIDTH,
         "height": EXPORT_WIDTH,
         # Named once, drawn by several layers (links; nodes, ring and labels).

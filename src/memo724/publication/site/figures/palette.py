@@ -53,6 +53,25 @@ CONFIG: dict[str, Any] = {
 }
 
 
+# Below this chart width (px) a chart draws its phone layout: fewer legend columns and labels.
+NARROW = 520
+
+
+def config(phone: int, wide: int, page: bool, **legend: Any) -> dict[str, Any]:
+    """CONFIG with the legend under the chart in columns: on a page, `phone` or `wide` by the
+    chart's width; in an exported figure, `wide`. `legend` adds or overrides legend settings."""
+    return {
+        **CONFIG,
+        "legend": {
+            **CONFIG["legend"],
+            "orient": "bottom",
+            "layout": {"bottom": {"anchor": "start", "direction": "vertical", "margin": 10}},
+            "columns": {"expr": f"width < {NARROW} ? {phone} : {wide}"} if page else wide,
+            **legend,
+        },
+    }
+
+
 def cycle(values: list[Any], n: int) -> list[Any]:
     return list(itertools.islice(itertools.cycle(values), n))
 

@@ -14,7 +14,7 @@ import textwrap
 from typing import Any
 
 from ..gather import SiteData
-from .palette import CONFIG, DASHES, GREY, INK, PALETTE, SHAPES, cycle
+from .palette import DASHES, GREY, INK, NARROW, PALETTE, SHAPES, config, cycle
 from .render import READER, VEGA_LITE_SCHEMA
 
 # Event fields the timeline draws as positions rather than lists in its details: the window the
@@ -29,7 +29,6 @@ ROW = 42  # pixels per event: its words (two lines on a phone) and the bar under
 PHONE_LINE = 50
 STUB = 26  # pixels an open side's stub reaches from the known bound
 # Below this drawing width the axis labels every tenth year and every third month.
-NARROW = 520
 EXPORT_WIDTH = 760
 
 
@@ -387,15 +386,7 @@ def timeline_spec(data: SiteData, page: bool = False) -> dict[str, Any]:
         ]
     spec: dict[str, Any] = {
         "$schema": VEGA_LITE_SCHEMA,
-        "config": {
-            **CONFIG,
-            "legend": {
-                **CONFIG["legend"],
-                "orient": "bottom",
-                "layout": {"bottom": {"anchor": "start", "direction": "vertical", "margin": 10}},
-                "columns": {"expr": f"width < {NARROW} ? 3 : 6"} if page else 6,
-            },
-        },
+        "config": config(3, 6, page),
         "width": "container" if page else EXPORT_WIDTH,
         "height": {"step": ROW},
         "data": {"values": [_drawn(v) for v in values] if page else values},
