@@ -190,6 +190,7 @@ def test_a_table_schema_reads_fields_keys_and_groups() -> None:
     schema = TableSchema(
         "events",
         {
+            "labelField": "summary",
             "fields": [
                 {"name": "event_id"},
                 {"name": "summary", "verbatim": True},

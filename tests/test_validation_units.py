@@ -16,7 +16,7 @@ import pyarrow as pa
 import pytest
 
 from memo724.contract import TABLES
-from memo724.contract.errors import Problem
+from memo724.contract.errors import Problem, Rule
 from memo724.contract.files import MAX_CELL_CHARS
 from memo724.contract.paths import Layout
 from memo724.validation.checks import column_check, filled, row_rule
@@ -154,14 +154,14 @@ def test_the_md5_read_is_the_files_own(tmp_path: Path) -> None:
 
 
 def test_a_column_check_names_its_rule_and_message() -> None:
-    check = column_check(lambda s: s > 0, "minimum", "must be at least 1")
+    check = column_check(lambda s: s > 0, Rule("minimum"), "must be at least 1")
     assert check.name == "minimum"
     assert check.error == "minimum: must be at least 1"
     assert list(check._check_fn(pd.Series([1, 0]))) == [True, False]
 
 
 def test_a_row_rule_reports_on_its_field_and_keeps_the_frames_index() -> None:
-    check = row_rule(lambda f: f["a"] < f["b"], "order", "b", "must follow a", needs=["a", "b"])
+    check = row_rule(lambda f: f["a"] < f["b"], Rule("order"), "b", "must follow a", needs=["a", "b"])
     assert check.name == "order"
     assert check.error == "order@b: must follow a"
     assert check.ignore_na is False
@@ -170,18 +170,18 @@ def test_a_row_rule_reports_on_its_field_and_keeps_the_frames_index() -> None:
     assert list(got) == [True, False] and list(got.index) == [10, 20]
     assert got.dtype == bool
     # A rule written to give 0 and 1 still gives one boolean per row.
-    counted = row_rule(lambda f: (f["a"] < f["b"]).astype(int), "order", "b", "m", ["a", "b"])
+    counted = row_rule(lambda f: (f["a"] < f["b"]).astype(int), Rule("order"), "b", "m", ["a", "b"])
     got = counted._check_fn(frame)
     assert got.dtype == bool and list(got) == [True, False]
 
 
 def test_a_row_rule_passes_every_row_when_a_column_it_needs_is_missing() -> None:
-    check = row_rule(lambda f: f["a"] < f["b"], "order", "b", "m", needs=["a", "b"])
+    check = row_rule(lambda f: f["a"] < f["b"], Rule("order"), "b", "m", needs=["a", "b"])
     frame = pd.DataFrame({"a": [1, 5]}, index=[3, 4])
     got = check._check_fn(frame)
     assert list(got) == [True, True] and list(got.index) == [3, 4]
     # Any one missing column is enough; the order the columns are named in does not matter.
-    check = row_rule(lambda f: f["a"] < f["b"], "order", "b", "m", needs=["b", "a"])
+    check = row_rule(lambda f: f["a"] < f["b"], Rule("order"), "b", "m", needs=["b", "a"])
     assert list(check._check_fn(pd.DataFrame({"b": [1]}))) == [True]
 
 
