@@ -226,15 +226,17 @@ def test_a_table_schema_reads_fields_keys_and_groups() -> None:
     assert TableSchema("t", {"fields": []}).label_field is None
 
 
-def test_label_fields_are_taken_in_order_of_preference() -> None:
-    def label(*names: str) -> str | None:
-        return TableSchema("t", {"fields": [{"name": n} for n in names]}).label_field
+def test_the_label_field_is_the_one_the_schema_states_if_it_has_it() -> None:
+    def label(stated: object, *names: str) -> str | None:
+        descriptor = {"labelField": stated, "fields": [{"name": n} for n in names]}
+        return TableSchema("t", descriptor).label_field
 
-    assert label("citation_text", "title", "name") == "name"
-    assert label("summary", "title") == "title"
-    assert label("citation_text", "summary") == "summary"
-    assert label("citation_text") == "citation_text"
-    assert label("Name") is None
+    assert label("title", "name", "title") == "title"
+    assert label("name", "citation_text", "title", "name") == "name"
+    assert label("Name", "name") is None  # names are case-sensitive
+    assert label("summary", "title") is None  # a field the table does not have
+    assert label(["title"], "title") is None  # only a field's name
+    assert TableSchema("t", {"fields": [{"name": "name"}]}).label_field is None
 
 
 def test_a_composite_foreign_key_is_refused_loudly() -> None:
