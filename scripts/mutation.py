@@ -12,6 +12,18 @@ differs only on another platform or library version) stays a survivor; the same 
     python scripts/mutation.py src/memo724/validation/guard.py src/memo724/contract
     python scripts/mutation.py --report-only         # rewrite the report from mutants/
     python scripts/mutation.py --survivors           # run again only what was not killed
+    python scripts/mutation.py src/memo724/validation/provenance.py \
+        --fresh 'memo724.validation.provenance.x__span_rule*' -- tests/test_rule_catalogue.py
+
+mutmut runs each mutant in a process forked after the tests' modules were imported, and maps
+each function to the tests that called it. A function called at import time (a factory that
+registers rules: provenance's _span_rule) is therefore mapped to whichever test imported the
+module first, and its mutants never act on what was already registered: mutmut reports them as
+surviving whatever the tests are. `--fresh GLOB -- PYTEST_ARGS` runs each not-killed mutant
+matching GLOB in a new pytest process (the module imported with the mutant active) against
+PYTEST_ARGS, and records the outcome in mutants/ as mutmut would. mutmut (3.8.1) does not mutate
+functions with a decorator other than staticmethod/classmethod at all: the registered rule
+builders of validation/ have no mutants, and the score says nothing about them.
 
 mutmut names a mutant after its function and a number that changes whenever the function gains
 or loses a mutation, so an equivalent mutant is matched by its function and the lines it changes,
@@ -118,6 +130,33 @@ def run_mutmut(names: list[str], children: int) -> None:
     subprocess.run(cmd, cwd=ROOT, env=env, check=False)
 
 
+def run_fresh(names: list[str], pytest_args: list[str]) -> dict[str, int]:
+    """Each mutant in a new pytest process under mutants/ (see the module's docstring)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "mutants" / "src"),
+                                                        str(ROOT / "scripts")])}  # fmt: skip
+    base = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
+    codes = {}
+    for name in names:
+        env["MUTANT_UNDER_TEST"] = name
+        done = subprocess.run(
+            [*base, "-p", "mutation_selection", *pytest_args],
+            cwd=ROOT / "mutants", env=env, check=False, capture_output=True,
+        )  # fmt: skip
+        codes[name] = done.returncode
+        print(f"{name}: {status_of(done.returncode)}", flush=True)
+    return codes
+
+
+def record_codes(codes: dict[str, int]) -> None:
+    """Write outcomes into mutmut's own result files, so the report reads them like its own."""
+    for meta in (ROOT / "mutants" / "src").rglob("*.py.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        found = {n: c for n, c in codes.items() if n in data["exit_code_by_key"]}
+        if found:
+            data["exit_code_by_key"].update(found)
+            meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+
+
 def read_results(globs: list[str], diffs: bool = True) -> list[Mutant]:
     # mutmut's own reader of a mutant's diff; run from the root, where mutants/ lies.
     os.chdir(ROOT)
@@ -188,8 +227,12 @@ def score(killed: int, total: int, equivalent: int) -> float:
 
 def summarise(mutants: list[Mutant], equivalents: list[Equivalent]) -> dict[str, object]:
     modules: dict[str, Counter[str]] = {}
+    not_run: Counter[str] = Counter()
     survivors = []
     for m in mutants:
+        if m.status == "not run":  # a run stopped early: not measured, so not in the score
+            not_run[m.module] += 1
+            continue
         counts = modules.setdefault(m.module, Counter())
         counts["total"] += 1
         if m.status in ("killed", "timeout"):
@@ -237,6 +280,7 @@ def summarise(mutants: list[Mutant], equivalents: list[Equivalent]) -> dict[str,
         "modules": table,
         "survivors": survivors,
         "unmatched_equivalents": unused,
+        "not_run": dict(sorted(not_run.items())),
     }
 
 
@@ -288,6 +332,11 @@ def markdown(summary: dict[str, object]) -> str:
         out += [f"- `{s['name']}`: {s['equivalent']}", "", "  ```diff"]
         out += [f"  {line}" for line in s["diff"]]
         out += ["  ```", ""]
+    not_run = summary.get("not_run") or {}
+    assert isinstance(not_run, dict)
+    if not_run:
+        out += ["", "## Mutants not run (not in the score)", ""]
+        out += [f"- {module}: {count}" for module, count in not_run.items()]
     unmatched = summary["unmatched_equivalents"]
     assert isinstance(unmatched, list)
     if unmatched:
@@ -305,11 +354,30 @@ def main(argv: list[str] | None = None) -> int:
         "--survivors", action="store_true", help="run only the mutants not killed last time"
     )
     parser.add_argument("--children", type=int, default=1, help="mutants run at once")
+    parser.add_argument(
+        "--fresh",
+        metavar="GLOB",
+        help="run the not-killed mutants matching GLOB in new pytest processes (args after --)",
+    )
+    argv = sys.argv[1:] if argv is None else argv
+    pytest_args: list[str] = []
+    if "--" in argv:
+        at = argv.index("--")
+        argv, pytest_args = argv[:at], argv[at + 1 :]
     args = parser.parse_args(argv)
     try:
         globs = [glob_for(module_path(m)) for m in args.modules]
         equivalents = read_equivalents()
-        if args.survivors:
+        if args.fresh:
+            if not pytest_args:
+                raise UsageError("--fresh needs the tests to run after --")
+            names = [
+                m.name
+                for m in read_results(globs, diffs=False)
+                if m.status not in ("killed", "timeout") and fnmatch.fnmatch(m.name, args.fresh)
+            ]
+            record_codes(run_fresh(names, pytest_args))
+        elif args.survivors:
             names = [
                 m.name
                 for m in read_results(globs, diffs=False)

@@ -143,3 +143,28 @@ def test_the_committed_equivalents_all_give_a_reason() -> None:
     entries = mutation.read_equivalents()
     assert entries, "mutation-equivalents.toml is read"
     assert all(e.reason.strip() and e.lines for e in entries)
+
+
+def test_mutants_not_run_are_left_out_of_the_score_and_listed() -> None:
+    mutants = [
+        _mutant(1, "killed"),
+        _mutant(2, "survived"),
+        _mutant(3, "not run"),
+        _mutant(4, "not run", module="src/memo724/contract/memo.py"),
+    ]
+    summary = mutation.summarise(mutants, [])
+    assert (summary["mutants"], summary["killed"], summary["survived"]) == (2, 1, 1)
+    assert summary["score"] == 50.0
+    assert list(summary["modules"]) == ["src/memo724/contract/edtf.py"]
+    assert summary["not_run"] == {
+        "src/memo724/contract/edtf.py": 1,
+        "src/memo724/contract/memo.py": 1,
+    }
+    text = mutation.markdown(summary)
+    assert "## Mutants not run (not in the score)" in text
+    assert "- src/memo724/contract/memo.py: 1" in text
+
+
+def test_fresh_needs_the_tests_to_run(capsys: pytest.CaptureFixture[str]) -> None:
+    assert mutation.main(["src/memo724/contract/edtf.py", "--fresh", "x*"]) == 2
+    assert capsys.readouterr().err == "mutation: --fresh needs the tests to run after --\n"
