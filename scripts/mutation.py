@@ -143,6 +143,7 @@ def run_fresh(names: list[str], pytest_args: list[str]) -> dict[str, int]:
             cwd=ROOT / "mutants", env=env, check=False, capture_output=True,
         )  # fmt: skip
         codes[name] = done.returncode
+        record_codes({name: done.returncode})  # kept if the run is stopped part way
         print(f"{name}: {status_of(done.returncode)}", flush=True)
     return codes
 
@@ -376,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
                 for m in read_results(globs, diffs=False)
                 if m.status not in ("killed", "timeout") and fnmatch.fnmatch(m.name, args.fresh)
             ]
-            record_codes(run_fresh(names, pytest_args))
+            run_fresh(names, pytest_args)
         elif args.survivors:
             names = [
                 m.name
