@@ -142,9 +142,12 @@ def run_fresh(names: list[str], pytest_args: list[str]) -> dict[str, int]:
             [*base, "-p", "mutation_selection", *pytest_args],
             cwd=ROOT / "mutants", env=env, check=False, capture_output=True,
         )  # fmt: skip
-        codes[name] = done.returncode
-        record_codes({name: done.returncode})  # kept if the run is stopped part way
-        print(f"{name}: {status_of(done.returncode)}", flush=True)
+        # pytest: 0 passed, 5 collected nothing; any other code (a failure, or an import or
+        # collection error the mutant caused) means the tests caught it.
+        code = done.returncode if done.returncode in (0, 5) else 1
+        codes[name] = code
+        record_codes({name: code})  # kept if the run is stopped part way
+        print(f"{name}: {status_of(code)} (pytest exit {done.returncode})", flush=True)
     return codes
 
 
