@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -47,6 +48,8 @@ def test_other_cells_are_read_as_they_are() -> None:
         (pd.Timestamp("2020-01-02 10:00"), date(2020, 1, 2)),
         ("2020-01-05", date(2020, 1, 5)),
         ("2020-01-05T10:00", date(2020, 1, 5)),
+        (np.datetime64("2020-01-06"), date(2020, 1, 6)),  # neither text nor a date
+        (np.datetime64("NaT"), None),
         ("2020-1-5", None),
         ("", None),
         (None, None),
@@ -276,3 +279,77 @@ def test_a_placed_table_without_its_columns_gets_no_windows() -> None:
     tables["positions"] = tables["positions"].drop(columns=["as_of_end"])
     found = rules._windows(_model(), tables)
     assert found is not None and set(found[0]) == {"events"}
+
+
+def test_the_perceivers_of_a_table_are_the_link_tables_keys_into_it() -> None:
+    contract = Contract(REPO.schemas)
+    assert rules._perceivers(contract, contract["risks"]) == [("risk_actors", "risk_id")]
+    assert rules._perceivers(contract, contract["events"]) == []
+
+
+def _role_links(
+    roles: list[str], fields: tuple[str, ...] = ("risk_id", "actor_id", "role")
+) -> dict[str, object]:
+    return {
+        "fields": [
+            {"name": n, **({"constraints": {"enum": roles}} if n == "role" else {})} for n in fields
+        ],
+        "foreignKeys": [_fk("risk_id", "risks", "risk_id"), _fk("actor_id", "actors", "actor_id")],
+    }
+
+
+def test_a_link_table_counts_only_with_actor_id_role_and_a_perceiver_role() -> None:
+    risks = {"fields": [{"name": "risk_id"}]}
+    for links, expected in (
+        (_role_links(["perceiver", "target"]), [("links", "risk_id")]),
+        (_role_links(["target"]), []),
+        (_role_links(["perceiver"], ("risk_id", "actor_id")), []),
+        (_role_links(["perceiver"], ("risk_id", "role")), []),
+    ):
+        contract = _Contract({"risks": risks, "links": links})
+        assert rules._perceivers(contract, contract.tables["risks"]) == expected  # type: ignore[arg-type]
+
+
+class _Ctx:
+    def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
+        self.tables = tables
+        self.keys: list[str] = []
+
+    def memoized(self, key: str, make: object) -> object:
+        self.keys.append(key)
+        return make()  # type: ignore[operator]
+
+
+def test_the_derived_windows_are_asked_of_the_context_once_under_their_key() -> None:
+    contract = Contract(REPO.schemas)
+    ctx = _Ctx(_tables())
+    derived = rules._derived(contract, ctx)
+    assert derived is not None
+    model, windows, bad = derived
+    assert model == _model() and ctx.keys == ["time-windows"]
+    assert windows["positions"]["p"] == Window(None, date(2020, 3, 31), "anchored")
+    assert bad == {"l4"}
+    tables = _tables()
+    del tables["events"]
+    assert rules._derived(contract, _Ctx(tables)) is None
+    assert rules._derived(_Contract({}), _Ctx(_tables())) is None  # type: ignore[arg-type]
+
+
+def test_the_link_rules_apply_to_the_time_links_table_only() -> None:
+    contract = Contract(REPO.schemas)
+    assert rules._link_rules(contract["time_links"], contract) == _model()
+    assert rules._link_rules(contract["events"], contract) is None
+    assert rules._link_rules(contract["events"], _Contract({})) is None  # type: ignore[arg-type]
+
+
+def test_a_placed_record_without_links_takes_the_window_of_the_event_expressing_it() -> None:
+    tables = _tables()
+    tables["time_links"] = tables["time_links"].iloc[[0, 2, 3]]  # p has no link
+    tables["positions"]["expressed_by_event_id"] = ["d"]
+    found = rules._windows(_model(), tables)
+    assert found is not None
+    expressed = Window(date(2022, 1, 1), date(2022, 12, 31), "expressed-by-event")
+    assert found[0]["positions"] == {"p": expressed}
+    tables["positions"]["expressed_by_event_id"] = [None]
+    found = rules._windows(_model(), tables)
+    assert found is not None and found[0]["positions"] == {"p": Window(None, None, "unknown")}
