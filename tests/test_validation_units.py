@@ -161,7 +161,9 @@ def test_a_column_check_names_its_rule_and_message() -> None:
 
 
 def test_a_row_rule_reports_on_its_field_and_keeps_the_frames_index() -> None:
-    check = row_rule(lambda f: f["a"] < f["b"], Rule("order"), "b", "must follow a", needs=["a", "b"])
+    check = row_rule(
+        lambda f: f["a"] < f["b"], Rule("order"), "b", "must follow a", needs=["a", "b"]
+    )
     assert check.name == "order"
     assert check.error == "order@b: must follow a"
     assert check.ignore_na is False
