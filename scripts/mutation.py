@@ -276,6 +276,8 @@ def summarise(mutants: list[Mutant], equivalents: list[Equivalent]) -> dict[str,
     ]
     return {
         "tool": "mutmut " + version("mutmut"),
+        "commit": source_commit(),
+        "environment": {lib: version(lib) for lib in ("pyarrow", "pandas", "pandera")},
         "score": round(score(killed, total, equivalent), 1),
         "mutants": total,
         "killed": killed,
@@ -288,6 +290,17 @@ def summarise(mutants: list[Mutant], equivalents: list[Equivalent]) -> dict[str,
     }
 
 
+def source_commit() -> str:
+    """The commit the sources were mutated at ('+changes' when src/ differs from it)."""
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+
+    head = git("rev-parse", "HEAD").stdout.strip() or "unknown"
+    dirty = git("status", "--porcelain", "--", "src").stdout.strip()
+    return head + ("+changes" if dirty else "")
+
+
 def version(dist: str) -> str:
     from importlib.metadata import version as v
 
@@ -297,7 +310,9 @@ def version(dist: str) -> str:
 def markdown(summary: dict[str, object]) -> str:
     modules = summary["modules"]
     survivors = summary["survivors"]
+    environment = summary.get("environment") or {}
     assert isinstance(modules, dict) and isinstance(survivors, list)
+    assert isinstance(environment, dict)
     out = [
         "# Mutation testing",
         "",
@@ -308,6 +323,17 @@ def markdown(summary: dict[str, object]) -> str:
         "surviving mutant is either equivalent (it behaves as the original on every input: each",
         "is listed below with the reason, kept in mutation-equivalents.toml) or a gap in the",
         "tests. Score = killed / (mutants - equivalent); a timeout counts as killed.",
+        "",
+        "mutmut does not mutate a function with a decorator (other than staticmethod or",
+        "classmethod): the rule builders registered with @register have no mutants, so the",
+        "score says nothing about them. Mutants of functions run at import time (the factories",
+        "that register rules) are run in a fresh process (`--fresh`), since mutmut's forked",
+        "runs never re-import a module.",
+        "",
+        f"Measured at commit {summary.get('commit', 'unknown')} with "
+        + ", ".join(f"{k} {v}" for k, v in environment.items())
+        + " (the main venv; the lowest supported pyarrow, 15, differs in places, e.g. its",
+        "utf8_normalize, and is not measured).",
         "",
         f"**Overall: {summary['score']}%** ({summary['killed']} killed of "
         f"{summary['mutants']} mutants, {summary['equivalent']} equivalent, "
