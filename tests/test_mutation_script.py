@@ -163,6 +163,10 @@ def test_mutants_not_run_are_left_out_of_the_score_and_listed() -> None:
     text = mutation.markdown(summary)
     assert "## Mutants not run (not in the score)" in text
     assert "- src/memo724/contract/memo.py: 1" in text
+    assert set(summary["environment"]) == {"pyarrow", "pandas", "pandera"}
+    commit = str(summary["commit"])
+    assert len(commit.removesuffix("+changes")) == 40
+    assert f"Measured at commit {commit} with pyarrow {summary['environment']['pyarrow']}" in text
 
 
 def test_fresh_needs_the_tests_to_run(capsys: pytest.CaptureFixture[str]) -> None:
