@@ -307,6 +307,27 @@ def version(dist: str) -> str:
     return v(dist)
 
 
+def carry_earlier(summary: dict[str, object], previous: dict[str, object] | None) -> None:
+    """Keep the rows of modules this run did not measure from the previous mutation.json, apart
+    and with the commit they were measured at: a run over some modules keeps the others' score."""
+    if not previous:
+        return
+    measured = summary["modules"]
+    assert isinstance(measured, dict)
+    earlier: dict[str, object] = {}
+    old_earlier = previous.get("earlier")
+    for source in (old_earlier if isinstance(old_earlier, dict) else {}, previous):
+        modules = source.get("modules")
+        if not isinstance(modules, dict):
+            continue
+        commit = source.get("commit") or "a commit the report did not name"
+        for module, row in modules.items():
+            if module not in measured and isinstance(row, dict):
+                earlier[module] = {**row, "commit": row.get("commit", commit)}
+    if earlier:
+        summary["earlier"] = {"modules": dict(sorted(earlier.items()))}
+
+
 def markdown(summary: dict[str, object]) -> str:
     modules = summary["modules"]
     survivors = summary["survivors"]
@@ -362,6 +383,17 @@ def markdown(summary: dict[str, object]) -> str:
         out += [f"- `{s['name']}`: {s['equivalent']}", "", "  ```diff"]
         out += [f"  {line}" for line in s["diff"]]
         out += ["  ```", ""]
+    earlier = summary.get("earlier") or {}
+    assert isinstance(earlier, dict)
+    if earlier:
+        out += ["", "## Modules not measured in this run (their last measurement)", ""]
+        out += ["| module | mutants | killed | equivalent | surviving | score | commit |"]
+        out += ["| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+        for module, row in earlier["modules"].items():
+            out.append(
+                f"| {module} | {row['mutants']} | {row['killed']} | {row['equivalent']} | "
+                f"{row['survived']} | {row['score']}% | {row['commit']} |"
+            )
     not_run = summary.get("not_run") or {}
     assert isinstance(not_run, dict)
     if not_run:
@@ -424,6 +456,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mutation: {exc}", file=sys.stderr)
         return 2
     summary = summarise(mutants, equivalents)
+    carry_earlier(
+        summary, json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else None
+    )
     RESULTS.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     REPORT.write_text(markdown(summary), encoding="utf-8")
     print(

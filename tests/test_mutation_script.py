@@ -172,3 +172,24 @@ def test_mutants_not_run_are_left_out_of_the_score_and_listed() -> None:
 def test_fresh_needs_the_tests_to_run(capsys: pytest.CaptureFixture[str]) -> None:
     assert mutation.main(["src/memo724/contract/edtf.py", "--fresh", "x*"]) == 2
     assert capsys.readouterr().err == "mutation: --fresh needs the tests to run after --\n"
+
+
+def test_modules_not_measured_keep_their_last_row_with_its_commit() -> None:
+    summary = mutation.summarise([_mutant(1, "killed")], [])
+    row = {"mutants": 4, "killed": 3, "equivalent": 1, "survived": 0, "score": 100.0}
+    previous = {
+        "commit": "abc",
+        "modules": {"src/memo724/contract/edtf.py": row, "src/memo724/contract/memo.py": row},
+        "earlier": {"modules": {"src/memo724/contract/old.py": {**row, "commit": "old"}}},
+    }
+    mutation.carry_earlier(summary, previous)
+    assert summary["earlier"] == {
+        "modules": {
+            "src/memo724/contract/memo.py": {**row, "commit": "abc"},  # edtf.py was measured now
+            "src/memo724/contract/old.py": {**row, "commit": "old"},
+        }
+    }
+    text = mutation.markdown(summary)
+    assert "| src/memo724/contract/memo.py | 4 | 3 | 1 | 0 | 100.0% | abc |" in text
+    mutation.carry_earlier(summary, None)
+    assert "earlier" in summary  # nothing to carry changes nothing
