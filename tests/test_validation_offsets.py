@@ -71,6 +71,8 @@ def test_a_context_needs_both_offsets() -> None:
         missing_start = {**_context(0, 4), "start": None}
         missing_end = {**_context(0, 4), "end": None}
         assert _passes(rule, "evidence", [missing_start, missing_end]) == [False, False], rule
+        # offset 0 is an offset: an empty span at the memo's start has empty context before it
+        assert _passes(rule, "evidence", [_context(0, 0)]) == [True], rule
 
 
 def test_a_context_rule_is_reported_on_its_offset_with_its_message() -> None:
