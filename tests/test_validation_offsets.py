@@ -6,6 +6,7 @@ package's own rows never reach. Written to kill the mutants `make mutation` foun
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -13,6 +14,7 @@ import pytest
 
 from memo724.contract import CONTEXT_CHARS, Contract
 from memo724.contract.paths import REPO
+from memo724.validation import provenance
 from memo724.validation.catalogue import CATALOGUE
 from memo724.validation.checks import bound
 from memo724.validation.schemas import Context
@@ -128,3 +130,34 @@ def test_the_span_rules_apply_to_their_own_field_only_and_need_the_memo() -> Non
         assert build is not None
         assert build(contract, contract["evidence"], Context({}, None)) == []
         assert build(contract, contract["passages"], Context({}, MEMO)) == []
+
+
+def test_an_edtf_value_is_readable_when_the_codebook_allows_it() -> None:
+    assert provenance._edtf_readable("2019-03") is True
+    assert provenance._edtf_readable("2019-13") is False
+    assert provenance._edtf_readable("") is True  # no date: an unknown one
+    assert provenance._edtf_readable(None) is True
+
+
+def test_a_derived_cell_is_what_its_edtf_value_gives_and_an_unreadable_one_passes() -> None:
+    start, end = provenance._edtf_part("start"), provenance._edtf_part("end")
+    precision = provenance._edtf_part("precision")
+    assert start("2019-03", date(2019, 3, 1)) is True
+    assert start("2019-03", date(2019, 3, 2)) is False
+    assert end("2019-03", date(2019, 3, 31)) is True
+    assert end("2019-03", date(2019, 3, 1)) is False
+    assert precision("2019-03", "month") is True
+    assert precision("2019-03", "day") is False
+    assert start("2019-13", date(2000, 1, 1)) is True  # reported once, on the EDTF value
+    assert precision(None, "unknown") is True  # a missing value is read as no date
+    assert precision(None, "x") is False
+    assert type(start("2019-03", pd.NA)) is bool  # pandas' NA compares as NA; a cell is no NA
+
+
+def test_a_date_groups_fields_are_named_after_it() -> None:
+    assert provenance._group("as_of") == (
+        "as_of_edtf",
+        "as_of_start",
+        "as_of_end",
+        "as_of_precision",
+    )
