@@ -161,3 +161,24 @@ def test_a_date_groups_fields_are_named_after_it() -> None:
         "as_of_end",
         "as_of_precision",
     )
+
+
+def test_the_offset_rules_are_recorded_in_the_catalogue_with_what_they_read() -> None:
+    n = CONTEXT_CHARS
+    for kind, on, side in (("prefix", "start", "before"), ("suffix", "end", "after")):
+        rule = CATALOGUE[f"{kind}-at-offsets"].rule
+        assert rule.name == f"{kind}-at-offsets"
+        assert (
+            rule.applies
+            == f"memoText '{kind}' fields (the context {side} the span), given the memo"
+        )
+        assert rule.reads == f"start, end, the {kind} field"
+        assert rule.message == f"{kind} must be the {n} code points {side} {on}"
+    for field in ("exact", "text"):
+        rule = CATALOGUE[f"{field}-at-offsets"].rule
+        assert rule.applies == (
+            f"memoText 'span' fields named {field} (the memo's words between start and end),"
+            " given the memo"
+        )
+        assert rule.reads == f"start, end, {field}"
+        assert rule.message == f"memo[start:end] must equal {field}"
