@@ -353,3 +353,12 @@ def test_a_placed_record_without_links_takes_the_window_of_the_event_expressing_
     tables["positions"]["expressed_by_event_id"] = [None]
     found = rules._windows(_model(), tables)
     assert found is not None and found[0]["positions"] == {"p": Window(None, None, "unknown")}
+
+
+def test_a_link_table_of_just_actor_id_and_role_counts() -> None:
+    links = {
+        "fields": [{"name": "actor_id"}, {"name": "role", "constraints": {"enum": ["perceiver"]}}],
+        "foreignKeys": [_fk("actor_id", "actors", "actor_id")],
+    }
+    contract = _Contract({"actors": {"fields": [{"name": "actor_id"}]}, "links": links})
+    assert rules._perceivers(contract, contract.tables["actors"]) == [("links", "actor_id")]  # type: ignore[arg-type]
