@@ -362,3 +362,12 @@ def test_a_link_table_of_just_actor_id_and_role_counts() -> None:
     }
     contract = _Contract({"actors": {"fields": [{"name": "actor_id"}]}, "links": links})
     assert rules._perceivers(contract, contract.tables["actors"]) == [("links", "actor_id")]  # type: ignore[arg-type]
+
+
+def test_every_perceiver_link_table_into_a_table_is_listed() -> None:
+    risks = {"fields": [{"name": "risk_id"}]}
+    other = {**_role_links(["perceiver"]), "foreignKeys": [_fk("actor_id", "actors", "actor_id")]}
+    tables = {"risks": risks, "a": _role_links(["perceiver"]), "b": _role_links(["perceiver"])}
+    contract = _Contract({**tables, "c": other})  # c comes last and links to no risk
+    expected = [("a", "risk_id"), ("b", "risk_id")]
+    assert rules._perceivers(contract, contract.tables["risks"]) == expected  # type: ignore[arg-type]
