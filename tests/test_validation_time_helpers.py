@@ -112,10 +112,11 @@ def test_a_stated_window_is_read_from_the_date_cells_without_an_edtf_column() ->
 
 def test_a_stated_window_is_the_edtf_values_bounds_the_cells_only_where_it_is_unreadable() -> None:
     frame = _events(date_edtf=["2019", None, "2020", "not a date"])
+    frame.loc[1, ["date_start", "date_end"]] = ["2018-01-01", "2018-01-02"]
     got = rules._stated(frame, "event_id", "date")
     assert got == {
         "a": (date(2019, 1, 1), date(2019, 12, 31)),  # the EDTF value wins over the cells
-        "b": (None, None),  # no EDTF value: its cells
+        "b": (None, None),  # no EDTF value: no date (the cells' dates are edtf-bounds' to report)
         "d": (date(2021, 5, 1), date(2021, 5, 31)),  # unreadable: its cells
     }
 
