@@ -372,3 +372,14 @@ def test_every_perceiver_link_table_into_a_table_is_listed() -> None:
     contract = _Contract({**tables, "c": other})  # c comes last and links to no risk
     expected = [("a", "risk_id"), ("b", "risk_id")]
     assert rules._perceivers(contract, contract.tables["risks"]) == expected  # type: ignore[arg-type]
+
+
+def test_links_of_just_the_columns_the_rule_reads_are_enough() -> None:
+    tables = _tables()
+    links = tables["time_links"]
+    tables["time_links"] = links.loc[
+        links["event_id"].notna(), ["time_link_id", "event_id", "relation", "anchor_event_id"]
+    ]
+    found = rules._windows(_model(), tables)
+    assert found is not None
+    assert found[0]["events"]["c"] == Window(None, date(2021, 10, 31), "document-date")
