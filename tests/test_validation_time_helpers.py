@@ -383,3 +383,23 @@ def test_links_of_just_the_columns_the_rule_reads_are_enough() -> None:
     found = rules._windows(_model(), tables)
     assert found is not None
     assert found[0]["events"]["c"] == Window(None, date(2021, 10, 31), "document-date")
+
+
+def test_a_missing_expressing_event_expresses_nothing_even_beside_an_event_named_none() -> None:
+    tables = _tables()
+    tables["time_links"] = tables["time_links"].iloc[[0, 2, 3]]  # p has no link
+    tables["events"].loc[len(tables["events"])] = ["None", "2022-01-01", "2022-12-31"]
+    tables["positions"]["expressed_by_event_id"] = [None]
+    found = rules._windows(_model(), tables)
+    assert found is not None and found[0]["positions"] == {"p": Window(None, None, "unknown")}
+
+
+def test_a_placed_table_without_its_columns_does_not_stop_the_next_one() -> None:
+    tables = _tables()
+    tables["positions"] = tables["positions"].drop(columns=["as_of_end"])
+    tables["relations"] = pd.DataFrame(
+        {"relation_id": ["r"], "as_of_start": ["2020-01-01"], "as_of_end": ["2020-01-31"]}
+    )
+    found = rules._windows(_model(), tables)
+    assert found is not None and set(found[0]) == {"events", "relations"}
+    assert found[0]["relations"]["r"] == Window(date(2020, 1, 1), date(2020, 1, 31), "stated")
