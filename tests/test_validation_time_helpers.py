@@ -403,3 +403,23 @@ def test_a_placed_table_without_its_columns_does_not_stop_the_next_one() -> None
     found = rules._windows(_model(), tables)
     assert found is not None and set(found[0]) == {"events", "relations"}
     assert found[0]["relations"]["r"] == Window(date(2020, 1, 1), date(2020, 1, 31), "stated")
+
+
+def test_a_placed_record_linked_to_the_memo_ends_by_the_memos_date() -> None:
+    tables = _tables()
+    tables["time_links"].loc[1, "anchor_event_id"] = None  # p before the memo
+    found = rules._windows(_model(), tables)
+    assert found is not None
+    assert found[0]["positions"]["p"] == Window(None, date(2021, 10, 31), "document-date")
+
+
+def test_a_links_table_of_just_its_two_anchors_is_the_time_model() -> None:
+    links = {
+        "fields": [{"name": n} for n in ("l", "anchor_event_id", "anchor_document_id")],
+        "foreignKeys": [
+            _fk("anchor_event_id", "events", "event_id"),
+            _fk("anchor_document_id", "docs", "document_id"),
+        ],
+    }
+    model = rules.TimeModel.of(_Contract({"links": links}))  # type: ignore[arg-type]
+    assert model == rules.TimeModel("links", "events", "docs", {})
