@@ -269,10 +269,12 @@ def summarise(mutants: list[Mutant], equivalents: list[Equivalent]) -> dict[str,
     total = sum(c["total"] for c in modules.values())
     killed = sum(c["killed"] for c in modules.values())
     equivalent = sum(c["equivalent"] for c in modules.values())
+    measured = {m.function.rpartition(".")[0] for m in mutants}  # modules of this run
     unused = [
         e.function
         for e in equivalents
-        if not any(e.function == m.function and tuple(m.changed_lines) == e.lines for m in mutants)
+        if e.function.rpartition(".")[0] in measured
+        and not any(e.function == m.function and tuple(m.changed_lines) == e.lines for m in mutants)
     ]
     return {
         "tool": "mutmut " + version("mutmut"),

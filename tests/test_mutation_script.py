@@ -91,6 +91,7 @@ def test_the_score_is_killed_over_mutants_less_equivalents() -> None:
     equivalents = [
         Equivalent("memo724.contract.edtf.x_f", lines, "same"),
         Equivalent("memo724.contract.edtf.x_h", lines, "stale"),  # matches nothing
+        Equivalent("memo724.contract.memo.x_h", lines, "elsewhere"),  # a module not run
     ]
     summary = mutation.summarise(mutants, equivalents)
     assert (summary["mutants"], summary["killed"], summary["equivalent"]) == (5, 3, 1)
