@@ -12,6 +12,18 @@ differs only on another platform or library version) stays a survivor; the same 
     python scripts/mutation.py src/memo724/validation/guard.py src/memo724/contract
     python scripts/mutation.py --report-only         # rewrite the report from mutants/
     python scripts/mutation.py --survivors           # run again only what was not killed
+    python scripts/mutation.py src/memo724/validation/provenance.py \
+        --fresh 'memo724.validation.provenance.x__span_rule*' -- tests/test_rule_catalogue.py
+
+mutmut runs each mutant in a process forked after the tests' modules were imported, and maps
+each function to the tests that called it. A function called at import time (a factory that
+registers rules: provenance's _span_rule) is therefore mapped to whichever test imported the
+module first, and its mutants never act on what was already registered: mutmut reports them as
+surviving whatever the tests are. `--fresh GLOB -- PYTEST_ARGS` runs each not-killed mutant
+matching GLOB in a new pytest process (the module imported with the mutant active) against
+PYTEST_ARGS, and records the outcome in mutants/ as mutmut would. mutmut (3.8.1) does not mutate
+functions with a decorator other than staticmethod/classmethod at all: the registered rule
+builders of validation/ have no mutants, and the score says nothing about them.
 
 mutmut names a mutant after its function and a number that changes whenever the function gains
 or loses a mutation, so an equivalent mutant is matched by its function and the lines it changes,
@@ -118,6 +130,37 @@ def run_mutmut(names: list[str], children: int) -> None:
     subprocess.run(cmd, cwd=ROOT, env=env, check=False)
 
 
+def run_fresh(names: list[str], pytest_args: list[str]) -> dict[str, int]:
+    """Each mutant in a new pytest process under mutants/ (see the module's docstring)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "mutants" / "src"),
+                                                        str(ROOT / "scripts")])}  # fmt: skip
+    base = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
+    codes = {}
+    for name in names:
+        env["MUTANT_UNDER_TEST"] = name
+        done = subprocess.run(
+            [*base, "-p", "mutation_selection", *pytest_args],
+            cwd=ROOT / "mutants", env=env, check=False, capture_output=True,
+        )  # fmt: skip
+        # pytest: 0 passed, 5 collected nothing; any other code (a failure, or an import or
+        # collection error the mutant caused) means the tests caught it.
+        code = done.returncode if done.returncode in (0, 5) else 1
+        codes[name] = code
+        record_codes({name: code})  # kept if the run is stopped part way
+        print(f"{name}: {status_of(code)} (pytest exit {done.returncode})", flush=True)
+    return codes
+
+
+def record_codes(codes: dict[str, int]) -> None:
+    """Write outcomes into mutmut's own result files, so the report reads them like its own."""
+    for meta in (ROOT / "mutants" / "src").rglob("*.py.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        found = {n: c for n, c in codes.items() if n in data["exit_code_by_key"]}
+        if found:
+            data["exit_code_by_key"].update(found)
+            meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+
+
 def read_results(globs: list[str], diffs: bool = True) -> list[Mutant]:
     # mutmut's own reader of a mutant's diff; run from the root, where mutants/ lies.
     os.chdir(ROOT)
@@ -188,8 +231,12 @@ def score(killed: int, total: int, equivalent: int) -> float:
 
 def summarise(mutants: list[Mutant], equivalents: list[Equivalent]) -> dict[str, object]:
     modules: dict[str, Counter[str]] = {}
+    not_run: Counter[str] = Counter()
     survivors = []
     for m in mutants:
+        if m.status == "not run":  # a run stopped early: not measured, so not in the score
+            not_run[m.module] += 1
+            continue
         counts = modules.setdefault(m.module, Counter())
         counts["total"] += 1
         if m.status in ("killed", "timeout"):
@@ -222,13 +269,17 @@ def summarise(mutants: list[Mutant], equivalents: list[Equivalent]) -> dict[str,
     total = sum(c["total"] for c in modules.values())
     killed = sum(c["killed"] for c in modules.values())
     equivalent = sum(c["equivalent"] for c in modules.values())
+    measured = {m.function.rpartition(".")[0] for m in mutants}  # modules of this run
     unused = [
         e.function
         for e in equivalents
-        if not any(e.function == m.function and tuple(m.changed_lines) == e.lines for m in mutants)
+        if e.function.rpartition(".")[0] in measured
+        and not any(e.function == m.function and tuple(m.changed_lines) == e.lines for m in mutants)
     ]
     return {
         "tool": "mutmut " + version("mutmut"),
+        "commit": source_commit(),
+        "environment": {lib: version(lib) for lib in ("pyarrow", "pandas", "pandera")},
         "score": round(score(killed, total, equivalent), 1),
         "mutants": total,
         "killed": killed,
@@ -237,7 +288,19 @@ def summarise(mutants: list[Mutant], equivalents: list[Equivalent]) -> dict[str,
         "modules": table,
         "survivors": survivors,
         "unmatched_equivalents": unused,
+        "not_run": dict(sorted(not_run.items())),
     }
+
+
+def source_commit() -> str:
+    """The commit the sources were mutated at ('+changes' when src/ differs from it)."""
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+
+    head = git("rev-parse", "HEAD").stdout.strip() or "unknown"
+    dirty = git("status", "--porcelain", "--", "src").stdout.strip()
+    return head + ("+changes" if dirty else "")
 
 
 def version(dist: str) -> str:
@@ -246,10 +309,33 @@ def version(dist: str) -> str:
     return v(dist)
 
 
+def carry_earlier(summary: dict[str, object], previous: dict[str, object] | None) -> None:
+    """Keep the rows of modules this run did not measure from the previous mutation.json, apart
+    and with the commit they were measured at: a run over some modules keeps the others' score."""
+    if not previous:
+        return
+    measured = summary["modules"]
+    assert isinstance(measured, dict)
+    earlier: dict[str, object] = {}
+    old_earlier = previous.get("earlier")
+    for source in (old_earlier if isinstance(old_earlier, dict) else {}, previous):
+        modules = source.get("modules")
+        if not isinstance(modules, dict):
+            continue
+        commit = source.get("commit") or "a commit the report did not name"
+        for module, row in modules.items():
+            if module not in measured and isinstance(row, dict):
+                earlier[module] = {**row, "commit": row.get("commit", commit)}
+    if earlier:
+        summary["earlier"] = {"modules": dict(sorted(earlier.items()))}
+
+
 def markdown(summary: dict[str, object]) -> str:
     modules = summary["modules"]
     survivors = summary["survivors"]
+    environment = summary.get("environment") or {}
     assert isinstance(modules, dict) and isinstance(survivors, list)
+    assert isinstance(environment, dict)
     out = [
         "# Mutation testing",
         "",
@@ -260,6 +346,17 @@ def markdown(summary: dict[str, object]) -> str:
         "surviving mutant is either equivalent (it behaves as the original on every input: each",
         "is listed below with the reason, kept in mutation-equivalents.toml) or a gap in the",
         "tests. Score = killed / (mutants - equivalent); a timeout counts as killed.",
+        "",
+        "mutmut does not mutate a function with a decorator (other than staticmethod or",
+        "classmethod): the rule builders registered with @register have no mutants, so the",
+        "score says nothing about them. Mutants of functions run at import time (the factories",
+        "that register rules) are run in a fresh process (`--fresh`), since mutmut's forked",
+        "runs never re-import a module.",
+        "",
+        f"Measured at commit {summary.get('commit', 'unknown')} with "
+        + ", ".join(f"{k} {v}" for k, v in environment.items())
+        + " (the main venv; the lowest supported pyarrow, 15, differs in places, e.g. its",
+        "utf8_normalize, and is not measured).",
         "",
         f"**Overall: {summary['score']}%** ({summary['killed']} killed of "
         f"{summary['mutants']} mutants, {summary['equivalent']} equivalent, "
@@ -288,6 +385,22 @@ def markdown(summary: dict[str, object]) -> str:
         out += [f"- `{s['name']}`: {s['equivalent']}", "", "  ```diff"]
         out += [f"  {line}" for line in s["diff"]]
         out += ["  ```", ""]
+    earlier = summary.get("earlier") or {}
+    assert isinstance(earlier, dict)
+    if earlier:
+        out += ["", "## Modules not measured in this run (their last measurement)", ""]
+        out += ["| module | mutants | killed | equivalent | surviving | score | commit |"]
+        out += ["| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+        for module, row in earlier["modules"].items():
+            out.append(
+                f"| {module} | {row['mutants']} | {row['killed']} | {row['equivalent']} | "
+                f"{row['survived']} | {row['score']}% | {row['commit']} |"
+            )
+    not_run = summary.get("not_run") or {}
+    assert isinstance(not_run, dict)
+    if not_run:
+        out += ["", "## Mutants not run (not in the score)", ""]
+        out += [f"- {module}: {count}" for module, count in not_run.items()]
     unmatched = summary["unmatched_equivalents"]
     assert isinstance(unmatched, list)
     if unmatched:
@@ -305,11 +418,30 @@ def main(argv: list[str] | None = None) -> int:
         "--survivors", action="store_true", help="run only the mutants not killed last time"
     )
     parser.add_argument("--children", type=int, default=1, help="mutants run at once")
+    parser.add_argument(
+        "--fresh",
+        metavar="GLOB",
+        help="run the not-killed mutants matching GLOB in new pytest processes (args after --)",
+    )
+    argv = sys.argv[1:] if argv is None else argv
+    pytest_args: list[str] = []
+    if "--" in argv:
+        at = argv.index("--")
+        argv, pytest_args = argv[:at], argv[at + 1 :]
     args = parser.parse_args(argv)
     try:
         globs = [glob_for(module_path(m)) for m in args.modules]
         equivalents = read_equivalents()
-        if args.survivors:
+        if args.fresh:
+            if not pytest_args:
+                raise UsageError("--fresh needs the tests to run after --")
+            names = [
+                m.name
+                for m in read_results(globs, diffs=False)
+                if m.status not in ("killed", "timeout") and fnmatch.fnmatch(m.name, args.fresh)
+            ]
+            run_fresh(names, pytest_args)
+        elif args.survivors:
             names = [
                 m.name
                 for m in read_results(globs, diffs=False)
@@ -326,6 +458,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mutation: {exc}", file=sys.stderr)
         return 2
     summary = summarise(mutants, equivalents)
+    carry_earlier(
+        summary, json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else None
+    )
     RESULTS.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     REPORT.write_text(markdown(summary), encoding="utf-8")
     print(

@@ -91,6 +91,7 @@ def test_the_score_is_killed_over_mutants_less_equivalents() -> None:
     equivalents = [
         Equivalent("memo724.contract.edtf.x_f", lines, "same"),
         Equivalent("memo724.contract.edtf.x_h", lines, "stale"),  # matches nothing
+        Equivalent("memo724.contract.memo.x_h", lines, "elsewhere"),  # a module not run
     ]
     summary = mutation.summarise(mutants, equivalents)
     assert (summary["mutants"], summary["killed"], summary["equivalent"]) == (5, 3, 1)
@@ -143,3 +144,53 @@ def test_the_committed_equivalents_all_give_a_reason() -> None:
     entries = mutation.read_equivalents()
     assert entries, "mutation-equivalents.toml is read"
     assert all(e.reason.strip() and e.lines for e in entries)
+
+
+def test_mutants_not_run_are_left_out_of_the_score_and_listed() -> None:
+    mutants = [
+        _mutant(1, "killed"),
+        _mutant(2, "survived"),
+        _mutant(3, "not run"),
+        _mutant(4, "not run", module="src/memo724/contract/memo.py"),
+    ]
+    summary = mutation.summarise(mutants, [])
+    assert (summary["mutants"], summary["killed"], summary["survived"]) == (2, 1, 1)
+    assert summary["score"] == 50.0
+    assert list(summary["modules"]) == ["src/memo724/contract/edtf.py"]
+    assert summary["not_run"] == {
+        "src/memo724/contract/edtf.py": 1,
+        "src/memo724/contract/memo.py": 1,
+    }
+    text = mutation.markdown(summary)
+    assert "## Mutants not run (not in the score)" in text
+    assert "- src/memo724/contract/memo.py: 1" in text
+    assert set(summary["environment"]) == {"pyarrow", "pandas", "pandera"}
+    commit = str(summary["commit"])
+    assert len(commit.removesuffix("+changes")) == 40
+    assert f"Measured at commit {commit} with pyarrow {summary['environment']['pyarrow']}" in text
+
+
+def test_fresh_needs_the_tests_to_run(capsys: pytest.CaptureFixture[str]) -> None:
+    assert mutation.main(["src/memo724/contract/edtf.py", "--fresh", "x*"]) == 2
+    assert capsys.readouterr().err == "mutation: --fresh needs the tests to run after --\n"
+
+
+def test_modules_not_measured_keep_their_last_row_with_its_commit() -> None:
+    summary = mutation.summarise([_mutant(1, "killed")], [])
+    row = {"mutants": 4, "killed": 3, "equivalent": 1, "survived": 0, "score": 100.0}
+    previous = {
+        "commit": "abc",
+        "modules": {"src/memo724/contract/edtf.py": row, "src/memo724/contract/memo.py": row},
+        "earlier": {"modules": {"src/memo724/contract/old.py": {**row, "commit": "old"}}},
+    }
+    mutation.carry_earlier(summary, previous)
+    assert summary["earlier"] == {
+        "modules": {
+            "src/memo724/contract/memo.py": {**row, "commit": "abc"},  # edtf.py was measured now
+            "src/memo724/contract/old.py": {**row, "commit": "old"},
+        }
+    }
+    text = mutation.markdown(summary)
+    assert "| src/memo724/contract/memo.py | 4 | 3 | 1 | 0 | 100.0% | abc |" in text
+    mutation.carry_earlier(summary, None)
+    assert "earlier" in summary  # nothing to carry changes nothing
