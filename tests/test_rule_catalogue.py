@@ -35,7 +35,6 @@ from memo724.publication.package import csv_text
 from memo724.validation.api import judge
 from memo724.validation.catalogue import CATALOGUE
 from memo724.validation.drift import _one_line
-from memo724.validation.files import descriptor_problems
 from memo724.validation.guard import MEMORY_PER_BYTE
 from memo724.validation.validate import sorted_problems, validate_tables
 
@@ -723,8 +722,6 @@ class FileCase:
     change: Callable[[Path, pytest.MonkeyPatch], None]
     why: str = ""
     own: bool = False
-    # what judges the copy: `judge`, or the descriptor's own check of its files (files.py)
-    check: str = "judge"
 
     @property
     def id(self) -> str:
@@ -949,13 +946,6 @@ FILE_CASES: list[FileCase] = [
         why="md5-without-prefix",
         own=True,
     ),
-    FileCase(
-        "scheme-error",
-        True,
-        descriptor(resource_of("sources", path="data/nothing.csv")),
-        check="descriptor",
-    ),
-    FileCase("scheme-error", False, unchanged, check="descriptor"),
     FileCase("missing", True, lambda root, mp: (root / "data/sources.csv").unlink()),
     FileCase("missing", False, unchanged),
     FileCase(
@@ -1075,9 +1065,6 @@ def judged_copy(pristine: Layout, tmp_path: Path, case: FileCase, mp: pytest.Mon
     root = tmp_path / "copy"
     shutil.copytree(pristine.root, root, symlinks=True)
     case.change(root, mp)
-    if case.check == "descriptor":
-        layout = Layout(root)
-        return descriptor_problems(layout, json.loads(layout.descriptor.read_text("utf-8")))
     if case.own:
         release = release_contract(json.loads((pristine.descriptor).read_text())["version"])
         return judge(root, release, own=True)

@@ -42,7 +42,6 @@ PASSED_ON: dict[tuple[str, str], str] = {
     ("validation/text.py", "rule"): "text.RULES",
     ("validation/validate.py", "rule"): "the catalogue's records, or Frictionless's own names",
     ("validation/validate.py", "error.type"): "Frictionless's own names of its errors",
-    ("validation/files.py", "rule"): "the helper's argument: each call of `problem` is read",
     ("validation/catalogue.py", "name"): "the names declared: each `declare` call is read",
     ("validation/catalogue.py", "_name"): "the loops' literal names (read below)",
 }

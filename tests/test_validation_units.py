@@ -13,95 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pytest
 
-from memo724.contract import TABLES
 from memo724.contract.errors import Problem, Rule
 from memo724.contract.files import MAX_CELL_CHARS
-from memo724.contract.paths import Layout
 from memo724.validation.checks import Bound, bound, column_check, filled, row_rule
-from memo724.validation.files import descriptor_problems, fact_problems
+from memo724.validation.files import fact_problems
 from memo724.validation.structure import first_columns, has_oversized_cell, read_rows
 
 # ---- validation/files.py: the descriptor lists the files, each with its bytes and hash ----
-
-
-def _package(root: Path, body: bytes = b"a,b\n1,2\n") -> tuple[Layout, dict]:
-    """A copy with one file per table (all the same bytes) and a descriptor stating them."""
-    layout = Layout(root)
-    layout.data.mkdir(parents=True)
-    resources = []
-    for name in TABLES:
-        layout.table(name).write_bytes(body)
-        resources.append(
-            {
-                "name": name,
-                "path": f"data/{name}.csv",
-                "schema": f"schemas/{name}.json",
-                "bytes": len(body),
-                "hash": "sha256:" + hashlib.sha256(body).hexdigest(),
-            }
-        )
-    return layout, {"resources": resources}
-
-
-def test_a_descriptor_that_states_every_file_rightly_has_no_problem(tmp_path: Path) -> None:
-    layout, descriptor = _package(tmp_path)
-    assert descriptor_problems(layout, descriptor) == []
-
-
-def test_a_file_larger_than_one_read_block_is_hashed_whole(tmp_path: Path) -> None:
-    body = b"x" * ((1 << 20) + 7)  # one block and 7 bytes: the second block must be read too
-    layout, descriptor = _package(tmp_path, body)
-    assert descriptor_problems(layout, descriptor) == []
-    descriptor["resources"][0]["bytes"] = 1 << 20
-    [p] = descriptor_problems(layout, descriptor)
-    assert (p.rule, p.message) == (
-        "byte-count",
-        f"the descriptor says {1 << 20} bytes; the file has {(1 << 20) + 7}",
-    )
-
-
-@pytest.mark.parametrize("shape", [None, [], {"resources": {}}, {"resource": []}])
-def test_a_descriptor_without_a_list_of_resources_is_one_problem(tmp_path: Path, shape) -> None:
-    assert [str(p) for p in descriptor_problems(Layout(tmp_path), shape)] == [
-        "datapackage.json: needs a list of resources (rule: descriptor) [memo724]"
-    ]
-
-
-def test_each_resource_is_checked_and_each_problem_named(tmp_path: Path) -> None:
-    layout, descriptor = _package(tmp_path)
-    res = descriptor["resources"]
-    res[0]["bytes"] = res[0]["bytes"] + 1  # one past
-    res[1]["hash"] = "sha256:" + "0" * 64
-    res[2]["path"] = "data/nothing.csv"
-    res[3]["schema"] = "schemas/other.json"
-    res[4] = "not an object"
-    res[5] = {"name": "events"}  # no path
-    del res[6]["name"]  # named by its path instead, so no resource is named risks
-    res[6]["bytes"] = 0
-    got = [str(p) for p in descriptor_problems(layout, descriptor)]
-    sha = hashlib.sha256(b"a,b\n1,2\n").hexdigest()
-    assert got == [
-        "documents: the descriptor says 9 bytes; the file has 8 (rule: byte-count) [memo724]",
-        f"passages: the descriptor says sha256 {'0' * 64}; the file's is {sha} "
-        "(rule: hash-count) [memo724]",
-        "actors: data/nothing.csv does not exist (rule: scheme-error) [memo724]",
-        "events: the schema must be schemas/events.json (rule: descriptor) [memo724]",
-        "datapackage.json: resource 4 has no path (rule: descriptor) [memo724]",
-        "datapackage.json: resource 5 has no path (rule: descriptor) [memo724]",
-        "data/risks.csv: the descriptor says 0 bytes; the file has 8 (rule: byte-count) [memo724]",
-        "datapackage.json: no resource event_participants (rule: descriptor) [memo724]",
-        "datapackage.json: no resource positions (rule: descriptor) [memo724]",
-        "datapackage.json: no resource risks (rule: descriptor) [memo724]",
-    ]
-
-
-def test_a_resource_that_is_no_table_needs_no_schema(tmp_path: Path) -> None:
-    layout, descriptor = _package(tmp_path)
-    (layout.data / "memo.txt").write_bytes(b"memo")
-    descriptor["resources"].insert(0, {"name": "memo", "path": "data/memo.txt"})
-    assert descriptor_problems(layout, descriptor) == []
 
 
 def _facts(resource: dict) -> list[str]:
@@ -138,16 +57,6 @@ def test_a_hash_without_prefix_is_md5_and_other_algorithms_are_refused() -> None
         f"t: the descriptor says sha256 {sha.upper()}; the file's is {sha} "
         "(rule: hash-count) [memo724]"
     ]
-
-
-def test_the_md5_read_is_the_files_own(tmp_path: Path) -> None:
-    layout, descriptor = _package(tmp_path)
-    body = b"a,b\n1,2\n"
-    descriptor["resources"][0]["hash"] = hashlib.md5(body).hexdigest()
-    assert descriptor_problems(layout, descriptor) == []
-    descriptor["resources"][0]["hash"] = hashlib.md5(body + b"!").hexdigest()
-    [p] = descriptor_problems(layout, descriptor)
-    assert p.rule == "hash-count" and p.where == "documents"
 
 
 # ---- validation/checks.py: the two shapes of derived check ----

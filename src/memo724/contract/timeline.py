@@ -28,8 +28,6 @@ from datetime import date
 
 BASES = ("stated", "anchored", "document-date", "unknown")
 EXPRESSED = "expressed-by-event"
-# What a time link can place, and the column of time_links that names it: one per link.
-PLACED_SUBJECTS = {"events": "event_id", "positions": "position_id", "relations": "relation_id"}
 
 _LOWER = {"after", "during", "simultaneous", "begins", "ends"}
 _UPPER = {"before", "during", "simultaneous", "begins", "ends"}

@@ -248,13 +248,6 @@ HASH_COUNT = declare(
     "the hash the descriptor states, sha256 or MD5",
     kind="file",
 )
-SCHEME_ERROR = declare(
-    "scheme-error",
-    "every resource of the descriptor",
-    "its path",
-    "the file it names exists",
-    kind="file",
-)
 MISSING = declare(
     "missing",
     "every file the release lists",
@@ -655,7 +648,6 @@ EXAMPLES: dict[str, str] = {
         "ddf630dba27fe52d178777c99999fbcc1504e272968c0b894de6b5f8dcf522cb (rule: hash-count) "
         "[memo724]"
     ),
-    "scheme-error": ("sources: data/nothing.csv does not exist (rule: scheme-error) [memo724]"),
     "missing": "data/sources.csv: the file is missing (rule: missing)",
     "unreadable": "data/sources.csv: Too many levels of symbolic links (rule: unreadable)",
     "not-a-regular-file": (
