@@ -67,7 +67,11 @@ CATALOGUE: dict[str, Entry] = {}
 def register(
     name: str, applies: str, reads: str, message: str, kind: str = "provenance"
 ) -> Callable[[Builder], Builder]:
-    """Register the decorated builder as the rule `name` (a rule is registered once)."""
+    """Return a function that registers a builder as the rule `name` (a rule is registered once).
+
+    Called after the builder's definition, `register(...)(builder)`, never as a decorator:
+    mutmut skips decorated functions, and the builders hold the rules' logic.
+    """
 
     def decorate(build: Builder) -> Builder:
         _add(Entry(Rule(name, applies, reads, message), build, kind))

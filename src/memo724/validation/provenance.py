@@ -48,12 +48,6 @@ def _group(prefix: str) -> tuple[str, str, str, str]:
     return edtf, start, end, precision
 
 
-@register(
-    "date-order",
-    "date groups (fields <group>_edtf, _start, _end, _precision)",
-    "<group>_start, <group>_end",
-    "{end} before {start}",
-)
 def _date_order(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     built: Built = []
     for prefix in schema.date_groups:
@@ -67,12 +61,14 @@ def _date_order(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     return built
 
 
-@register(
-    "edtf",
-    "date groups",
-    "<group>_edtf",
-    "must be an EDTF value of the codebook",
-)
+register(
+    "date-order",
+    "date groups (fields <group>_edtf, _start, _end, _precision)",
+    "<group>_start, <group>_end",
+    "{end} before {start}",
+)(_date_order)
+
+
 def _edtf(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     built: Built = []
     for prefix in schema.date_groups:
@@ -86,12 +82,14 @@ def _edtf(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     return built
 
 
-@register(
-    "edtf-bounds",
+register(
+    "edtf",
     "date groups",
-    "<group>_edtf with <group>_start, _end and _precision (each judged on its own field)",
-    "must be the {part} that {edtf} gives",
-)
+    "<group>_edtf",
+    "must be an EDTF value of the codebook",
+)(_edtf)
+
+
 def _edtf_bounds(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     # Each derived cell is judged on its own field, so a report names the cell that is wrong
     # (a bad start is not reported as a bad precision). The precision column is required, so
@@ -112,12 +110,14 @@ def _edtf_bounds(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     return built
 
 
-@register(
-    "one-record",
-    "the evidence table (role evidence): its subject columns, one per record table",
-    "the subject columns",
-    "exactly one of {subjects} must be filled",
-)
+register(
+    "edtf-bounds",
+    "date groups",
+    "<group>_edtf with <group>_start, _end and _precision (each judged on its own field)",
+    "must be the {part} that {edtf} gives",
+)(_edtf_bounds)
+
+
 def _one_record(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if schema.role != "evidence":
         return []
@@ -130,6 +130,14 @@ def _one_record(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
 
     message = f"exactly one of {subjects} must be filled"
     return [(None, row_rule(one_record, rule("one-record"), key, message, [key]))]
+
+
+register(
+    "one-record",
+    "the evidence table (role evidence): its subject columns, one per record table",
+    "the subject columns",
+    "exactly one of {subjects} must be filled",
+)(_one_record)
 
 
 def _span_rule(field: str, table: str) -> None:
@@ -198,13 +206,6 @@ _context_rule("prefix", "start", "before")
 _context_rule("suffix", "end", "after")
 
 
-@register(
-    "span-in-passage",
-    "tables with a memoText span and a foreign key into the passages (role structure), given"
-    " the passages",
-    "the key, start, end; the passage's start and end",
-    "the span must lie inside this passage",
-)
 def _span_in_passage(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if schema.role == "structure" or not schema.memo_text("span"):
         return []
@@ -239,15 +240,18 @@ def _span_in_passage(contract: Contract, schema: TableSchema, ctx: Any) -> Built
     return built
 
 
+register(
+    "span-in-passage",
+    "tables with a memoText span and a foreign key into the passages (role structure), given"
+    " the passages",
+    "the key, start, end; the passage's start and end",
+    "the span must lie inside this passage",
+)(_span_in_passage)
+
+
 _span_rule("text", "passages")
 
 
-@register(
-    "memo-hash",
-    "the document table (role document): its sha256 field, given the memo",
-    "sha256",
-    "the shipped memo's sha256 is {sha256}",
-)
 def _memo_hash(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if schema.role != "document" or ctx.memo is None or "sha256" not in schema.field_names:
         return []
@@ -256,15 +260,25 @@ def _memo_hash(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     return [("sha256", column_check(lambda s: s == sha, rule("memo-hash"), message))]
 
 
-@register(
-    "memo-length",
-    "the document table (role document): its code_points field, given the memo",
-    "code_points",
-    "the shipped memo has {length} code points",
-)
+register(
+    "memo-hash",
+    "the document table (role document): its sha256 field, given the memo",
+    "sha256",
+    "the shipped memo's sha256 is {sha256}",
+)(_memo_hash)
+
+
 def _memo_length(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if schema.role != "document" or ctx.memo is None or "code_points" not in schema.field_names:
         return []
     length = len(ctx.memo)
     message = f"the shipped memo has {length} code points"
     return [("code_points", column_check(lambda s: s == length, rule("memo-length"), message))]
+
+
+register(
+    "memo-length",
+    "the document table (role document): its code_points field, given the memo",
+    "code_points",
+    "the shipped memo has {length} code points",
+)(_memo_length)

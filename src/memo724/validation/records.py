@@ -30,12 +30,6 @@ def _spans(contract: Contract, schema: TableSchema, ctx: Any) -> tuple[str, pd.D
     return subject, evidence
 
 
-@register(
-    "has-evidence",
-    "tables with an evidence subject column (records), given the evidence table",
-    "the primary key; the evidence table's subject column",
-    "every record needs an evidence span",
-)
 def _has_evidence(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     found = _spans(contract, schema, ctx)
     if found is None:
@@ -49,12 +43,14 @@ def _has_evidence(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     return [(schema.primary_key[0], check)]
 
 
-@register(
-    "verbatim",
-    "verbatim fields (field property verbatim) of a record table, given evidence and passages",
-    "the primary key, the field; the record's evidence spans and their passages",
-    "must be words of a passage the record's evidence quotes",
-)
+register(
+    "has-evidence",
+    "tables with an evidence subject column (records), given the evidence table",
+    "the primary key; the evidence table's subject column",
+    "every record needs an evidence span",
+)(_has_evidence)
+
+
 def _verbatim(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     found = _spans(contract, schema, ctx)
     if found is None or not schema.verbatim_fields:
@@ -101,12 +97,14 @@ def _verbatim(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     return built
 
 
-@register(
-    "names-from-evidence",
-    f"record tables with a {NAMES_FIELD} field, given the evidence table",
-    f"the primary key, {NAMES_FIELD}; the record's evidence quotes",
-    "must list the actor's evidence quotes in order",
-)
+register(
+    "verbatim",
+    "verbatim fields (field property verbatim) of a record table, given evidence and passages",
+    "the primary key, the field; the record's evidence spans and their passages",
+    "must be words of a passage the record's evidence quotes",
+)(_verbatim)
+
+
 def _names(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     found = _spans(contract, schema, ctx)
     if found is None or NAMES_FIELD not in schema.field_names:
@@ -133,3 +131,11 @@ def _names(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     message = "must list the actor's evidence quotes in order"
     check = row_rule(names, rule("names-from-evidence"), NAMES_FIELD, message, [pk, NAMES_FIELD])
     return [(None, check)]
+
+
+register(
+    "names-from-evidence",
+    f"record tables with a {NAMES_FIELD} field, given the evidence table",
+    f"the primary key, {NAMES_FIELD}; the record's evidence quotes",
+    "must list the actor's evidence quotes in order",
+)(_names)

@@ -29,12 +29,6 @@ AUTHOR_VIEW = "author"
 PERCEIVER = "perceiver"
 
 
-@register(
-    "certainty-needs-hedge",
-    "tables with hedge and an ordered certainty scale (categoriesOrdered, last value the top)",
-    "certainty, hedge",
-    "a certainty below '{top of the scale}' must show the memo's words in hedge",
-)
 def _certainty(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if not {"hedge", "certainty"} <= set(schema.field_names):
         return []
@@ -56,12 +50,14 @@ def _certainty(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     return [(None, check)]
 
 
-@register(
-    "band-needs-hedge",
-    "tables with likelihood and hedge fields",
-    "likelihood, hedge",
-    "an ICD 203 band needs the words that name a probability in hedge",
-)
+register(
+    "certainty-needs-hedge",
+    "tables with hedge and an ordered certainty scale (categoriesOrdered, last value the top)",
+    "certainty, hedge",
+    "a certainty below '{top of the scale}' must show the memo's words in hedge",
+)(_certainty)
+
+
 def _band(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if not {"hedge", "certainty", "likelihood"} <= set(schema.field_names):
         return []
@@ -75,12 +71,14 @@ def _band(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     return [(None, check)]
 
 
-@register(
-    "view-holder",
-    "tables with attribution and attributed_to_actor_id fields",
-    "attribution, attributed_to_actor_id",
-    f"filled exactly when the view is an actor's (attribution other than '{AUTHOR_VIEW}')",
-)
+register(
+    "band-needs-hedge",
+    "tables with likelihood and hedge fields",
+    "likelihood, hedge",
+    "an ICD 203 band needs the words that name a probability in hedge",
+)(_band)
+
+
 def _view_holder(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     needed = ["attribution", "attributed_to_actor_id"]
     if not set(needed) <= set(schema.field_names):
@@ -96,6 +94,14 @@ def _view_holder(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     return [(None, row_rule(holder, rule("view-holder"), needed[1], message, needed))]
 
 
+register(
+    "view-holder",
+    "tables with attribution and attributed_to_actor_id fields",
+    "attribution, attributed_to_actor_id",
+    f"filled exactly when the view is an actor's (attribution other than '{AUTHOR_VIEW}')",
+)(_view_holder)
+
+
 def _perceivers(contract: Contract, schema: TableSchema) -> list[tuple[str, str]]:
     """(link table, its key into this table) of the tables that link actors to this one in a
     role whose values include a perceiver (fields actor_id and role)."""
@@ -109,13 +115,6 @@ def _perceivers(contract: Contract, schema: TableSchema) -> list[tuple[str, str]
     return out
 
 
-@register(
-    "view-holder-perceives",
-    "tables with attributed_to_actor_id that a table of actor_id and role (with a 'perceiver'"
-    " value) refers to, given that table",
-    "the primary key, attributed_to_actor_id; the link table's key, actor_id and role",
-    "the actor whose view a risk is must be one of its perceivers (risk_actors)",
-)
 def _view_holder_perceives(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if "attributed_to_actor_id" not in schema.field_names or len(schema.primary_key) != 1:
         return []
@@ -147,6 +146,15 @@ def _view_holder_perceives(contract: Contract, schema: TableSchema, ctx: Any) ->
         )
         built.append((None, check))
     return built
+
+
+register(
+    "view-holder-perceives",
+    "tables with attributed_to_actor_id that a table of actor_id and role (with a 'perceiver'"
+    " value) refers to, given that table",
+    "the primary key, attributed_to_actor_id; the link table's key, actor_id and role",
+    "the actor whose view a risk is must be one of its perceivers (risk_actors)",
+)(_view_holder_perceives)
 
 
 def _cells(series: pd.Series) -> list[Any]:
@@ -324,13 +332,6 @@ def _derived(contract: Contract, ctx: Any) -> tuple[TimeModel, dict[str, Any], s
 TIME_FIELDS = ("time_start", "time_end", "time_basis")
 
 
-@register(
-    "time-window",
-    "tables a time link places (a subject column of the time links) with time_start, time_end"
-    " and time_basis, given the events, documents and time links",
-    "the primary key, time_start, time_end, time_basis; every event and time link",
-    "{field} must be what the stated date and the time links give (contract.timeline)",
-)
 def _time_window(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     model = TimeModel.of(contract)
     if model is None or schema.name not in model.subjects:
@@ -375,6 +376,15 @@ def _time_window(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     return built
 
 
+register(
+    "time-window",
+    "tables a time link places (a subject column of the time links) with time_start, time_end"
+    " and time_basis, given the events, documents and time links",
+    "the primary key, time_start, time_end, time_basis; every event and time link",
+    "{field} must be what the stated date and the time links give (contract.timeline)",
+)(_time_window)
+
+
 def _same_columnwise(
     keys: pd.Series, cells: pd.Series, by_event: dict[str, Any]
 ) -> np.ndarray | None:
@@ -412,13 +422,6 @@ def _link_rules(schema: TableSchema, contract: Contract) -> TimeModel | None:
     return model if model is not None and model.links == schema.name else None
 
 
-@register(
-    "time-consistent",
-    "the time links table (fields anchor_event_id and anchor_document_id), given the events and"
-    " documents",
-    "time_link_id; every event and time link",
-    "the link contradicts the dates and links of its event and anchor",
-)
 def _time_consistent(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if _link_rules(schema, contract) is None:
         return []
@@ -436,12 +439,15 @@ def _time_consistent(contract: Contract, schema: TableSchema, ctx: Any) -> Built
     return [(None, check)]
 
 
-@register(
-    "one-subject",
-    "the time links table: its subject columns",
-    "the subject columns (event_id, position_id, relation_id)",
-    "exactly one of {subjects} must be filled",
-)
+register(
+    "time-consistent",
+    "the time links table (fields anchor_event_id and anchor_document_id), given the events and"
+    " documents",
+    "time_link_id; every event and time link",
+    "the link contradicts the dates and links of its event and anchor",
+)(_time_consistent)
+
+
 def _one_subject(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     model = _link_rules(schema, contract)
     if model is None:
@@ -457,12 +463,14 @@ def _one_subject(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     return [(None, check)]
 
 
-@register(
-    "one-anchor",
-    "the time links table",
-    "anchor_event_id, anchor_document_id",
-    "exactly one of anchor_event_id and anchor_document_id must be filled",
-)
+register(
+    "one-subject",
+    "the time links table: its subject columns",
+    "the subject columns (event_id, position_id, relation_id)",
+    "exactly one of {subjects} must be filled",
+)(_one_subject)
+
+
 def _one_anchor(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if _link_rules(schema, contract) is None:
         return []
@@ -476,12 +484,14 @@ def _one_anchor(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     return [(None, check)]
 
 
-@register(
-    "not-self",
+register(
+    "one-anchor",
     "the time links table",
-    "anchor_event_id, event_id",
-    "an event cannot be its own anchor",
-)
+    "anchor_event_id, anchor_document_id",
+    "exactly one of anchor_event_id and anchor_document_id must be filled",
+)(_one_anchor)
+
+
 def _not_self(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if _link_rules(schema, contract) is None:
         return []
@@ -498,3 +508,11 @@ def _not_self(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
         ["anchor_event_id", "event_id"],
     )
     return [(None, check)]
+
+
+register(
+    "not-self",
+    "the time links table",
+    "anchor_event_id, event_id",
+    "an event cannot be its own anchor",
+)(_not_self)

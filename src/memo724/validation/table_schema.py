@@ -33,13 +33,6 @@ def _constrained(schema: TableSchema, constraint: str) -> list[tuple[dict[str, A
     ]
 
 
-@register(
-    "enum",
-    "fields with constraints.enum (the codebook's coded values)",
-    "the field",
-    "must be one of {enum}",
-    kind="table-schema",
-)
 def _enum(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     return [
         (
@@ -50,6 +43,15 @@ def _enum(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     ]
 
 
+register(
+    "enum",
+    "fields with constraints.enum (the codebook's coded values)",
+    "the field",
+    "must be one of {enum}",
+    kind="table-schema",
+)(_enum)
+
+
 def _one_of(values: list[Any]) -> Callable[[pd.Series], pd.Series]:
     return lambda s: pd.Series(isin(s, values), index=s.index)
 
@@ -58,13 +60,6 @@ def _leads(series: pd.Series) -> np.ndarray:
     return matches(series, FORMULA_START)
 
 
-@register(
-    "pattern",
-    "fields with constraints.pattern (the whole value must match, XML Schema style)",
-    "the field",
-    "must match {pattern}",
-    kind="table-schema",
-)
 def _pattern(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     """The schema's own pattern, by Arrow (RE2); a formula-led cell is left to spreadsheet-safe.
 
@@ -96,6 +91,15 @@ def _pattern(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
                 )
             )
     return built
+
+
+register(
+    "pattern",
+    "fields with constraints.pattern (the whole value must match, XML Schema style)",
+    "the field",
+    "must match {pattern}",
+    kind="table-schema",
+)(_pattern)
 
 
 def _full_match(pattern: str, spare_formulas: bool) -> Callable[[pd.Series], pd.Series]:
@@ -144,13 +148,6 @@ _bound("minimum", lambda a, b: a >= b, "must be >= {}")
 _bound("maximum", lambda a, b: a <= b, "must be <= {}")
 
 
-@register(
-    "foreignKey",
-    "fields of a foreignKey (one column each); a key into another table when that table is given",
-    "the field and the referenced table's key",
-    "must be a {resource}.{field}",
-    kind="table-schema",
-)
 def _foreign_keys(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     built: Built = []
     for fk in schema.foreign_keys:
@@ -172,3 +169,12 @@ def _foreign_keys(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
                 (fk.field, column_check(isin_test(parent.dropna()), rule("foreignKey"), message))
             )
     return built
+
+
+register(
+    "foreignKey",
+    "fields of a foreignKey (one column each); a key into another table when that table is given",
+    "the field and the referenced table's key",
+    "must be a {resource}.{field}",
+    kind="table-schema",
+)(_foreign_keys)
