@@ -83,7 +83,7 @@ def test_a_valid_package_passes_every_variant(package: Layout, variant: str) -> 
     assert counts.get("unparsed", 0) == 0
     assert counts["failures"] == 0
     assert counts.get("fk failures", 0) == 0
-    assert set(report["phases"]) >= {"import", "checks"}
+    assert "import" in report["phases"] and any("checks" in p for p in report["phases"])
 
 
 @pytest.mark.parametrize("variant", CHECKING)
