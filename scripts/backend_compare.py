@@ -19,12 +19,20 @@ a process of its own so that the peak resident memory is that process's alone:
 - `polars lazy`: the same predicates as plain polars expressions on `scan_csv`, counted by one
   query on the streaming engine (no Pandera), then the foreign keys as anti-joins.
 
-Each child reports its own phases (read, type, checks, foreign keys) and how many cells or rows
-failed; the parent adds wall time, CPU time (user + system) and peak RSS (os.wait4). With the
-cross-table estimate (default), one more process times the project's record rules as polars
-joins on the whole package: has-evidence, verbatim (a record's field must be a substring of a
-passage its evidence quotes) and names_as_written. The machine may be shared: compare figures of
-one run, and CPU time rather than wall time when it is loaded.
+Each child reports its own phases (import, read, type, checks, foreign keys) and how many cells
+or rows failed; the parent adds wall time, CPU time (user + system) and peak RSS (os.wait4).
+Then, per package (skip with --no-cross, --no-package):
+
+- `cross-table rules (polars)`: the project's record rules as polars joins: has-evidence,
+  verbatim (a record's field must be a substring of a passage its evidence quotes) and
+  names_as_written;
+- `package: memo724 validate`: the project's command line on the whole package (`--contract`);
+- `package: pandera.polars + joins`, `package: polars lazy + joins`: every table as that variant,
+  one after the other in one process (nothing kept between tables), then the cross-table rules:
+  what a polars validator of this rule subset would cost end to end.
+
+The machine may be shared: compare figures of one run, and CPU time rather than wall time when
+it is loaded.
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from memo724 import __version__
 from memo724.contract import NAME_SEPARATOR, Contract, TableSchema
 
 VARIANTS = (
@@ -54,6 +63,12 @@ VARIANTS = (
     "polars lazy",
 )
 CROSS = "cross-table rules (polars)"
+VALIDATE = "package: memo724 validate"
+# Whole-package variants: each table as the named variant, then the cross-table rules.
+PACKAGE = {
+    "package: pandera.polars + joins": "pandera.polars (polars CSV)",
+    "package: polars lazy + joins": "polars lazy",
+}
 # What each variant imports, timed as its own phase before the work.
 IMPORTS = {
     "pyarrow read": ["pyarrow.csv"],
@@ -63,6 +78,8 @@ IMPORTS = {
     "pandera.polars (pyarrow)": ["pyarrow.csv", "polars", "pandera.polars"],
     "polars lazy": ["polars"],
     CROSS: ["polars"],
+    "package: pandera.polars + joins": ["polars", "pandera.polars"],
+    "package: polars lazy + joins": ["polars"],
 }
 DEFAULT_TABLES = ("evidence", "events", "event_participants", "risk_actors")
 
@@ -241,23 +258,45 @@ def _pandera_failures(schema: Any, frame: Any) -> int:
 
 
 def child(variant: str, root: Path, table: str) -> dict[str, Any]:
-    """Run one variant on one table; return its phases (seconds) and failure counts."""
+    """Run one variant on one table (or on the package); return its phases (s) and counts."""
     contract = Contract(root / "schemas")
-    schema = contract[table]
-    path = _csv(root, table)
     phases: dict[str, float] = {}
     counts: dict[str, int] = {}
     clock = time.perf_counter()
 
     def lap(name: str) -> None:
+        """Add the time since the last lap to phase `name` (summed over a package's tables)."""
         nonlocal clock
         now = time.perf_counter()
-        phases[name] = round(now - clock, 3)
+        phases[name] = round(phases.get(name, 0.0) + now - clock, 3)
         clock = now
 
     for module in IMPORTS[variant]:
         importlib.import_module(module)
     lap("import")
+    if variant in PACKAGE:
+        # Table by table, nothing kept between tables; then the record rules, reading again
+        # the columns they join.
+        for name in contract.tables:
+            found = table_body(PACKAGE[variant], root, contract, name, lap)
+            for key, value in found.items():
+                counts[key] = counts.get(key, 0) + value
+        for key, value in cross_table(root, contract, lap).items():
+            counts[key] = counts.get(key, 0) + value
+    elif variant == CROSS:
+        counts.update(cross_table(root, contract, lap))
+    else:
+        counts.update(table_body(variant, root, contract, table, lap))
+    return {"phases": phases, "counts": counts}
+
+
+def table_body(
+    variant: str, root: Path, contract: Contract, table: str, lap: Callable[[str], None]
+) -> dict[str, int]:
+    """One table checked (or only read) the way `variant` does it; the counts it found."""
+    schema = contract[table]
+    path = _csv(root, table)
+    counts: dict[str, int] = {}
     if variant == "pyarrow read":
         counts["rows"] = _read_arrow_text(path).num_rows
         lap("read")
@@ -337,11 +376,9 @@ def child(variant: str, root: Path, table: str) -> dict[str, Any]:
         counts["fk failures"] = int(sum(v for k, v in result.items() if k.startswith("fk ")))
         counts["failures"] = int(sum(v for k, v in result.items() if not k.startswith("fk ")))
         lap("checks and foreign keys")
-    elif variant == CROSS:
-        counts.update(cross_table(root, contract, lap))
     else:
         raise ValueError(f"unknown variant {variant!r}")
-    return {"phases": phases, "counts": counts}
+    return counts
 
 
 def cross_table(root: Path, contract: Contract, lap: Callable[[str], None]) -> dict[str, int]:
@@ -450,6 +487,8 @@ def measure(variant: str, root: Path, table: str, repeat: int) -> dict[str, Any]
 def run(variant: str, root: Path, table: str) -> dict[str, Any]:
     """One child process: its report, wall time, CPU time (user + system) and peak RSS (wait4)."""
     argv = [sys.executable, __file__, "--child", variant, str(root), table]
+    if variant == VALIDATE:  # the project's command line, on the whole package
+        argv = [sys.executable, "-m", "memo724", "validate", str(root), "--contract", __version__]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_src()), env.get("PYTHONPATH")]))
     start = time.perf_counter()
@@ -462,7 +501,7 @@ def run(variant: str, root: Path, table: str) -> dict[str, Any]:
     if proc.returncode != 0:
         last = err.decode(errors="replace").strip().splitlines()[-1:] or ["(no message)"]
         return {"error": f"exited {proc.returncode}: {last[0]}", "wall": wall}
-    report = json.loads(out)
+    report = json.loads(out) if variant != VALIDATE else {"phases": {}, "counts": {}}
     report.update(wall=wall, rss=usage.ru_maxrss / 1024, cpu=usage.ru_utime + usage.ru_stime)
     return report
 
@@ -476,10 +515,13 @@ def describe(report: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("packages", type=Path, nargs="*")
-    parser.add_argument("--tables", nargs="+", default=list(DEFAULT_TABLES))
+    parser.add_argument("--tables", nargs="*", default=list(DEFAULT_TABLES))
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--no-cross", action="store_true", help="skip the cross-table estimate")
+    parser.add_argument(
+        "--no-package", action="store_true", help="skip the whole-package runs (slow at 1M)"
+    )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--child", nargs=3, metavar=("VARIANT", "PACKAGE", "TABLE"),
                         help=argparse.SUPPRESS)  # fmt: skip
@@ -521,14 +563,17 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"| {root.name} | {table} | {rows:,} | {size:.1f} | {variant} "
                       f"| {r['wall']:.2f} | {r['cpu']:.2f} | {r['rss']:.0f} | {ratio} | {vs} "
                       f"| {describe(r)} |", flush=True)  # fmt: skip
-        if not args.no_cross:
-            r = measure(CROSS, root, contract.evidence_table or "", args.repeat)
-            figures.append({"package": str(root), "table": "(package)", "variant": CROSS, **r})
+        whole = [] if args.no_cross else [CROSS]
+        whole += [] if args.no_package else [VALIDATE, *PACKAGE]
+        total = sum(_csv(root, t).stat().st_size for t in contract.tables) / 2**20
+        for variant in whole:
+            r = measure(variant, root, contract.evidence_table or "", args.repeat)
+            figures.append({"package": str(root), "table": "(package)", "variant": variant, **r})
             if "error" in r:
-                print(f"| {root.name} | (package) | | | {CROSS} | {r['error']} |")
-            else:
-                cells = f"{r['wall']:.2f} | {r['cpu']:.2f} | {r['rss']:.0f} | | | {describe(r)}"
-                print(f"| {root.name} | (package) | | | {CROSS} | {cells} |", flush=True)
+                print(f"| {root.name} | (package) | | {total:.1f} | {variant} | {r['error']} |")
+                continue
+            cells = f"{r['wall']:.2f} | {r['cpu']:.2f} | {r['rss']:.0f} | | | {describe(r)}"
+            print(f"| {root.name} | (package) | | {total:.1f} | {variant} | {cells} |", flush=True)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     return 0

@@ -22,6 +22,7 @@ pytest.importorskip("pandera.polars", reason="pandera's polars backend needs pol
 import backend_compare
 from synthetic import write_package
 
+from memo724.contract import TABLES
 from memo724.contract.paths import Layout
 from memo724.validation.drift import judge_own
 
@@ -115,7 +116,7 @@ def test_the_cross_table_rules_as_joins(package: Layout, damaged: Layout) -> Non
 
 def test_the_script_prints_a_row_per_variant(package: Layout) -> None:
     script = Path(backend_compare.__file__)
-    args = ["--tables", "risk_actors", "--repeat", "1", "--no-cross"]
+    args = ["--tables", "risk_actors", "--repeat", "1", "--no-cross", "--no-package"]
     out = subprocess.run(
         [sys.executable, str(script), str(package.root), *args, "--variants", "polars lazy"],
         capture_output=True,
@@ -136,3 +137,15 @@ def test_without_polars_it_says_what_is_missing(
     assert backend_compare.main(["/nowhere"]) == 2
     err = capsys.readouterr().err
     assert err == "backend_compare.py needs polars: the dev tools\n"
+
+
+@pytest.mark.parametrize("variant", list(backend_compare.PACKAGE))
+def test_a_whole_package_variant_checks_every_table(
+    package: Layout, damaged: Layout, variant: str
+) -> None:
+    clean = backend_compare.child(variant, package.root, "")["counts"]
+    assert clean["rows"] == sum(len(rows_of(package, t)[1]) for t in TABLES)
+    assert sum(v for k, v in clean.items() if k != "rows") == 0
+    counts = backend_compare.child(variant, damaged.root, "")["counts"]
+    assert counts["unparsed"] == 1 and counts["fk failures"] == 1
+    assert counts["has-evidence"] == 1 and counts["verbatim"] >= 1
