@@ -413,7 +413,7 @@ def cross_table(root: Path, contract: Contract, lap: Callable[[str], None]) -> d
         if "names_as_written" in schema.field_names:
             keep.append("names_as_written")
         records[table] = _read_polars_text(_csv(root, table), keep)
-    lap("read")
+    lap("read for the joins")
     counts = {"has-evidence": 0, "verbatim": 0, "names-from-evidence": 0}
     for table, subject in subjects.items():
         pk = contract[table].primary_key[0]
