@@ -25,7 +25,8 @@ Then, per package (skip with --no-cross, --no-package):
 
 - `cross-table rules (polars)`: the project's record rules as polars joins: has-evidence,
   verbatim (a record's field must be a substring of a passage its evidence quotes) and
-  names_as_written;
+  names_as_written; `cross-table rules (memo724, pandas)`: the project's own checks of those
+  three rules, cut from its derived schemas (evidence and passages as context);
 - `package: memo724 validate`: the project's command line on the whole package (`--contract`);
 - `package: pandera.polars + joins`, `package: polars lazy + joins`: every table as that variant,
   one after the other in one process (nothing kept between tables), then the cross-table rules:
@@ -63,6 +64,8 @@ VARIANTS = (
     "polars lazy",
 )
 CROSS = "cross-table rules (polars)"
+CROSS_PANDAS = "cross-table rules (memo724, pandas)"
+RECORD_RULES = ("has-evidence", "verbatim", "names-from-evidence")
 VALIDATE = "package: memo724 validate"
 # Whole-package variants: each table as the named variant, in one process, then (polars only)
 # the cross-table rules.
@@ -81,6 +84,7 @@ IMPORTS = {
     "pandera.polars (pyarrow)": ["pyarrow.csv", "polars", "pandera.polars"],
     "polars lazy": ["polars"],
     CROSS: ["polars"],
+    CROSS_PANDAS: IMPORTS_PANDAS,
     "package: memo724 (pandas), no context": IMPORTS_PANDAS,
     "package: pandera.polars + joins": ["polars", "pandera.polars"],
     "package: polars lazy + joins": ["polars"],
@@ -290,6 +294,8 @@ def child(variant: str, root: Path, table: str) -> dict[str, Any]:
                 counts[key] = counts.get(key, 0) + value
     elif variant == CROSS:
         counts.update(cross_table(root, contract, lap))
+    elif variant == CROSS_PANDAS:
+        counts.update(cross_table_pandas(root, contract, lap))
     else:
         counts.update(table_body(variant, root, contract, table, lap))
     return {"phases": phases, "counts": counts}
@@ -383,6 +389,51 @@ def table_body(
         lap("checks and foreign keys")
     else:
         raise ValueError(f"unknown variant {variant!r}")
+    return counts
+
+
+def cross_table_pandas(
+    root: Path, contract: Contract, lap: Callable[[str], None]
+) -> dict[str, int]:
+    """The project's own has-evidence, verbatim and names_as_written checks, alone: each record
+    table's derived schema (evidence and passages as context) cut down to those checks."""
+    import pandas as pd
+    import pandera.errors
+    import pandera.pandas as pa
+
+    from memo724.contract.typed import parse_table, read_csv_text, to_pandas
+    from memo724.validation.schemas import Context, derive
+
+    subjects = contract.evidence_subjects
+    needed = [contract.evidence_table or "", *contract.with_role("structure"), *subjects]
+    frames = {}
+    for name in needed:
+        typed, _ = parse_table(contract[name], read_csv_text(_csv(root, name)))
+        frames[name] = to_pandas(typed)
+    lap("read and type")
+    # Pandera's first validation in a process costs 0.4-0.5 s whatever the frame: paid apart.
+    tiny = pa.DataFrameSchema({"n": pa.Column(int, pa.Check.ge(0))})
+    tiny.validate(pd.DataFrame({"n": [1]}), lazy=True)
+    lap("first validation")
+    ctx = Context(frames)
+    schemas = {name: derive(contract, name, ctx) for name in subjects}
+    lap("derive")
+    counts = dict.fromkeys(RECORD_RULES, 0)
+    for rule in RECORD_RULES:
+        for name, full in schemas.items():
+            columns = {
+                col: pa.Column(checks=kept, nullable=True)
+                for col, column in full.columns.items()
+                if (kept := [c for c in column.checks if c.name == rule])
+            }
+            rows = [c for c in full.checks if c.name == rule]
+            if not columns and not rows:
+                continue
+            try:
+                pa.DataFrameSchema(columns, checks=rows).validate(frames[name], lazy=True)
+            except pandera.errors.SchemaErrors as exc:
+                counts[rule] += len(exc.failure_cases)
+        lap(rule)
     return counts
 
 
@@ -568,7 +619,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"| {root.name} | {table} | {rows:,} | {size:.1f} | {variant} "
                       f"| {r['wall']:.2f} | {r['cpu']:.2f} | {r['rss']:.0f} | {ratio} | {vs} "
                       f"| {describe(r)} |", flush=True)  # fmt: skip
-        whole = [] if args.no_cross else [CROSS]
+        whole = [] if args.no_cross else [CROSS, CROSS_PANDAS]
         whole += [] if args.no_package else [VALIDATE, *PACKAGE]
         total = sum(_csv(root, t).stat().st_size for t in contract.tables) / 2**20
         for variant in whole:

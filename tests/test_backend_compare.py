@@ -153,3 +153,12 @@ def test_a_whole_package_variant_checks_every_table(
     else:
         assert counts["fk failures"] == 1
         assert counts["has-evidence"] == 1 and counts["verbatim"] >= 1
+
+
+def test_the_project_record_rules_alone(package: Layout, damaged: Layout) -> None:
+    cross = backend_compare.CROSS_PANDAS
+    clean = backend_compare.child(cross, package.root, "")["counts"]
+    assert clean == {"has-evidence": 0, "verbatim": 0, "names-from-evidence": 0}
+    counts = backend_compare.child(cross, damaged.root, "")["counts"]
+    assert counts["has-evidence"] == 1
+    assert counts["verbatim"] >= 1 and counts["names-from-evidence"] >= 1
