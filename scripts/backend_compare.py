@@ -161,7 +161,7 @@ def predicates(schema: TableSchema) -> list[tuple[str, str, Any]]:
     return found
 
 
-def pandera_schemas(schema: TableSchema, parents: dict[str, Any]) -> tuple[Any, Any]:
+def pandera_schemas(schema: TableSchema, parents: dict[tuple[str, str], Any]) -> tuple[Any, Any]:
     """A Pandera polars schema of the table's own constraints, and one of its foreign keys."""
     import pandera.polars as pa
     import polars as pl
@@ -338,7 +338,7 @@ def table_body(
         import polars as pl
 
         if variant.endswith("(pyarrow)"):
-            raw = pl.from_arrow(_read_arrow_text(path))
+            raw: Any = pl.from_arrow(_read_arrow_text(path))
         else:
             raw = _read_polars_text(path)
         lap("read")
