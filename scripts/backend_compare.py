@@ -1,12 +1,14 @@
 """Pandera's pandas backend (the project's path) against its polars backend, table by table.
 
     .venv/bin/python scripts/backend_compare.py PACKAGE [PACKAGE ...]
-        [--tables evidence events event_participants risk_actors] [--repeat 2] [--no-cross]
+        [--tables [TABLE ...]] [--variants VARIANT ...] [--repeat 2] [--no-cross] [--no-package]
+        [--json FILE]
 
-A maintainer's measurement (SCALING.md, "Pandera's polars backend, measured"), never part of
-`make test`; it needs the `polars` extra (in the dev tools). For each package (a synthetic one
-from scripts/synthetic.py, e.g. /tmp/memo724-bench/rows-1000000) and each table it runs, each in
-a process of its own so that the peak resident memory is that process's alone:
+(--tables with no name: only the whole-package rows.) A maintainer's measurement (SCALING.md,
+"Pandera's polars backend, measured"), never run by `make test` (its test is
+tests/test_backend_compare.py); it needs the `polars` extra (in the dev tools). For each package
+(a synthetic one from scripts/synthetic.py, e.g. /tmp/memo724-bench/rows-1000000) and each table
+it runs, each in a process of its own so that the peak resident memory is that process's alone:
 
 - `pyarrow read`, `polars read`: a bare read of the CSV as text, nothing checked;
 - `memo724 (pandas)`: the project's own path for one table: its typed read (contract/typed.py)
