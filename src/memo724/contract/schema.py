@@ -22,6 +22,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .errors import DatasetError, Problem
+
 # Reading order of the tables of this release: the document and its structure, then the content,
 # then evidence. A contract holds every schema of its folder: a table this list does not name (a
 # new schema file) comes after the ones it names, by name, before the evidence (`reading_order`).
@@ -175,18 +177,54 @@ def reading_order(names: list[str] | set[str], schemas: dict[str, dict[str, Any]
     return [n for n in order if n not in evidence] + evidence
 
 
+def read_schemas(schema_dir: Path) -> dict[str, dict[str, Any]]:
+    """Every schemas/<table>.json of a folder (table -> schema), or a DatasetError whose
+    problems name each file that is missing, unreadable, not JSON or not a Table Schema.
+
+    The folder is the checkout's or the installed package's own (a vendored copy is read
+    through the validators' guards instead), so a broken one is the user's to fix: one line
+    per file, never a traceback.
+    """
+    if not schema_dir.is_dir():
+        missing = "the folder of Table Schemas is missing"
+        raise DatasetError([Problem(str(schema_dir), "missing", missing)])
+    read: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
+    for path in sorted(schema_dir.glob("*.json")):
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            where = f"line {exc.lineno} column {exc.colno} (character {exc.pos})"
+            problems.append(Problem(str(path), "json", f"not valid JSON at {where}: {exc.msg}"))
+            continue
+        except UnicodeDecodeError as exc:
+            what = f"not UTF-8 text: byte {exc.object[exc.start]:#04x} at offset {exc.start}"
+            problems.append(Problem(str(path), "utf-8", what))
+            continue
+        except OSError as exc:
+            problems.append(Problem(str(path), "unreadable", exc.strerror or str(exc)))
+            continue
+        if not isinstance(value, dict) or not isinstance(value.get("fields"), list):
+            what = "a Table Schema is a JSON object with a list of fields"
+            problems.append(Problem(str(path), "table-schema", what))
+            continue
+        read[path.stem] = value
+    problems += [  # a copy of this release has every table it names
+        Problem(str(schema_dir / f"{name}.json"), "missing", "the file is missing")
+        for name in TABLES
+        if name not in read and not (schema_dir / f"{name}.json").exists()
+    ]
+    if problems:
+        raise DatasetError(problems)
+    return read
+
+
 class Contract:
     """All Table Schemas of one copy of the package: every schemas/<table>.json of its folder."""
 
     def __init__(self, schema_dir: Path) -> None:
         self.schema_dir = schema_dir
-        read = {
-            path.stem: json.loads(path.read_text(encoding="utf-8"))
-            for path in sorted(schema_dir.glob("*.json"))
-        }
-        missing = [n for n in TABLES if n not in read]
-        if missing:  # a copy of this release has every table it names
-            raise FileNotFoundError(f"{schema_dir}: no schema for {', '.join(missing)}")
+        read = read_schemas(schema_dir)
         self.tables: dict[str, TableSchema] = {
             name: TableSchema(name, read[name]) for name in reading_order(set(read), read)
         }
