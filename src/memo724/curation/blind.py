@@ -57,7 +57,10 @@ def _scratch(source: Layout, part: Path, root: Path) -> Layout:
     )
     for path in sorted((part / RECORDS_DIR).glob("*.yaml")):
         if path.name == "00-document.yaml":
-            raise DatasetError([Problem(str(path), "blind-part", "00-document.yaml is reserved")])
+            # Named as the part's other problems are (_reroot): from the checkout's root.
+            shown = path.relative_to(source.root) if path.is_relative_to(source.root) else path
+            reserved = "00-document.yaml is reserved: the check writes the document's record"
+            raise DatasetError([Problem(str(shown), "blind-part", reserved)])
         shutil.copyfile(path, records / path.name)
     return scratch
 
