@@ -1301,6 +1301,26 @@ def profiled(actor_id: str) -> Callable[[Stage], list[Problem]]:
     return run_profiles
 
 
+def covered(field: str | None) -> Callable[[Stage], list[Problem]]:
+    """`memo724 coverage` on a copy of the checkout whose sources schema renames `field`."""
+
+    def run_coverage(stage: Stage) -> list[Problem]:
+        from memo724.curation.coverage import copy_coverage
+
+        source = stage.source()
+        if field is not None:
+            path = source.schema("sources")
+            value = json.loads(path.read_text(encoding="utf-8"))
+            next(f for f in value["fields"] if f["name"] == field)["name"] = f"source_{field}"
+            path.write_text(json.dumps(value, indent=2), encoding="utf-8")
+        found = refused(lambda: copy_coverage(source))
+        if not found:
+            assert copy_coverage(source).total > 0
+        return found
+
+    return run_coverage
+
+
 STAGE_CASES: list[StageCase] = [
     StageCase("blind-part", True, blind_part({"00-document.yaml": "documents: []\n"})),
     StageCase(
@@ -1323,6 +1343,8 @@ STAGE_CASES: list[StageCase] = [
     StageCase("site-extra", False, release_site(None)),
     StageCase("profile-page-name", True, profiled("Zz-Actor"), why="case-only"),
     StageCase("profile-page-name", False, profiled("zz-actor")),
+    StageCase("code-reads", True, covered("kind"), why="renamed"),
+    StageCase("code-reads", False, covered(None)),
 ]
 
 # The build's, the release's and the blind coding's rules whose cases are here (the others of
@@ -1336,6 +1358,7 @@ STAGE_RULES = {
     "release-exists",
     "site-extra",
     "profile-page-name",
+    "code-reads",
 }
 
 

@@ -245,6 +245,46 @@ class Contract:
         """The tables of one role (ROLES), in reading order."""
         return [name for name, schema in self.tables.items() if schema.role == role]
 
+    def only(self, role: str, by: str) -> str:
+        """The one table of a role that `by` (a feature of the code) reads: the document, its
+        passages, the evidence. Refused in one line (rule `code-reads`) when the schemas have
+        none or several, never answered with an empty result."""
+        found = self.with_role(role)
+        if len(found) != 1:
+            have = ", ".join(found) or "none"
+            raise DatasetError(
+                [
+                    Problem(
+                        "schemas/",
+                        "code-reads",
+                        f"{by} reads the one table of role {role!r}; the schemas have {have}",
+                    )
+                ]
+            )
+        return found[0]
+
+    def require(self, table: str, *fields: str, by: str) -> TableSchema:
+        """A table that `by` (a feature of the code: a profile, a figure, the time-link model)
+        reads by its name, with the fields it reads. Refused in one line (rule `code-reads`)
+        when the schemas no longer have them (a table renamed or removed), never answered with
+        an empty result. CURATING.md lists every place the code names a table."""
+        schema = self.tables.get(table)
+        known = [] if schema is None else schema.field_names
+        gone = [f"{table}.{f}" for f in fields if f not in known]
+        if schema is None or gone:
+            what = f"table {table}" if schema is None else ", ".join(gone)
+            raise DatasetError(
+                [
+                    Problem(
+                        f"schemas/{table}.json",
+                        "code-reads",
+                        f"{by} reads {what}, which the schemas do not have: rename it back, or "
+                        "change that code (CURATING.md, 'Where the code names a table')",
+                    )
+                ]
+            )
+        return schema
+
     @property
     def record_lists(self) -> dict[str, dict[str, str]]:
         """Record table -> {key of its curated records -> the link table its list fills}, from

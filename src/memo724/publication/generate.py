@@ -12,7 +12,7 @@ from .. import __version__
 from ..contract import Contract
 from ..contract.paths import REPO, Layout
 from ..curation.build import build_tables
-from ..curation.coverage import coverage, exclusions
+from ..curation.coverage import coverage, coverage_tables, exclusions
 from ..curation.records import load_yaml
 from ..validation.validate import read_frame
 from .changes import (
@@ -68,12 +68,9 @@ def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
     (target.root / "CODEBOOK.md").write_text(
         codebook_markdown(contract, codebook, frames), encoding="utf-8"
     )
+    passages, evidence, sources = coverage_tables(contract)
     cov = coverage(
-        frames["passages"],
-        frames["evidence"],
-        frames["sources"],
-        exclusions(source.curation),
-        contract,
+        frames[passages], frames[evidence], frames[sources], exclusions(source.curation), contract
     )
     readme = (source.root / "README.md").read_text(encoding="utf-8")
     package = json.loads(target.descriptor.read_text(encoding="utf-8"))

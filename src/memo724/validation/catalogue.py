@@ -410,6 +410,11 @@ for _name, _reads, _what in (
     ("release-exists", "releases/", "a version is released once"),
     ("site-extra", "the installed extras", "the site's dependencies are installed"),
     ("profile-page-name", "the label of each profiled record", "a safe page name"),
+    (
+        "code-reads",
+        "the tables, fields and roles a feature of the code reads by name (CURATING.md)",
+        "the schemas still have them: a renamed table fails loudly, never as an empty result",
+    ),
 ):
     declare(_name, "the build and the release", _reads, _what, kind="release")
 
@@ -793,5 +798,10 @@ EXAMPLES: dict[str, str] = {
     "profile-page-name": (
         "actors.csv, row 2, field actor_id: value 'Zz-Actor': actor_id must match "
         "[a-z0-9]+(-[a-z0-9]+)* to name a profile page (rule: profile-page-name)"
+    ),
+    "code-reads": (
+        "schemas/sources.json: coverage (a hyperlink source states nothing) reads sources.kind, "
+        "which the schemas do not have: rename it back, or change that code (CURATING.md, "
+        "'Where the code names a table') (rule: code-reads)"
     ),
 }
