@@ -158,10 +158,19 @@ def _orphans(contract: Contract) -> object:
     return orphan_actors(contract, frames)
 
 
+def _protocol(contract: Contract) -> object:
+    from memo724.curation.agreement import protocol_tables
+
+    return protocol_tables(contract)
+
+
 UNIT_CASES: list[
     tuple[str, Callable[[dict[str, Any]], None], Callable[[Contract], object], str]
 ] = [
     ("coverage-sources-kind", renamed_field("sources", "kind"), _coverage, "sources.kind"),
+    ("protocol-field", renamed_field("positions", "stance"), _protocol, "positions.stance"),
+    ("protocol-child", renamed_field("risk_actors", "role"), _protocol, "risk_actors.role"),
+    ("protocol-identity", renamed_field("time_links", "anchor_event_id"), _protocol, "anchor"),
     ("coverage-structure-role", dropped_role("passages"), _coverage, "role 'structure'"),
     ("coverage-evidence-role", dropped_role("evidence"), _coverage, "role 'evidence'"),
     (
