@@ -17,7 +17,6 @@ import pandas as pd
 from ..contract import Contract
 from ..contract.paths import REPO, Layout
 from ..contract.typed import text_frame
-from .records import load_yaml
 
 BODY_KINDS = ("paragraph", "footnote")
 # A sentence ends at . ! or ? (with any closing quote, bracket or footnote marker), before a space
@@ -105,6 +104,10 @@ class Coverage:
 
 def exclusions(curation_dir: Path) -> dict[str, str]:
     """Reviewed sentences that carry no fact: exact sentence text -> reason."""
+    # Imported here: the YAML reader is the curation extra, which the audits' figures of a
+    # copy without its records (`memo724 figures`, through audit.py) never need.
+    from .records import load_yaml
+
     path = curation_dir / "coverage-exclusions.yaml"
     if not path.is_file():
         return {}
