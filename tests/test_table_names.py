@@ -235,3 +235,14 @@ def test_the_time_link_model_refuses_a_renamed_anchor(source_copy) -> None:
     mine = [p for p in problems if p.rule == "code-reads"]
     assert mine, problems[:5]
     assert "time_links.anchor_document_id" in mine[0].message
+
+
+def test_the_citation_refuses_a_renamed_document_field(tmp_path: Path) -> None:
+    from memo724.publication.generate import write_docs
+
+    schemas = _schemas()
+    renamed_field("documents", "author_actor_id")(schemas)
+    target = Layout(tmp_path / "target")
+    (problem,) = _refusal(lambda: write_docs(REPO, target, Contract.of(schemas)))
+    assert problem.rule == "code-reads" and "documents.author_actor_id" in problem.message
+    assert not target.root.exists()  # refused before anything is read or written

@@ -23,6 +23,7 @@ from .changes import (
     retired_ids,
     row_digests,
 )
+from .citation import READS as CITATION_READS
 from .citation import citation_cff, how_to_cite_markdown
 from .docs import (
     codebook_markdown,
@@ -63,6 +64,8 @@ def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
 
     From the schemas, the codebook, target's tables and descriptor, and the CHANGELOG.
     """
+    for table, fields in CITATION_READS.items():
+        contract.require(table, *fields, by="the citation (CITATION.cff, README)")
     frames = {name: read_frame(target.table(name)) for name in contract.tables}
     codebook = load_yaml(source.curation / "codebook.yaml", "curation/codebook.yaml")
     (target.root / "CODEBOOK.md").write_text(
