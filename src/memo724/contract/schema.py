@@ -279,7 +279,7 @@ class Contract:
                         f"schemas/{table}.json",
                         "code-reads",
                         f"{by} reads {what}, which the schemas do not have: rename it back, or "
-                        "change that code (CURATING.md, 'Where the code names a table')",
+                        "change that code (CURATING.md, 'Where the code still names a table')",
                     )
                 ]
             )

@@ -802,6 +802,6 @@ EXAMPLES: dict[str, str] = {
     "code-reads": (
         "schemas/sources.json: coverage (a hyperlink source states nothing) reads sources.kind, "
         "which the schemas do not have: rename it back, or change that code (CURATING.md, "
-        "'Where the code names a table') (rule: code-reads)"
+        "'Where the code still names a table') (rule: code-reads)"
     ),
 }
