@@ -145,8 +145,8 @@ CASES = [
     RecordCase("series-line", False, "", edit=("records/00-document.yaml", "", "")),
 ]
 
-# Rules of kind "records" that only the blind second coding or its manual can break: they have
-# no case here yet (a blind part to break, or a manual that would quote the memo).
+# Rules of kind "records" that only the blind second coding or its manual can break: their
+# cases are in test_rule_catalogue.py (STAGE_CASES: a blind part, a manual that quotes the memo).
 NOT_HERE = {"blind-part", "reference", "blind-manual"}
 
 

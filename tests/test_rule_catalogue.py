@@ -649,7 +649,9 @@ def test_every_rule_has_a_description_and_an_example() -> None:
         assert entry.rule.applies and entry.rule.reads and entry.rule.message, name
         if entry.kind in JUDGED_KINDS:
             assert f"(rule: {name}" in entry.example, name
-        else:  # the build's, the release's and verify's rules: no copy breaks them
+        elif name in STAGE_RULES:  # a stage's rule with its case below: the line it prints
+            assert f"(rule: {name})" in entry.example, name
+        else:  # the other rules of the build, the release and verify: no copy breaks them
             assert entry.example == "", name
 
 
@@ -1095,3 +1097,290 @@ def test_the_generated_rule_list_names_every_rule_once() -> None:
     for row, name in zip(rows, named, strict=True):
         if CATALOGUE[name].kind in JUDGED_KINDS:  # its example failure line, as users see it
             assert "(rule: " in row, name
+
+
+# ---- The rules of the build, the release and the blind second coding ----
+#
+# Each case breaks (or leaves whole) the cheapest input the stage reads: a copy of the checkout's
+# inputs (`source_copy`), a part of the blind coding written into it, a one-module Python project
+# for the wheel, a copy of the built package (`pristine`), and calls the stage's own function, as
+# the command that reports the rule does. The first failing case of each rule prints the
+# catalogue's example line exactly.
+
+MEMO_WORDS = "Note the key words to describe each act."  # five words of its first paragraph
+NEAR_WORDS = "Note the key words to name each act."  # four: one short of a quote
+
+
+@dataclass
+class Stage:
+    source: Callable[[], Layout]
+    pristine: Layout
+    tmp: Path
+    mp: pytest.MonkeyPatch
+
+
+@dataclass(frozen=True)
+class StageCase:
+    rule: str
+    fails: bool
+    run: Callable[[Stage], list[Problem]]
+    why: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}-{'fails' if self.fails else 'passes'}-{self.why}".rstrip("-")
+
+
+def refused(call: Callable[[], object]) -> list[Problem]:
+    from memo724.contract.errors import DatasetError
+
+    try:
+        call()
+    except DatasetError as error:
+        return error.problems
+    return []
+
+
+KREMLIN = """actors:
+  - id: russia
+    name: Russia
+    kind: state
+    evidence:
+      - quote: Russia
+        context: However, Russia, like most other states
+  - id: kremlin
+    name: Kremlin
+    kind: government-body
+    parent_actor_id: {parent}
+    evidence:
+      - the Kremlin
+"""
+
+
+def blind_part(files: dict[str, str]) -> Callable[[Stage], list[Problem]]:
+    """`memo724 second-coding` on a part of the blind coding holding these records files."""
+
+    def run_part(stage: Stage) -> list[Problem]:
+        from memo724.curation.blind import check_part
+
+        source = stage.source()
+        part = source.curation / "blind" / "zz-test"
+        (part / "records").mkdir(parents=True)
+        for name, text in files.items():
+            (part / "records" / name).write_text(text, encoding="utf-8")
+        return check_part(source, part)
+
+    return run_part
+
+
+def manual_rule(text: str) -> Callable[[Stage], list[Problem]]:
+    """`memo724 manual --check` with one more unitizing rule in the codebook."""
+
+    def run_manual(stage: Stage) -> list[Problem]:
+        from memo724.curation.manual import refresh_manual
+
+        source = stage.source()
+        codebook = source.curation / "codebook.yaml"
+        before = codebook.read_text(encoding="utf-8")
+        assert "  unitizing:\n" in before
+        codebook.write_text(
+            before.replace("  unitizing:\n", f"  unitizing:\n    - {text}\n", 1), encoding="utf-8"
+        )
+        return refused(lambda: refresh_manual(source, check_only=True))
+
+    return run_manual
+
+
+def built(edit: Callable[[Layout], None]) -> Callable[[Stage], list[Problem]]:
+    """`memo724 build --check` on a copy of the checkout, after `edit`."""
+
+    def run_build(stage: Stage) -> list[Problem]:
+        from memo724.publication.build import build
+
+        source = stage.source()
+        for part in ("reliability", "releases"):  # what the README and CHANGELOG figures read
+            shutil.copytree(REPO.root / part, source.root / part)
+        edit(source)
+        return build(source, check_only=True)
+
+    return run_build
+
+
+def renamed_header(source: Layout) -> None:
+    path = source.table("actors")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("actor_id", "actor_key", 1), encoding="utf-8", newline="")
+
+
+def python_project(pyproject: str) -> Callable[[Stage], list[Problem]]:
+    """The wheel and sdist of a one-module project, as `memo724 release` builds its own."""
+
+    def run_dists(stage: Stage) -> list[Problem]:
+        from memo724.publication.python_dist import build_python_dists
+
+        project = stage.tmp / "project"
+        (project / "zz_probe").mkdir(parents=True)
+        (project / "zz_probe" / "__init__.py").write_text("", encoding="utf-8")
+        (project / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+        found = refused(lambda: build_python_dists(project, stage.tmp / "out"))
+        if not found:  # built: a wheel and an sdist, nothing else
+            assert sorted(p.suffix for p in (stage.tmp / "out").iterdir()) == [".gz", ".whl"]
+        return found
+
+    return run_dists
+
+
+PROJECT = '[project]\nversion = "0.0.1"\n'
+
+
+def released(rows: str | None) -> Callable[[Stage], list[Problem]]:
+    """The release's records of a copy of the checkout whose releases/ already holds this
+    version with `rows` (None: as this release writes them, then written again)."""
+
+    def run_release(stage: Stage) -> list[Problem]:
+        from memo724.contract.version import __version__
+        from memo724.publication.changes import snapshot_path
+        from memo724.publication.release import release_records
+
+        source = stage.source()
+        shutil.copytree(REPO.root / "releases", source.root / "releases")
+        contract = Contract(source.schemas)
+        snapshot = snapshot_path(source.root, __version__)
+        snapshot.unlink(missing_ok=True)
+        if rows is not None:
+            snapshot.write_text(rows, encoding="utf-8")
+            return refused(lambda: release_records(source, contract))
+        for path, text in release_records(source, contract).items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return refused(lambda: release_records(source, contract))  # the same release again
+
+    return run_release
+
+
+def release_site(without: str | None) -> Callable[[Stage], list[Problem]]:
+    """The release's site, with the `site` extra's module `without` not installed (None: all
+    installed; the pages themselves are written by test_site.py, so a recorder stands in)."""
+
+    def run_site(stage: Stage) -> list[Problem]:
+        import sys
+
+        from memo724.publication.release import write_release_site
+
+        written: list[Path] = []
+        if without is None:
+            stage.mp.setattr(
+                "memo724.publication.site.write_site", lambda out, site, **kw: written.append(site)
+            )
+        else:
+            stage.mp.setitem(sys.modules, without, None)  # an import of it fails, as uninstalled
+            for name in [n for n in sys.modules if n.startswith("memo724.publication.site")]:
+                stage.mp.delitem(sys.modules, name)
+        found = refused(lambda: write_release_site(stage.pristine, stage.pristine))
+        assert written == ([] if without else [stage.pristine.root / "site"])
+        return found
+
+    return run_site
+
+
+def profiled(actor_id: str) -> Callable[[Stage], list[Problem]]:
+    """The site's profiles of a copy of the built package with one more actor."""
+
+    def run_profiles(stage: Stage) -> list[Problem]:
+        from memo724.publication.site.gather import gather
+        from memo724.publication.site.profiles import Profiles
+
+        copy = Layout(stage.tmp / "copy")
+        shutil.copytree(stage.pristine.root, copy.root)
+        path = copy.table("actors")
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        rows.insert(0, dict(rows[0], actor_id=actor_id))
+        path.write_text(csv_text(list(rows[0]), rows), encoding="utf-8", newline="")
+        return refused(lambda: Profiles(gather(copy)))
+
+    return run_profiles
+
+
+def covered(field: str | None) -> Callable[[Stage], list[Problem]]:
+    """`memo724 coverage` on a copy of the checkout whose sources schema renames `field`."""
+
+    def run_coverage(stage: Stage) -> list[Problem]:
+        from memo724.curation.coverage import copy_coverage
+
+        source = stage.source()
+        if field is not None:
+            path = source.schema("sources")
+            value = json.loads(path.read_text(encoding="utf-8"))
+            next(f for f in value["fields"] if f["name"] == field)["name"] = f"source_{field}"
+            path.write_text(json.dumps(value, indent=2), encoding="utf-8")
+        found = refused(lambda: copy_coverage(source))
+        if not found:
+            assert copy_coverage(source).total > 0
+        return found
+
+    return run_coverage
+
+
+STAGE_CASES: list[StageCase] = [
+    StageCase("blind-part", True, blind_part({"00-document.yaml": "documents: []\n"})),
+    StageCase(
+        "blind-part",
+        False,
+        blind_part({"01-document.yaml": KREMLIN.format(parent="russia")}),
+        why="other-name",
+    ),
+    StageCase("reference", True, blind_part({"10-test.yaml": KREMLIN.format(parent="rusia")})),
+    StageCase("reference", False, blind_part({"10-test.yaml": KREMLIN.format(parent="russia")})),
+    StageCase("blind-manual", True, manual_rule(MEMO_WORDS)),
+    StageCase("blind-manual", False, manual_rule(NEAR_WORDS), why="one-short"),
+    StageCase("generated", True, built(renamed_header)),
+    StageCase("generated", False, built(lambda source: None)),
+    StageCase("python-dists", True, python_project(PROJECT)),
+    StageCase("python-dists", False, python_project(PROJECT + 'name = "zz-probe"\n')),
+    StageCase("release-exists", True, released("{}\n")),
+    StageCase("release-exists", False, released(None), why="same-rows-again"),
+    StageCase("site-extra", True, release_site("jinja2")),
+    StageCase("site-extra", False, release_site(None)),
+    StageCase("profile-page-name", True, profiled("Zz-Actor"), why="case-only"),
+    StageCase("profile-page-name", False, profiled("zz-actor")),
+    StageCase("code-reads", True, covered("kind"), why="renamed"),
+    StageCase("code-reads", False, covered(None)),
+]
+
+# The build's, the release's and the blind coding's rules whose cases are here (the others of
+# those kinds are in test_record_rules.py and test_release_rules.py).
+STAGE_RULES = {
+    "blind-part",
+    "reference",
+    "blind-manual",
+    "generated",
+    "python-dists",
+    "release-exists",
+    "site-extra",
+    "profile-page-name",
+    "code-reads",
+}
+
+
+def test_every_stage_rule_here_has_a_failing_and_a_passing_case() -> None:
+    assert {c.rule for c in STAGE_CASES if c.fails} == STAGE_RULES
+    assert {c.rule for c in STAGE_CASES if not c.fails} == STAGE_RULES
+    assert all(CATALOGUE[name].kind in ("records", "release") for name in STAGE_RULES)
+
+
+@pytest.mark.parametrize("case", STAGE_CASES, ids=lambda c: c.id)
+def test_stage_rule_case(
+    case: StageCase,
+    source_copy: Callable[[], Layout],
+    pristine: Layout,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problems = case.run(Stage(source_copy, pristine, tmp_path, monkeypatch))
+    mine = [p for p in problems if p.rule == case.rule]
+    if not case.fails:
+        assert not mine, mine
+        return
+    assert mine, problems[:8]
+    if case is next(c for c in STAGE_CASES if c.rule == case.rule and c.fails):
+        assert str(mine[0]) == CATALOGUE[case.rule].example

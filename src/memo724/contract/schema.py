@@ -22,6 +22,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .errors import DatasetError, Problem
+
 # Reading order of the tables of this release: the document and its structure, then the content,
 # then evidence. A contract holds every schema of its folder: a table this list does not name (a
 # new schema file) comes after the ones it names, by name, before the evidence (`reading_order`).
@@ -175,18 +177,54 @@ def reading_order(names: list[str] | set[str], schemas: dict[str, dict[str, Any]
     return [n for n in order if n not in evidence] + evidence
 
 
+def read_schemas(schema_dir: Path) -> dict[str, dict[str, Any]]:
+    """Every schemas/<table>.json of a folder (table -> schema), or a DatasetError whose
+    problems name each file that is missing, unreadable, not JSON or not a Table Schema.
+
+    The folder is the checkout's or the installed package's own (a vendored copy is read
+    through the validators' guards instead), so a broken one is the user's to fix: one line
+    per file, never a traceback.
+    """
+    if not schema_dir.is_dir():
+        missing = "the folder of Table Schemas is missing"
+        raise DatasetError([Problem(str(schema_dir), "missing", missing)])
+    read: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
+    for path in sorted(schema_dir.glob("*.json")):
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            where = f"line {exc.lineno} column {exc.colno} (character {exc.pos})"
+            problems.append(Problem(str(path), "json", f"not valid JSON at {where}: {exc.msg}"))
+            continue
+        except UnicodeDecodeError as exc:
+            what = f"not UTF-8 text: byte {exc.object[exc.start]:#04x} at offset {exc.start}"
+            problems.append(Problem(str(path), "utf-8", what))
+            continue
+        except OSError as exc:
+            problems.append(Problem(str(path), "unreadable", exc.strerror or str(exc)))
+            continue
+        if not isinstance(value, dict) or not isinstance(value.get("fields"), list):
+            what = "a Table Schema is a JSON object with a list of fields"
+            problems.append(Problem(str(path), "table-schema", what))
+            continue
+        read[path.stem] = value
+    problems += [  # a copy of this release has every table it names
+        Problem(str(schema_dir / f"{name}.json"), "missing", "the file is missing")
+        for name in TABLES
+        if name not in read and not (schema_dir / f"{name}.json").exists()
+    ]
+    if problems:
+        raise DatasetError(problems)
+    return read
+
+
 class Contract:
     """All Table Schemas of one copy of the package: every schemas/<table>.json of its folder."""
 
     def __init__(self, schema_dir: Path) -> None:
         self.schema_dir = schema_dir
-        read = {
-            path.stem: json.loads(path.read_text(encoding="utf-8"))
-            for path in sorted(schema_dir.glob("*.json"))
-        }
-        missing = [n for n in TABLES if n not in read]
-        if missing:  # a copy of this release has every table it names
-            raise FileNotFoundError(f"{schema_dir}: no schema for {', '.join(missing)}")
+        read = read_schemas(schema_dir)
         self.tables: dict[str, TableSchema] = {
             name: TableSchema(name, read[name]) for name in reading_order(set(read), read)
         }
@@ -206,6 +244,46 @@ class Contract:
     def with_role(self, role: str) -> list[str]:
         """The tables of one role (ROLES), in reading order."""
         return [name for name, schema in self.tables.items() if schema.role == role]
+
+    def only(self, role: str, by: str) -> str:
+        """The one table of a role that `by` (a feature of the code) reads: the document, its
+        passages, the evidence. Refused in one line (rule `code-reads`) when the schemas have
+        none or several, never answered with an empty result."""
+        found = self.with_role(role)
+        if len(found) != 1:
+            have = ", ".join(found) or "none"
+            raise DatasetError(
+                [
+                    Problem(
+                        "schemas/",
+                        "code-reads",
+                        f"{by} reads the one table of role {role!r}; the schemas have {have}",
+                    )
+                ]
+            )
+        return found[0]
+
+    def require(self, table: str, *fields: str, by: str) -> TableSchema:
+        """A table that `by` (a feature of the code: a profile, a figure, the time-link model)
+        reads by its name, with the fields it reads. Refused in one line (rule `code-reads`)
+        when the schemas no longer have them (a table renamed or removed), never answered with
+        an empty result. CURATING.md lists every place the code names a table."""
+        schema = self.tables.get(table)
+        known = [] if schema is None else schema.field_names
+        gone = [f"{table}.{f}" for f in fields if f not in known]
+        if schema is None or gone:
+            what = f"table {table}" if schema is None else ", ".join(gone)
+            raise DatasetError(
+                [
+                    Problem(
+                        f"schemas/{table}.json",
+                        "code-reads",
+                        f"{by} reads {what}, which the schemas do not have: rename it back, or "
+                        "change that code (CURATING.md, 'Where the code still names a table')",
+                    )
+                ]
+            )
+        return schema
 
     @property
     def record_lists(self) -> dict[str, dict[str, str]]:

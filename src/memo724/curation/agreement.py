@@ -113,11 +113,22 @@ class Unit:
 Coding = dict[str, list[Unit]]
 
 
+def protocol_tables(contract: Contract) -> str:
+    """Check that the schemas still have every table and field the frozen protocol compares
+    (refused in one line, rule `code-reads`, never compared as empty); the evidence table."""
+    by = "the blind coding's protocol (curation/agreement.py)"
+    for table, fields in COMPARED.items():
+        contract.require(table, *fields, *IDENTITY.get(table, {}).values(), by=by)
+    for child in CHILDREN.values():
+        contract.require(child, "actor_id", "role", by=by)
+    return contract.only("evidence", by=by)
+
+
 def _units(rows: dict[str, list[dict[str, str]]], contract: Contract, prefix: str = "") -> Coding:
     """Units of every compared table from a coding's rows (tables as built or as released)."""
     subjects = contract.evidence_subjects
     spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    for ev in rows.get("evidence", []):
+    for ev in rows.get(protocol_tables(contract), []):
         for table, column in subjects.items():
             if ev.get(column):
                 spans[(table, ev[column])].append((int(ev["start"]), int(ev["end"])))

@@ -12,6 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..contract import Contract
+from .coverage import HYPERLINK, SOURCE_KIND, coverage_tables
+
+# The table the orphan audit reads by name: every actor should be referred to by some row.
+ACTORS = "actors"
 
 
 @dataclass(frozen=True)
@@ -60,18 +64,17 @@ OVERLAP = 0.5
 
 def _spans(contract: Contract, frames: dict[str, pd.DataFrame]) -> dict[str, list[tuple[int, int]]]:
     """table/id -> evidence spans, for every statement record (bare link anchors left out)."""
-    evidence = frames["evidence"]
+    _, evidence_table, sources_table = coverage_tables(contract)  # as coverage counts them
+    evidence, sources = frames[evidence_table], frames[sources_table]
     subjects = contract.evidence_subjects
-    links: set[str] = set()
-    if "sources" in frames:
-        sources = frames["sources"]
-        links = set(sources.loc[sources["kind"] == "hyperlink", "source_id"])
+    (key,) = contract[sources_table].primary_key
+    links = set(sources.loc[sources[SOURCE_KIND] == HYPERLINK, key])
     out: dict[str, list[tuple[int, int]]] = {}
     for table in contract.statement_tables:
         column = subjects[table]
         rows = evidence[evidence[column].notna()]
         for record, group in rows.groupby(column):
-            if table == "sources" and record in links:
+            if table == sources_table and record in links:
                 continue
             starts, ends = group["start"].astype(int), group["end"].astype(int)
             out[f"{table}/{record}"] = sorted(zip(starts, ends, strict=True))
@@ -150,14 +153,15 @@ def explained_overlaps(curation: Path) -> set[tuple[str, str]]:
 
 def orphan_actors(contract: Contract, frames: dict[str, pd.DataFrame]) -> list[str]:
     """Actors no row of another table refers to (a parent link alone does not count)."""
+    (key,) = contract.require(ACTORS, by="the orphan-actor audit").primary_key
     referenced: set[str] = set()
     for name, schema in contract.tables.items():
-        if name in ("actors", "evidence"):
+        if name == ACTORS or schema.role == "evidence":  # a name quoted is no reference
             continue
         for fk in schema.foreign_keys:
-            if fk.resource == "actors" and name in frames and fk.field in frames[name]:
+            if fk.resource == ACTORS and name in frames and fk.field in frames[name]:
                 referenced |= set(frames[name][fk.field].dropna())
-    return sorted(set(frames["actors"]["actor_id"]) - referenced)
+    return sorted(set(frames[ACTORS][key]) - referenced)
 
 
 def uncited_sources(frames: dict[str, pd.DataFrame]) -> list[str]:

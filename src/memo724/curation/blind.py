@@ -57,7 +57,10 @@ def _scratch(source: Layout, part: Path, root: Path) -> Layout:
     )
     for path in sorted((part / RECORDS_DIR).glob("*.yaml")):
         if path.name == "00-document.yaml":
-            raise DatasetError([Problem(str(path), "blind-part", "00-document.yaml is reserved")])
+            # Named as the part's other problems are (_reroot): from the checkout's root.
+            shown = path.relative_to(source.root) if path.is_relative_to(source.root) else path
+            reserved = "00-document.yaml is reserved: the check writes the document's record"
+            raise DatasetError([Problem(str(shown), "blind-part", reserved)])
         shutil.copyfile(path, records / path.name)
     return scratch
 
@@ -104,8 +107,8 @@ def check_part(source: Layout, part: Path) -> list[Problem]:
     skipped = not_coded(source)
     problems: list[Problem] = []
     for name, rows in tables.rows.items():
-        if name in ("documents", "passages", "evidence"):
-            continue
+        if contract[name].role in ("document", "structure", "evidence"):
+            continue  # the memo's own tables and the located spans: no coder writes them
         schema = contract[name]
         origins = tables.origins[name]
         for row, where in zip(rows, origins, strict=True):
@@ -121,7 +124,7 @@ def check_part(source: Layout, part: Path) -> list[Problem]:
                     problems.append(Problem(where, "required", f"{f['name']} is required"))
             for fk in schema.foreign_keys:
                 value = row.get(fk.field, "")
-                if not value or fk.resource in ("documents", "passages"):
+                if not value or contract[fk.resource].role in ("document", "structure"):
                     continue
                 target = contract[fk.resource].primary_key[0]
                 if value not in {r[target] for r in tables.rows.get(fk.resource, [])}:

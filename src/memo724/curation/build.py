@@ -36,6 +36,11 @@ DOCUMENT_FIELDS = frozenset(
     {"title", "date_as_printed", "path", "media_type", "sha256", "code_points"}
 )
 
+# The time-link model (contract.timeline) reads the events' windows and the links' anchors by
+# name: the one table of stated dates every other window is placed against.
+EVENTS = "events"
+TIME_LINK_FIELDS = ("time_link_id", "relation", "anchor_event_id", "anchor_document_id")
+
 
 def derived_fields(schema: TableSchema) -> set[str]:
     """The fields of a table the build computes, which a curator never writes: the computed
@@ -172,7 +177,8 @@ class Builder:
             )
             return []
         subject = self.contract.evidence_subjects[record.table]
-        schema = self.contract["evidence"]
+        evidence = self.contract.only("evidence", by="the build's evidence")
+        schema = self.contract[evidence]
         found = []
         for n, item in enumerate(items, start=1):
             where = f"{record.file}:{items.lc.item(n - 1)[0] + 1}"
@@ -215,7 +221,7 @@ class Builder:
                 subject: record.id,
                 "cites_source_id": cell(item.get("cites")),
             }
-            self.tables.add("evidence", row, where)
+            self.tables.add(evidence, row, where)
             found.append((span.exact, span.start))
         return found
 
@@ -272,8 +278,14 @@ class Builder:
         # What the schemas state: the time-link table and the tables its links place.
         link_table = self.contract.time_link_table
         placed_subjects = self.contract.placed_subjects
-        events = rows.get("events", [])
-        documents = rows.get("documents", [])
+        # The time-link model (contract.timeline) reads these by name: refused, never empty,
+        # when a schema no longer has them.
+        by = "the time-link model"
+        self.contract.require(EVENTS, "event_id", "date_start", "date_end", by=by)
+        if link_table is not None:
+            self.contract.require(link_table, *TIME_LINK_FIELDS, by=by)
+        events = rows.get(EVENTS, [])
+        documents = rows.get(self.contract.only("document", by=by), [])
         link_rows = rows.get(link_table, []) if link_table else []
         origins = dict(
             zip(
@@ -300,7 +312,7 @@ class Builder:
             for table, key in placed_subjects.items():
                 if r.get(key) and r[key] not in placed[table]:
                     self.problems.append(Problem(origin, "time-link", f"no {table} {r[key]!r}"))
-            if r["anchor_event_id"] and r["anchor_event_id"] not in placed["events"]:
+            if r["anchor_event_id"] and r["anchor_event_id"] not in placed[EVENTS]:
                 self.problems.append(
                     Problem(origin, "time-link", f"no event {r['anchor_event_id']!r}")
                 )
@@ -327,9 +339,9 @@ class Builder:
 
         stated = {r["event_id"]: (_day(r["date_start"]), _day(r["date_end"])) for r in events}
         windows, conflicts = derive_windows(stated, links_for("event_id"), document)
-        results = {"events": windows}
+        results = {EVENTS: windows}
         for table, key in placed_subjects.items():
-            if table == "events" or "time_basis" not in self.contract[table].field_names:
+            if table == EVENTS or "time_basis" not in self.contract[table].field_names:
                 continue
             table_rows = rows.get(table, [])
             expressed = {
@@ -359,7 +371,8 @@ class Builder:
     # -- whole build -----------------------------------------------------------------------
 
     def passages(self) -> None:
-        schema = self.contract["passages"]
+        name = self.contract.only("structure", by="the build's passages")
+        schema = self.contract[name]
         for p in self.structure.passages:
             row = {
                 "passage_id": p.passage_id,
@@ -373,7 +386,7 @@ class Builder:
                 "text": p.text,
             }
             self.tables.add(
-                "passages", {n: row[n] for n in schema.field_names}, "curation/structure.yaml"
+                name, {n: row[n] for n in schema.field_names}, "curation/structure.yaml"
             )
 
     def run(self) -> Tables:
@@ -425,7 +438,7 @@ def sort_tables(tables: Tables, contract: Contract) -> None:
     """A stable row order: passages in reading order, every other table by primary key."""
     for name, schema in contract.tables.items():
         rows, origins = tables.rows[name], tables.origins[name]
-        fields = ["ordinal"] if name == "passages" else schema.primary_key
+        fields = ["ordinal"] if schema.role == "structure" else schema.primary_key
         order = sorted(range(len(rows)), key=lambda i: [natural_key(rows[i][k]) for k in fields])
         tables.rows[name] = [rows[i] for i in order]
         tables.origins[name] = [origins[i] for i in order]

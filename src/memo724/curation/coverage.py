@@ -17,7 +17,6 @@ import pandas as pd
 from ..contract import Contract
 from ..contract.paths import REPO, Layout
 from ..contract.typed import text_frame
-from .records import load_yaml
 
 BODY_KINDS = ("paragraph", "footnote")
 # A sentence ends at . ! or ? (with any closing quote, bracket or footnote marker), before a space
@@ -63,12 +62,28 @@ def sentences(passages: pd.DataFrame) -> list[Sentence]:
     return out
 
 
+# A source that is a bare hyperlink anchor states nothing: the one table coverage reads by name.
+SOURCES, SOURCE_KIND, HYPERLINK = "sources", "kind", "hyperlink"
+BY = "coverage (a hyperlink source states nothing)"
+
+
+def coverage_tables(contract: Contract) -> tuple[str, str, str]:
+    """The passages, evidence and sources tables coverage reads (refused when one is gone)."""
+    passages = contract.only("structure", by=BY)
+    evidence = contract.only("evidence", by=BY)
+    (key,) = contract.require(SOURCES, SOURCE_KIND, by=BY).primary_key
+    contract.require(evidence, key, by=BY)  # the sources' own spans
+    return passages, evidence, SOURCES
+
+
 def statement_spans(
     evidence: pd.DataFrame, sources: pd.DataFrame, contract: Contract
 ) -> list[tuple[int, int]]:
-    links = set(sources.loc[sources["kind"] == "hyperlink", "source_id"])
+    coverage_tables(contract)
+    (key,) = contract[SOURCES].primary_key
+    links = set(sources.loc[sources[SOURCE_KIND] == HYPERLINK, key])
     columns = [contract.evidence_subjects[t] for t in contract.statement_tables]
-    stated = evidence[columns].notna().any(axis=1) & ~evidence["source_id"].isin(links)
+    stated = evidence[columns].notna().any(axis=1) & ~evidence[key].isin(links)
     return [
         (int(s), int(e))
         for s, e in zip(evidence.loc[stated, "start"], evidence.loc[stated, "end"], strict=True)
@@ -89,6 +104,10 @@ class Coverage:
 
 def exclusions(curation_dir: Path) -> dict[str, str]:
     """Reviewed sentences that carry no fact: exact sentence text -> reason."""
+    # Imported here: the YAML reader is the curation extra, which the audits' figures of a
+    # copy without its records (`memo724 figures`, through audit.py) never need.
+    from .records import load_yaml
+
     path = curation_dir / "coverage-exclusions.yaml"
     if not path.is_file():
         return {}
@@ -119,11 +138,12 @@ def coverage(
 
 def copy_coverage(layout: Layout) -> Coverage:
     """The coverage of a copy's tables, less the sentences its curation/ excludes."""
-    frames = {name: text_frame(layout.table(name)) for name in ("passages", "evidence", "sources")}
+    contract = Contract(layout.schemas)
+    passages, evidence, sources = coverage_tables(contract)
     return coverage(
-        frames["passages"],
-        frames["evidence"],
-        frames["sources"],
+        text_frame(layout.table(passages)),
+        text_frame(layout.table(evidence)),
+        text_frame(layout.table(sources)),
         exclusions(layout.curation),
-        Contract(layout.schemas),
+        contract,
     )

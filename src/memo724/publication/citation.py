@@ -26,6 +26,23 @@ CFF_MESSAGE = (
 )
 
 
+# What the citation reads by name: the document row and the actors it names as author and
+# affiliation (checked against the schemas where the docs are written, generate.write_docs).
+READS: dict[str, tuple[str, ...]] = {
+    "documents": (
+        "title",
+        "series",
+        "number",
+        "author_actor_id",
+        "affiliation_actor_id",
+        "date_edtf",
+        "date_as_printed",
+        "date_correction",
+    ),
+    "actors": ("actor_id", "name"),
+}
+
+
 def memo_facts(frames: dict[str, pd.DataFrame]) -> dict[str, Any]:
     """The memo's bibliographic facts as the documents and actors tables record them."""
     (doc,) = frames["documents"].to_dict("records")

@@ -267,7 +267,8 @@ def _percent(part: int, whole: int) -> str:
 
 def datacard_composition(contract: Contract, frames: dict[str, pd.DataFrame], cov: Coverage) -> str:
     """The data card's counts: rows per table, evidence per record table, the memo, coverage."""
-    evidence = frames["evidence"]
+    by = "the data card's composition"
+    evidence = frames[contract.only("evidence", by=by)]
     lines = [
         "| table | rows | evidence spans | records with 2+ spans | what a row is |",
         "| --- | ---: | ---: | ---: | --- |",
@@ -282,12 +283,13 @@ def datacard_composition(contract: Contract, frames: dict[str, pd.DataFrame], co
             multi = _percent(int((per_record >= 2).sum()), rows)
         what = _cell(contract[name].descriptor["description"])
         lines.append(f"| `{name}` | {rows} | {spans} | {multi} | {what} |")
-    (doc,) = frames["documents"].to_dict("records")
+    (doc,) = frames[contract.only("document", by=by)].to_dict("records")
+    passages = frames[contract.only("structure", by=by)]
     records = sum(len(frames[name]) for name in subjects)
     lines += [
         "",
         f"In all {records} records in {len(subjects)} record tables, "
-        f"{len(evidence)} evidence spans and {len(frames['passages'])} passages of one memo of "
+        f"{len(evidence)} evidence spans and {len(passages)} passages of one memo of "
         f"{doc['code_points']} code points (sha256 `{doc['sha256']}`). "
         f"Coverage: {len(cov.covered)} of {cov.total} body sentences "
         f"({cov.ratio:.0%}) are quoted by a statement-level record"
@@ -305,7 +307,7 @@ def datacard_sparsity(contract: Contract, frames: dict[str, pd.DataFrame]) -> st
 
     Evidence's record columns are left out: exactly one of them is filled by design.
     """
-    arc = {("evidence", column) for column in contract.evidence_subjects.values()}
+    arc = {(contract.evidence_table, column) for column in contract.evidence_subjects.values()}
     found = []
     for name in contract.tables:
         frame = frames[name]

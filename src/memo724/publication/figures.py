@@ -28,8 +28,22 @@ def _share(part: int, whole: int) -> str:
     return f"{part} of {whole} ({part / whole:.0%})" if whole else f"{part} of 0"
 
 
+# What the figures read by name (the events' windows, the risks' perceivers, the assessments,
+# the sources): refused in one line when a schema no longer has it (Contract.require).
+READS: dict[str, tuple[str, ...]] = {
+    "events": ("factuality", "time_start", "time_end", "time_basis"),
+    "time_links": (),
+    "risks": ("risk_id",),
+    "risk_actors": ("risk_id", "role"),
+    "assessments": (),
+    "sources": ("source_id",),
+}
+
+
 def figures(layout: Layout) -> list[tuple[str, str]]:
     contract = Contract(layout.schemas)
+    for table, fields in READS.items():
+        contract.require(table, *fields, by="the README's figures")
     frames: dict[str, pd.DataFrame] = {
         name: read_frame(layout.table(name)) for name in contract.tables
     }

@@ -12,7 +12,7 @@ from .. import __version__
 from ..contract import Contract
 from ..contract.paths import REPO, Layout
 from ..curation.build import build_tables
-from ..curation.coverage import coverage, exclusions
+from ..curation.coverage import coverage, coverage_tables, exclusions
 from ..curation.records import load_yaml
 from ..validation.validate import read_frame
 from .changes import (
@@ -23,6 +23,7 @@ from .changes import (
     retired_ids,
     row_digests,
 )
+from .citation import READS as CITATION_READS
 from .citation import citation_cff, how_to_cite_markdown
 from .docs import (
     codebook_markdown,
@@ -63,17 +64,16 @@ def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
 
     From the schemas, the codebook, target's tables and descriptor, and the CHANGELOG.
     """
+    for table, fields in CITATION_READS.items():
+        contract.require(table, *fields, by="the citation (CITATION.cff, README)")
     frames = {name: read_frame(target.table(name)) for name in contract.tables}
     codebook = load_yaml(source.curation / "codebook.yaml", "curation/codebook.yaml")
     (target.root / "CODEBOOK.md").write_text(
         codebook_markdown(contract, codebook, frames), encoding="utf-8"
     )
+    passages, evidence, sources = coverage_tables(contract)
     cov = coverage(
-        frames["passages"],
-        frames["evidence"],
-        frames["sources"],
-        exclusions(source.curation),
-        contract,
+        frames[passages], frames[evidence], frames[sources], exclusions(source.curation), contract
     )
     readme = (source.root / "README.md").read_text(encoding="utf-8")
     package = json.loads(target.descriptor.read_text(encoding="utf-8"))

@@ -119,7 +119,8 @@ def evidence(
     """
     layout = resolve(layout, path)
     schema = table_schema(table, layout)
-    subjects = Contract(layout.schemas).evidence_subjects
+    contract = Contract(layout.schemas)
+    subjects = contract.evidence_subjects
     if table not in subjects:
         raise ValueError(
             f"rows of {table!r} have no evidence of their own; the tables with evidence are "
@@ -129,9 +130,10 @@ def evidence(
     records = load(table, layout=layout)
     if not (records[key] == record_id).any():
         raise KeyError(f"{table} has no row with {key} = {record_id!r}")
-    spans = load("evidence", layout=layout)
+    spans = load(contract.only("evidence", by="evidence()"), layout=layout)
     spans = spans.loc[spans[subjects[table]] == record_id]
-    passages = load("passages", layout=layout)[["passage_id", "section", "text"]]
+    structure = contract.only("structure", by="evidence()")
+    passages = load(structure, layout=layout)[["passage_id", "section", "text"]]
     joined = spans.merge(passages, on="passage_id", how="left").rename(columns={"text": "passage"})
     joined = joined.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
     result = joined[list(EVIDENCE_COLUMNS)]
@@ -140,8 +142,10 @@ def evidence(
 
 
 def _descriptions(layout: Layout) -> dict[str, str]:
-    ev = table_schema("evidence", layout)
+    contract = Contract(layout.schemas)
+    ev = contract[contract.only("evidence", by="evidence()")]
     out = {f["name"]: f.get("description", "") for f in ev.fields}
-    out["section"] = table_schema("passages", layout).field("section").get("description", "")
+    passages = contract[contract.only("structure", by="evidence()")]
+    out["section"] = passages.field("section").get("description", "")
     out["passage"] = "Text of the passage that holds the span's start (passages.text)."
     return out

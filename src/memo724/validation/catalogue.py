@@ -49,8 +49,9 @@ class Entry:
 
     @property
     def example(self) -> str:
-        """A failure line as `memo724 validate` prints it (EXAMPLES), with this release's
-        version and the versions it knows filled in: they change with every release."""
+        """A failure line as `memo724 validate` (or the build, release or blind-coding command
+        that reports the rule) prints it (EXAMPLES), with this release's version and the
+        versions it knows filled in: they change with every release."""
         text = EXAMPLES.get(self.rule.name, "")
         if VERSION in text or KNOWN in text:
             from ..contract.release import known_versions
@@ -409,6 +410,11 @@ for _name, _reads, _what in (
     ("release-exists", "releases/", "a version is released once"),
     ("site-extra", "the installed extras", "the site's dependencies are installed"),
     ("profile-page-name", "the label of each profiled record", "a safe page name"),
+    (
+        "code-reads",
+        "the tables, fields and roles a feature of the code reads by name (CURATING.md)",
+        "the schemas still have them: a renamed table fails loudly, never as an empty result",
+    ),
 ):
     declare(_name, "the build and the release", _reads, _what, kind="release")
 
@@ -758,5 +764,44 @@ EXAMPLES: dict[str, str] = {
     ),
     "readable-csv": (
         "data/actors.csv: is empty: a table has at least a header row (rule: readable-csv)"
+    ),
+    # The build's, the release's and the blind coding's rules, as the command reporting them
+    # prints them (`memo724 build`, `release`, `manual`, `second-coding`).
+    "blind-part": (
+        "curation/blind/zz-test/records/00-document.yaml: 00-document.yaml is reserved: the "
+        "check writes the document's record (rule: blind-part)"
+    ),
+    "reference": (
+        "curation/blind/zz-test/records/10-test.yaml:8: parent_actor_id 'rusia' names no "
+        "actors record of this part (rule: reference)"
+    ),
+    "blind-manual": (
+        "curation/blind/MANUAL.md: would quote the memo: the key words to describe "
+        "(rule: blind-manual)"
+    ),
+    "generated": (
+        "data/actors.csv: differs from a fresh build of curation/ (first difference at line "
+        "1): edit the records and run the build, never the generated files (rule: generated)"
+    ),
+    "python-dists": (
+        "pyproject.toml: hatchling build failed: ValueError: Missing required field "
+        "`project.name` (rule: python-dists)"
+    ),
+    "release-exists": (
+        f"releases/{VERSION}.json: version {VERSION} was released with other rows; bump the "
+        "version (rule: release-exists)"
+    ),
+    "site-extra": (
+        "site: writing the release's site needs jinja2: pip install 'ponars-memo-724[site]' "
+        "(rule: site-extra)"
+    ),
+    "profile-page-name": (
+        "actors.csv, row 2, field actor_id: value 'Zz-Actor': actor_id must match "
+        "[a-z0-9]+(-[a-z0-9]+)* to name a profile page (rule: profile-page-name)"
+    ),
+    "code-reads": (
+        "schemas/sources.json: coverage (a hyperlink source states nothing) reads sources.kind, "
+        "which the schemas do not have: rename it back, or change that code (CURATING.md, "
+        "'Where the code still names a table') (rule: code-reads)"
     ),
 }

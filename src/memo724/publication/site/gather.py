@@ -87,10 +87,11 @@ class SiteData:
 
     @cached_property
     def document(self) -> dict[str, str]:
-        return self.tables["documents"].rows[0]
+        return self.tables[self.contract.only("document", by="the site")].rows[0]
 
     def passages(self) -> list[dict[str, str]]:
-        return sorted(self.tables["passages"].rows, key=lambda p: int(p["ordinal"]))
+        passages = self.tables[self.contract.only("structure", by="the site's reader")]
+        return sorted(passages.rows, key=lambda p: int(p["ordinal"]))
 
     def counts(self) -> dict[str, int]:
         return {name: len(t.rows) for name, t in self.tables.items()}
@@ -110,7 +111,7 @@ def _evidence(contract: Contract, rows: list[dict[str, str]]) -> list[Evidence]:
     subjects = contract.evidence_subjects  # table -> evidence column
     other_refs = [
         fk
-        for fk in contract["evidence"].foreign_keys
+        for fk in contract[contract.only("evidence", by="the site's marks")].foreign_keys
         if contract[fk.resource].role not in ("document", "structure")
         and subjects.get(fk.resource) != fk.field
     ]
@@ -157,7 +158,7 @@ def gather(layout: Layout, descriptor: Path | None = None) -> SiteData:
         contract=contract,
         tables=tables,
         memo=read_memo(layout.memo),
-        evidence=_evidence(contract, tables["evidence"].rows),
+        evidence=_evidence(contract, tables[contract.only("evidence", by="the site")].rows),
         metadata=metadata,
         resources=resources,
     )
@@ -182,8 +183,7 @@ def mentions(data: SiteData) -> list[Mention]:
     the de facto authorities, not a mention of the Taliban inside it): a tokenizer's rule, written
     here because it is a dozen lines over the memo's own strings.
     """
-    if "actors" not in data.tables:
-        return []
+    data.contract.require("actors", "actor_id", "names_as_written", by="the reader's mentions")
     spellings: dict[str, set[str]] = {}
     # What the evidence marks is a mention as coded, nested or not; the text adds the rest.
     found: dict[tuple[int, int], set[str]] = {}

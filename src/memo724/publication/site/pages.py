@@ -92,8 +92,8 @@ def reader_payload(data: SiteData) -> dict[str, Any]:
     """What the reader's script needs: every record table's rows and every evidence span."""
     tables: dict[str, Any] = {}
     for name in data.contract.tables:
-        if name in ("evidence", "passages"):
-            continue
+        if data.contract[name].role in ("evidence", "structure"):
+            continue  # the spans go in `evidence` below, the passages are the page itself
         table = data.tables[name]
         tables[name] = {
             "key": table.key,

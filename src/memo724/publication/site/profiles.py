@@ -23,6 +23,21 @@ from .gather import Evidence, SiteData, mentions
 SAFE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 OPEN = "open"
 PROFILED = ("actors", "events")
+# What the profiles read by name (an actor's events, stances, relations, risks and judgments; an
+# event's time links and the rows that name it): refused in one line when a schema no longer has
+# it (Contract.require), never shown as an empty profile.
+READS: dict[str, tuple[str, ...]] = {
+    "actors": ("actor_id", "name"),
+    "events": ("event_id",),
+    "event_participants": ("event_id", "actor_id", "role"),
+    "positions": ("holder_actor_id", "target_actor_id", "expressed_by_event_id"),
+    "relations": ("subject_actor_id", "object_actor_id"),
+    "risks": ("risk_id", "manifested_by_event_id"),
+    "risk_actors": ("risk_id", "actor_id", "role"),
+    "assessments": ("about_event_id",),
+    "time_links": ("event_id", "anchor_event_id", "relation"),
+    "sources": ("records_event_id",),
+}
 
 
 @dataclass
@@ -65,6 +80,8 @@ class Profiles:
 
     def __init__(self, data: SiteData) -> None:
         self.data = data
+        for table, fields in READS.items():
+            data.contract.require(table, *fields, by="the site's profiles")
         self.quotes: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
         for ev in sorted(data.evidence, key=lambda e: (e.start, e.end, e.evidence_id)):
             self.quotes[(ev.table, ev.record_id)].append(ev)
