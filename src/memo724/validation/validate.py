@@ -13,6 +13,7 @@ import csv
 import ctypes
 import dataclasses
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -190,36 +191,69 @@ def load_typed(
     typed fields (contract.rules), on the same Arrow text, before it is typed and dropped.
     """
     lean_memory_pool()
-    frames, problems = {}, []
-    for name in contract.tables:
-        source = sources.pop(name, None)
-        if source is None:
-            continue  # whoever gathered the sources said why (missing, refused)
-        text: pyarrow.Table | None
-        try:
-            text = read_csv_text(source)
-        except OSError as exc:
-            problems.append(Problem(f"data/{name}.csv", "readable-csv", exc.strerror or str(exc)))
-            continue
-        except (ValueError, csv.Error, pyarrow.ArrowException):
-            text = None  # refused whole, in pyarrow's own words, naming no row
-        if text is None or has_oversized_cell(text):
-            # Read again row by row, to name each damaged row and check all the others.
-            text, damage = read_rows(name, source, validator=DERIVED)
-            problems += damage
-            if text is None:
-                continue
-        text, repeated = first_columns(name, text, validator=DERIVED)
-        problems += repeated
-        if spreadsheet_safe:
-            problems += formula_cells(name, contract[name].descriptor, text)
-            problems += text_problems(name, contract[name].descriptor, text)
-        typed, unparsed = parse_table(contract[name], text)
-        del text, source
-        _return_freed_memory()
-        problems += _parse_problems(name, contract, unparsed)
-        frames[name] = to_pandas(typed)
+    frames: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    names = [name for name in contract.tables if name in sources]
+    # The next table is read (pyarrow, without the GIL) on the second core while this one is
+    # checked and typed here: at most two tables' text are held at once.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reads: list[Future[pyarrow.Table | OSError | None] | None] = []
+        if names:
+            reads.append(pool.submit(_read_text, sources[names[0]]))
+        for i, name in enumerate(names):
+            if i + 1 < len(names):
+                reads.append(pool.submit(_read_text, sources[names[i + 1]]))
+            future, reads[i] = reads[i], None
+            assert future is not None
+            handed = [future.result()]
+            del future  # `_typed` holds the only reference, and drops it once typed
+            problems += _typed(name, sources, handed, contract, spreadsheet_safe, frames)
     return frames, problems
+
+
+def _read_text(source: Source) -> pyarrow.Table | OSError | None:
+    """A table's text, the error that kept it from being read, or None when pyarrow refused
+    it whole (in its own words, naming no row)."""
+    try:
+        return read_csv_text(source)
+    except OSError as exc:
+        return exc
+    except (ValueError, csv.Error, pyarrow.ArrowException):
+        return None
+
+
+def _typed(
+    name: str,
+    sources: dict[str, Source],
+    handed: list[pyarrow.Table | OSError | None],
+    contract: Contract,
+    spreadsheet_safe: bool,
+    frames: dict[str, pd.DataFrame],
+) -> list[Problem]:
+    """One table's text (`handed` over from `_read_text`) checked and typed into `frames`; its
+    problems. Its source and text are taken out of `sources` and `handed`, so they are freed
+    here, before its frame is made."""
+    problems: list[Problem] = []
+    source, text = sources.pop(name), handed.pop()
+    if isinstance(text, OSError):
+        return [Problem(f"data/{name}.csv", "readable-csv", text.strerror or str(text))]
+    if text is None or has_oversized_cell(text):
+        # Read again row by row, to name each damaged row and check all the others.
+        text, damage = read_rows(name, source, validator=DERIVED)
+        problems += damage
+        if text is None:
+            return problems
+    text, repeated = first_columns(name, text, validator=DERIVED)
+    problems += repeated
+    if spreadsheet_safe:
+        problems += formula_cells(name, contract[name].descriptor, text)
+        problems += text_problems(name, contract[name].descriptor, text)
+    typed, unparsed = parse_table(contract[name], text)
+    del text, source
+    _return_freed_memory()
+    problems += _parse_problems(name, contract, unparsed)
+    frames[name] = to_pandas(typed)
+    return problems
 
 
 def schema_problems(
