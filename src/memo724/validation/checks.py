@@ -53,8 +53,8 @@ def column_check(fn: Callable[[pd.Series], Any], rule: Rule, message: str) -> pa
         if not missing.any():
             return out
         if isinstance(out, pd.Series):
-            return pd.Series(np.asarray(out.fillna(True), dtype=bool) | missing, index=series.index)
-        return np.asarray(out, dtype=bool) | missing
+            out = out.fillna(True)  # a comparison with a missing cell is missing: it passes
+        return pd.Series(np.asarray(out, dtype=bool) | missing, index=series.index)
 
     check = pa.Check(run, name=rule.name, error=f"{rule.name}: {message}", ignore_na=False)
     setattr(check, BOUND, Bound(rule, message))
