@@ -262,10 +262,14 @@ def schema_problems(
     """Validate each typed frame with its derived schema, the other frames and memo as context."""
     ctx = Context(frames, memo)
     problems = []
-    for name in contract.tables:
-        if name not in frames:
-            continue
+    names = [name for name in contract.tables if name in frames]
+    for name in names:
         schema = derive(contract, name, ctx)
+        if name == names[-1]:
+            # Every check has read its context (each rule reads the other tables when it is
+            # built, never while it runs): the tables already validated keep only the
+            # columns the problems' consequences are traced by.
+            _keep_for_consequences(contract, frames, ctx, name)
         # A shallow view (no data copied): Pandera registers the schema on the frame it
         # validates, which would keep every check's captured context (joined spans, windows)
         # alive as long as the frame; on the view it dies with the view.
@@ -277,6 +281,49 @@ def schema_problems(
         del schema, view
         _return_freed_memory()
     return problems
+
+
+def consequence_columns(contract: Contract) -> dict[str, list[str]]:
+    """The columns of each table `mark_consequences` reads: every primary key, evidence's id and
+    subject columns, the time links' subject and anchor columns."""
+    kept: dict[str, list[str]] = {name: list(t.primary_key) for name, t in contract.tables.items()}
+    if contract.evidence_table in kept:
+        kept[contract.evidence_table] += ["evidence_id", *contract.evidence_subjects.values()]
+    model = TimeModel.of(contract)
+    if model is not None and model.links in kept:
+        kept[model.links] += [*model.subjects.values(), *TIME_ANCHORS]
+    return kept
+
+
+def _keep_for_consequences(
+    contract: Contract, frames: dict[str, pd.DataFrame], ctx: Context, current: str
+) -> None:
+    """Every frame but `current` cut to its `consequence_columns`, in `frames` and in the context
+    (whose derived values are dropped too): at 1M rows the largest table, validated last, is
+    then checked beside the other tables' keys only."""
+    kept = consequence_columns(contract)
+    for name, frame in frames.items():
+        if name != current:
+            wanted = [c for c in dict.fromkeys(kept.get(name, [])) if c in frame.columns]
+            cut = frame[wanted]
+            cut.attrs[CUT] = [c for c in frame.columns if c not in wanted]
+            frames[name] = ctx.tables[name] = cut
+    ctx.forget()
+    _return_freed_memory()
+
+
+# The attribute of a frame cut by `_keep_for_consequences`: the columns it no longer holds.
+CUT = "memo724-columns-not-kept"
+
+
+def _has(frame: pd.DataFrame, column: str) -> bool:
+    """Whether a frame has a column; a column cut from it is an error, never a column the table
+    lacks (which would let a consequence go unmarked without a word)."""
+    if column in frame.columns:
+        return True
+    if column in frame.attrs.get(CUT, ()):
+        raise LookupError(f"column {column} was not kept for tracing consequences")
+    return False
 
 
 def _failed_check(schema: pa.DataFrameSchema, case: dict[Any, Any]) -> Bound | None:
@@ -352,6 +399,8 @@ def validate_tables(
 # Rules a record fails only because an evidence row no longer points at it (or now points at
 # it by mistake): its spans, the name forms they give, the verbatim words they must hold.
 EVIDENCE_FOLLOWERS = frozenset({"has-evidence", "names-from-evidence", "verbatim"})
+# The columns of the time links that anchor a link to an event or to the document.
+TIME_ANCHORS = ("anchor_event_id", "anchor_document_id")
 # The rule a record fails only because a time link that placed it lost a key.
 TIME_FOLLOWERS = frozenset({"time-window"})
 
@@ -408,13 +457,13 @@ def _evidence_causes(
 ) -> dict[tuple[str, str], str]:
     """(table, record id) -> the evidence row whose record column no longer names it."""
     evidence = None if contract.evidence_table is None else frames.get(contract.evidence_table)
-    if evidence is None or "evidence_id" not in evidence.columns:
+    if evidence is None or not _has(evidence, "evidence_id"):
         return {}
     kinds = {singular(t): (t, c) for t, c in contract.evidence_subjects.items()}
     cause: dict[tuple[str, str], str] = {}
     ids = evidence["evidence_id"].astype("string").tolist()
     for table, column in contract.evidence_subjects.items():
-        if column not in evidence.columns:
+        if not _has(evidence, column):
             continue
         for i, (eid, value) in enumerate(
             zip(ids, evidence[column].astype("string").tolist(), strict=True)
@@ -446,7 +495,7 @@ def _time_link_causes(
     links = None if model is None else frames.get(model.links)
     if model is None or links is None:
         return {}
-    anchors = ("anchor_event_id", "anchor_document_id")
+    anchors = TIME_ANCHORS
     columns = {*model.subjects.values(), *anchors}
     broken = [
         p
