@@ -1,14 +1,18 @@
 """The guard's lean reading (issue 16): UTF-8 checked in place, control bytes found chunk by
-chunk, a file read whole without joining chunks. Each must judge exactly as before."""
+chunk, a file read whole without joining chunks, empty lines found by numpy. Each must judge
+exactly as before."""
 
 from __future__ import annotations
 
 import os
+import random
+import re
 from pathlib import Path
 
 import pytest
 
 from memo724.contract.files import _utf8, checked_utf8, read_inside
+from memo724.validation.text import _any_outside_quotes
 
 
 def _python_says(data: bytes) -> bool:
@@ -64,3 +68,33 @@ def test_a_file_is_read_whole_and_its_limit_still_holds(tmp_path: Path, size: in
     if size:
         with pytest.raises(Exception, match="more than the"):
             read_inside(tmp_path, "f.csv", size - 1)
+
+
+def _outside_quotes_reference(data: bytes) -> bool:
+    """The regular-expression form `_any_outside_quotes` replaced."""
+    if data.startswith((b"\n", b"\r\n")):
+        return True
+    quotes = last = 0
+    for found in re.finditer(rb"\n(?=\r?\n)", data):
+        start = found.start() + 1
+        quotes += data.count(b'"', last, start)
+        last = start
+        if quotes % 2 == 0:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_empty_lines_outside_quotes_are_found_as_before(seed: int) -> None:
+    rng = random.Random(seed)
+    parts = [b"a", b",", b'"', b"\n", b"\r\n", b"\r", b"\n\n", b"\n\r\n", b'""']
+    data = b"".join(rng.choice(parts) for _ in range(rng.randint(0, 60)))
+    assert _any_outside_quotes(data) == _outside_quotes_reference(data), data
+
+
+def test_an_empty_line_across_a_block_edge_is_found() -> None:
+    # Just past the first 8 MiB block, after an even number of quotes (and inside odd ones).
+    head = b'"x"' + b"a" * (8 * 1024 * 1024 - 4)
+    for tail, outside in ((b"\n\nb", True), (b"\n\r\nb", True), (b"\nb", False)):
+        assert _any_outside_quotes(head + tail) is outside
+        assert _any_outside_quotes(b'"' + head + tail + b'"') is False

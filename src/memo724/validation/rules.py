@@ -192,16 +192,21 @@ def _links(links: pd.DataFrame, key: str) -> list[TimeLink]:
     """The links whose subject column `key` is filled (the record they place as event_id)."""
     if key not in links.columns:
         return []
+    # The rows with an id, a subject and a relation, found on whole columns (`notna` is
+    # `_text(x) is not None` cell by cell): each subject column fills a third of the links or
+    # fewer, and a Python call per cell of every link was 0.3 s of the 1M-row package.
+    filled = links["time_link_id"].notna() & links[key].notna() & links["relation"].notna()
+    rows = links.loc[filled.to_numpy(dtype=bool)]
     return [
         TimeLink(str(i), str(e), str(r), _text(a))
         for i, e, r, a in zip(
-            links["time_link_id"].tolist(),
-            links[key].tolist(),
-            links["relation"].tolist(),
-            links["anchor_event_id"].tolist(),
+            rows["time_link_id"].tolist(),
+            rows[key].tolist(),
+            rows["relation"].tolist(),
+            rows["anchor_event_id"].tolist(),
             strict=True,
         )
-        if None not in (_text(i), _text(e), _text(r)) and _text(e) != ""
+        if str(e) != ""
     ]
 
 
