@@ -8,8 +8,9 @@ the others are synthetic packages in the project's schemas (scripts/synthetic.py
 satisfied; packages of their own, validated with `--contract` this version), generated once
 into --work; with --copies K, a last package is K copies of the largest (`synthetic.py
 --copies-of`: 10 x 1M is the 10M row). Each figure is the median wall time of --repeat runs
-(one run above 200k rows) and the peak resident memory of that process (os.wait4). The machine
-is shared: compare the ratios within one run, never figures across runs. Measured here, never
+(one run above 200k rows), its CPU time (user + system) and the peak resident memory of that
+process (os.wait4). The machine is shared: compare the ratios within one run, never figures
+across runs; the CPU time varies less with the load than the wall time. Measured here, never
 asserted in a test. `load_all()` is the loader reading every table into pandas frames, timed
 the same way.
 """
@@ -41,8 +42,8 @@ READ = (
 LOAD = "import sys, memo724\nmemo724.load_all(path=sys.argv[1])\n"
 
 
-def run(argv: list[str]) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS in MiB, exit code) of one process."""
+def run(argv: list[str]) -> tuple[float, float, int, float]:
+    """(wall seconds, peak RSS in MiB, exit code, CPU seconds: user + system) of one process."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
@@ -52,12 +53,18 @@ def run(argv: list[str]) -> tuple[float, float, int]:
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         print(f"  ! {' '.join(argv[:3])} exited {proc.returncode}: {err[-300:]!r}", file=sys.stderr)
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+    return wall, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
-def measure(argv: list[str], repeat: int) -> tuple[float, float]:
+def measure(argv: list[str], repeat: int) -> tuple[float, float, float]:
+    """(median wall seconds, largest peak MiB, median CPU seconds) of `repeat` runs. On a
+    shared machine the CPU time varies far less with the load than the wall time."""
     runs = [run(argv) for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+    return (
+        statistics.median(r[0] for r in runs),
+        max(r[1] for r in runs),
+        statistics.median(r[3] for r in runs),
+    )
 
 
 def release_copy(root: Path) -> Path:
@@ -131,7 +138,7 @@ def main() -> None:
         mine = measure([str(BIN / "memo724"), "validate", str(root), *own], repeat)
         skip = args.no_frictionless_above is not None and rows > args.no_frictionless_above
         fl = (
-            (float("nan"), float("nan"))
+            (float("nan"), float("nan"), float("nan"))
             if skip
             else measure([str(BIN / "frictionless"), "validate", str(root / "datapackage.json")],
                          repeat)
@@ -140,7 +147,8 @@ def main() -> None:
         mib = size / 2**20
         print(
             f"| {rows:,} ({label}) | {mib:.1f} | {read[0]:.2f} s / {read[1]:.0f} MiB "
-            f"| {fl[0]:.2f} s / {fl[1]:.0f} MiB | {mine[0]:.2f} s / {mine[1]:.0f} MiB "
+            f"| {fl[0]:.2f} s (CPU {fl[2]:.2f} s) / {fl[1]:.0f} MiB "
+            f"| {mine[0]:.2f} s (CPU {mine[2]:.2f} s) / {mine[1]:.0f} MiB "
             f"| {fl[0] / mine[0]:.1f}x | {mine[0] / read[0]:.1f}x | {mine[1] / mib:.2f} "
             f"| {loaded[0]:.2f} s / {loaded[1]:.0f} MiB | {os.getloadavg()[0]:.1f} |",
             flush=True,

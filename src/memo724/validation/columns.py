@@ -80,6 +80,10 @@ def valid(series: pd.Series) -> np.ndarray:
 
 
 def matches(series: pd.Series, regex: str) -> np.ndarray:
+    if isinstance(series.dtype, pd.CategoricalDtype):  # a coded field: each code once
+        codes = series.cat.codes.to_numpy()
+        each = matches(pd.Series(series.cat.categories.astype(str)), regex)
+        return np.where(codes >= 0, np.append(each, False)[codes], False)
     found = pc.match_substring_regex(pc.cast(arrow(series), pyarrow.string()), regex)
     return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 

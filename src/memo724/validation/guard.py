@@ -139,7 +139,8 @@ def refusals(root: Path, descriptor: dict[str, Any], release_files: list[str]) -
     return problems
 
 
-# Validating holds about 3x a package's CSV bytes at its peak (SCALING.md: 2.9x at 9.73M rows).
+# Validating holds up to about 3x a package's CSV bytes at its peak (SCALING.md: 2.2x at 9.73M
+# rows, 3.3x at 1M where the libraries weigh more).
 MEMORY_PER_BYTE = 3
 
 

@@ -8,15 +8,18 @@ evidence table (and the passages, for verbatim fields).
 from __future__ import annotations
 
 import operator
+import weakref
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow
+import pyarrow.compute as pc
 
 from ..contract import NAME_SEPARATOR, Contract, TableSchema
 from .catalogue import Built, register, rule
 from .checks import column_check, row_rule
-from .columns import isin_test, positions, texts, valid
+from .columns import arrow, isin_test, positions, texts, valid
 
 NAMES_FIELD = "names_as_written"
 
@@ -72,25 +75,46 @@ def _verbatim(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
         return []
     if key_fk.ref_field not in passages or text_fields[0] not in passages:
         return []
-    spans = evidence.loc[evidence[subject].notna(), [subject, key_fk.field]]  # columns first
-    table = passages.dropna(subset=[key_fk.ref_field]).drop_duplicates(key_fk.ref_field)
-    words = [*texts(table[text_fields[0]]), ""]  # the last entry: a passage that does not exist
-    at = positions(spans[key_fk.field], table[key_fk.ref_field])
-    span_text = [words[i] for i in at]  # -1 picks the empty text
-    span_record = spans[subject]
+    ref, words_field = key_fk.ref_field, text_fields[0]
+
+    def passage_words() -> tuple[np.ndarray, np.ndarray]:
+        """Each evidence row's passage position, and the passages' words as Python strings ('' for
+        a passage that does not exist, the last entry): computed once for every record table."""
+        table = passages.dropna(subset=[ref]).drop_duplicates(ref)
+        at = positions(evidence[key_fk.field], table[ref])
+        words = np.array([*texts(table[words_field]), ""], dtype=object)
+        return np.where(at >= 0, at, len(words) - 1), words
+
+    at, words = ctx.memoized(f"verbatim-passages:{key_fk.field}", passage_words)
+    has_record = valid(evidence[subject])
+    span_record, span_words = evidence[subject][has_record], at[has_record]
     pk = schema.primary_key[0]
     built: Built = []
+    # The frame last looked up (weakly: a check holding its frame would keep both, and the
+    # schema Pandera registers on it, alive) and where each span's record is in it.
+    last: list[Any] = [lambda: None, None]
+
+    def records_at(frame: pd.DataFrame) -> np.ndarray:
+        if last[0]() is not frame:  # one lookup per frame for all its verbatim fields
+            last[:] = [weakref.ref(frame), positions(span_record, frame[pk])]
+        return np.asarray(last[1])
+
     for name in schema.verbatim_fields:
 
         def inside(frame: pd.DataFrame, n: str = name) -> np.ndarray:
-            record_at = positions(span_record, frame[pk])
-            # Each span's record's value, gathered by numpy: `in` then runs in map's C loop
-            # (a generator with an index per pair was a second of the 1M-row package).
-            values = np.array([*texts(frame[n]), ""], dtype=object)[record_at]
-            hit = np.fromiter(map(operator.contains, span_text, values), bool, len(span_text))
-            hit &= record_at >= 0  # -1 picked the '' above, which every text contains
-            found = np.bincount(record_at[hit], minlength=len(frame)) > 0
-            return found | ~valid(frame[n])
+            record_at = records_at(frame)
+            filled = valid(frame[n])
+            # Only spans whose record exists and has a value can find it: the pairs are
+            # gathered by numpy (the passages' strings shared, not copied) and `in` runs in
+            # map's C loop; Arrow has no substring kernel with one pattern per row.
+            pair = np.flatnonzero(record_at >= 0)
+            pair = pair[filled[record_at[pair]]]
+            values = pc.cast(arrow(frame[n]), pyarrow.string())
+            needles = values.take(pyarrow.array(record_at[pair])).to_pylist()
+            hay = words[span_words[pair]].tolist()
+            hit = np.fromiter(map(operator.contains, hay, needles), bool, len(pair))
+            found = np.bincount(record_at[pair[hit]], minlength=len(frame)) > 0
+            return found | ~filled
 
         message = "must be words of a passage the record's evidence quotes"
         built.append((None, row_rule(inside, rule("verbatim"), name, message, [pk, name])))

@@ -97,6 +97,10 @@ class Context:
             raise ValueError("no memo in this context")
         return self.memoized("memo-slices", lambda: MemoSlices(self.memo or ""))
 
+    def forget(self) -> None:
+        """Drop what `memoized` kept (the checks already built keep what they use)."""
+        self._kept.clear()
+
     def memoized(self, key: str, make: Callable[[], Any]) -> Any:
         """What `make` gives, computed once per context (shared by the tables it checks)."""
         if key not in self._kept:

@@ -16,12 +16,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow
+import pyarrow.compute as pc
 
 from ..contract import Contract, TableSchema
 from ..contract.rules import FORMULA_START, SPREADSHEET_MESSAGE, unwrap
 from .catalogue import SPREADSHEET, Built, register, rule
 from .checks import column_check, row_rule
-from .columns import isin, isin_test, matches
+from .columns import arrow, isin, isin_test, matches
 
 
 def _constrained(schema: TableSchema, constraint: str) -> list[tuple[dict[str, Any], Any]]:
@@ -123,7 +124,7 @@ def _bound(constraint: str, compare: Callable[[Any, Any], Any], message: str) ->
             if constraint.endswith("Length"):
 
                 def test(s: pd.Series, n: Any = limit) -> Any:
-                    return compare(s.astype("string").str.len(), n)
+                    return pd.Series(compare(lengths(s, n), n), index=s.index)
 
             else:
 
@@ -146,6 +147,18 @@ _bound("minLength", lambda a, b: a >= b, "at least {} characters")
 _bound("maxLength", lambda a, b: a <= b, "at most {} characters")
 _bound("minimum", lambda a, b: a >= b, "must be >= {}")
 _bound("maximum", lambda a, b: a <= b, "must be <= {}")
+
+
+def lengths(series: pd.Series, missing: Any) -> np.ndarray:
+    """Each cell's length in code points (a missing cell: `missing`, which the bound passes), by
+    Arrow into numpy: pandas' `.str.len()` gave an Arrow-backed column whose comparison Pandera
+    then reduced cell by cell through pandas (0.5 s of the 1M-row package)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):  # a coded field: each code's length
+        codes = series.cat.codes.to_numpy()
+        each = lengths(pd.Series(series.cat.categories.astype(str)), missing)
+        return np.where(codes >= 0, np.append(each, missing)[codes], missing)
+    counted = pc.utf8_length(pc.cast(arrow(series), pyarrow.string()))
+    return np.asarray(pc.fill_null(counted, missing).to_numpy(zero_copy_only=False))
 
 
 def _foreign_keys(contract: Contract, schema: TableSchema, ctx: Any) -> Built:

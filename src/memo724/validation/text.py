@@ -150,24 +150,40 @@ def _problem(table: str, rule: Rule, message: str, row: int, field: str, value: 
 
 
 _QUOTE_OR_LINE_END = re.compile(rb'["\n]')
-# An empty line (after the first): a line end, then at once another (CRLF or LF).
-_LINE_BEFORE_EMPTY = re.compile(rb"\n(?=\r?\n)")
+_LF, _CR, _QUOTE = ord("\n"), ord("\r"), ord('"')
 
 
 def _any_outside_quotes(data: bytes) -> bool:
-    """Whether an empty line lies outside quoted values (quotes counted at C speed between the
-    candidates): the memo's own empty lines are inside quoted values of evidence and passages."""
+    """Whether an empty line lies outside quoted values: the memo's own empty lines are inside
+    quoted values of evidence and passages, many thousands of them at 1M rows.
+
+    A line end (LF) followed at once by another (LF or CRLF) starts an empty line, outside
+    quotes when an even number of quotes comes before it. Found with numpy 8 MiB at a time
+    (the quotes counted by a binary search among their positions): a Python step per candidate
+    line was 0.3 s of the 1M-row package.
+    """
+    import numpy as np
+
     if data.startswith((b"\n", b"\r\n")):
         return True  # the first line is empty; no quote before it
-    quotes = last = 0
-    # A line end followed by an empty line: the pattern starts with a literal, which `re`
-    # searches for at C speed (`^` in multiline mode tries every byte: a second at 1M rows).
-    for found in _LINE_BEFORE_EMPTY.finditer(data):
-        start = found.start() + 1
-        quotes += data.count(b'"', last, start)
-        last = start
-        if quotes % 2 == 0:
+    whole = np.frombuffer(data, dtype=np.uint8)
+    quotes = 0  # before the block
+    step = 8 * 1024 * 1024
+    for start in range(0, len(whole), step):
+        block = whole[start : start + step + 2]  # and the two bytes an empty line is seen by
+        size = min(step, len(whole) - start)
+        ends = np.flatnonzero(block[:size] == _LF)
+        ends = ends[ends + 1 < len(block)]
+        after = block[ends + 1]
+        crlf = ends + 2 < len(block)
+        empty = (after == _LF) | (
+            (after == _CR) & crlf & (block[np.minimum(ends + 2, len(block) - 1)] == _LF)
+        )
+        at = np.flatnonzero(block[:size] == _QUOTE)
+        before = quotes + np.searchsorted(at, ends[empty], side="right")
+        if (before % 2 == 0).any():
             return True
+        quotes += len(at)
     return False
 
 

@@ -13,6 +13,7 @@ import csv
 import ctypes
 import dataclasses
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +166,21 @@ def _return_freed_memory() -> None:
     pyarrow.default_memory_pool().release_unused()
 
 
+def lean_memory_pool() -> None:
+    """Allocate Arrow buffers from jemalloc, where this pyarrow has it (Linux and macOS wheels).
+
+    Arrow's default pool on Linux is mimalloc, which hands pages back to the system and faults
+    them in again table after table: at 1M rows that was 2.3 s of system time more than jemalloc
+    and a peak 70-90 MiB higher (measured with `/usr/bin/time -v`, back to back on the same
+    package: 3.2-3.6 s against 0.9-1.1 s of system time, 609-633 MiB against 537-541 MiB).
+    Only buffers allocated from here on come from it; those already allocated keep their pool.
+    """
+    if pyarrow.default_memory_pool().backend_name == "jemalloc":
+        return
+    with contextlib.suppress(NotImplementedError):  # a pyarrow built without jemalloc
+        pyarrow.set_memory_pool(pyarrow.jemalloc_memory_pool())
+
+
 def load_typed(
     sources: dict[str, Source], contract: Contract, spreadsheet_safe: bool = False
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
@@ -174,36 +190,70 @@ def load_typed(
     in memory are freed table by table. `spreadsheet_safe` also reports formula-led cells of the
     typed fields (contract.rules), on the same Arrow text, before it is typed and dropped.
     """
-    frames, problems = {}, []
-    for name in contract.tables:
-        source = sources.pop(name, None)
-        if source is None:
-            continue  # whoever gathered the sources said why (missing, refused)
-        text: pyarrow.Table | None
-        try:
-            text = read_csv_text(source)
-        except OSError as exc:
-            problems.append(Problem(f"data/{name}.csv", "readable-csv", exc.strerror or str(exc)))
-            continue
-        except (ValueError, csv.Error, pyarrow.ArrowException):
-            text = None  # refused whole, in pyarrow's own words, naming no row
-        if text is None or has_oversized_cell(text):
-            # Read again row by row, to name each damaged row and check all the others.
-            text, damage = read_rows(name, source, validator=DERIVED)
-            problems += damage
-            if text is None:
-                continue
-        text, repeated = first_columns(name, text, validator=DERIVED)
-        problems += repeated
-        if spreadsheet_safe:
-            problems += formula_cells(name, contract[name].descriptor, text)
-            problems += text_problems(name, contract[name].descriptor, text)
-        typed, unparsed = parse_table(contract[name], text)
-        del text, source
-        _return_freed_memory()
-        problems += _parse_problems(name, contract, unparsed)
-        frames[name] = to_pandas(typed)
+    lean_memory_pool()
+    frames: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    names = [name for name in contract.tables if name in sources]
+    # The next table is read (pyarrow, without the GIL) on the second core while this one is
+    # checked and typed here: at most two tables' text are held at once.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reads: list[Future[pyarrow.Table | OSError | None] | None] = []
+        if names:
+            reads.append(pool.submit(_read_text, sources[names[0]]))
+        for i, name in enumerate(names):
+            if i + 1 < len(names):
+                reads.append(pool.submit(_read_text, sources[names[i + 1]]))
+            future, reads[i] = reads[i], None
+            assert future is not None
+            handed = [future.result()]
+            del future  # `_typed` holds the only reference, and drops it once typed
+            problems += _typed(name, sources, handed, contract, spreadsheet_safe, frames)
     return frames, problems
+
+
+def _read_text(source: Source) -> pyarrow.Table | OSError | None:
+    """A table's text, the error that kept it from being read, or None when pyarrow refused
+    it whole (in its own words, naming no row)."""
+    try:
+        return read_csv_text(source)
+    except OSError as exc:
+        return exc
+    except (ValueError, csv.Error, pyarrow.ArrowException):
+        return None
+
+
+def _typed(
+    name: str,
+    sources: dict[str, Source],
+    handed: list[pyarrow.Table | OSError | None],
+    contract: Contract,
+    spreadsheet_safe: bool,
+    frames: dict[str, pd.DataFrame],
+) -> list[Problem]:
+    """One table's text (`handed` over from `_read_text`) checked and typed into `frames`; its
+    problems. Its source and text are taken out of `sources` and `handed`, so they are freed
+    here, before its frame is made."""
+    problems: list[Problem] = []
+    source, text = sources.pop(name), handed.pop()
+    if isinstance(text, OSError):
+        return [Problem(f"data/{name}.csv", "readable-csv", text.strerror or str(text))]
+    if text is None or has_oversized_cell(text):
+        # Read again row by row, to name each damaged row and check all the others.
+        text, damage = read_rows(name, source, validator=DERIVED)
+        problems += damage
+        if text is None:
+            return problems
+    text, repeated = first_columns(name, text, validator=DERIVED)
+    problems += repeated
+    if spreadsheet_safe:
+        problems += formula_cells(name, contract[name].descriptor, text)
+        problems += text_problems(name, contract[name].descriptor, text)
+    typed, unparsed = parse_table(contract[name], text)
+    del text, source
+    _return_freed_memory()
+    problems += _parse_problems(name, contract, unparsed)
+    frames[name] = to_pandas(typed)
+    return problems
 
 
 def schema_problems(
@@ -212,10 +262,14 @@ def schema_problems(
     """Validate each typed frame with its derived schema, the other frames and memo as context."""
     ctx = Context(frames, memo)
     problems = []
-    for name in contract.tables:
-        if name not in frames:
-            continue
+    names = [name for name in contract.tables if name in frames]
+    for name in names:
         schema = derive(contract, name, ctx)
+        if name == names[-1]:
+            # Every check has read its context (each rule reads the other tables when it is
+            # built, never while it runs): the tables already validated keep only the
+            # columns the problems' consequences are traced by.
+            _keep_for_consequences(contract, frames, ctx, name)
         # A shallow view (no data copied): Pandera registers the schema on the frame it
         # validates, which would keep every check's captured context (joined spans, windows)
         # alive as long as the frame; on the view it dies with the view.
@@ -227,6 +281,49 @@ def schema_problems(
         del schema, view
         _return_freed_memory()
     return problems
+
+
+def consequence_columns(contract: Contract) -> dict[str, list[str]]:
+    """The columns of each table `mark_consequences` reads: every primary key, evidence's id and
+    subject columns, the time links' subject and anchor columns."""
+    kept: dict[str, list[str]] = {name: list(t.primary_key) for name, t in contract.tables.items()}
+    if contract.evidence_table in kept:
+        kept[contract.evidence_table] += ["evidence_id", *contract.evidence_subjects.values()]
+    model = TimeModel.of(contract)
+    if model is not None and model.links in kept:
+        kept[model.links] += [*model.subjects.values(), *TIME_ANCHORS]
+    return kept
+
+
+def _keep_for_consequences(
+    contract: Contract, frames: dict[str, pd.DataFrame], ctx: Context, current: str
+) -> None:
+    """Every frame but `current` cut to its `consequence_columns`, in `frames` and in the context
+    (whose derived values are dropped too): at 1M rows the largest table, validated last, is
+    then checked beside the other tables' keys only."""
+    kept = consequence_columns(contract)
+    for name, frame in frames.items():
+        if name != current:
+            wanted = [c for c in dict.fromkeys(kept.get(name, [])) if c in frame.columns]
+            cut = frame[wanted]
+            cut.attrs[CUT] = [c for c in frame.columns if c not in wanted]
+            frames[name] = ctx.tables[name] = cut
+    ctx.forget()
+    _return_freed_memory()
+
+
+# The attribute of a frame cut by `_keep_for_consequences`: the columns it no longer holds.
+CUT = "memo724-columns-not-kept"
+
+
+def _has(frame: pd.DataFrame, column: str) -> bool:
+    """Whether a frame has a column; a column cut from it is an error, never a column the table
+    lacks (which would let a consequence go unmarked without a word)."""
+    if column in frame.columns:
+        return True
+    if column in frame.attrs.get(CUT, ()):
+        raise LookupError(f"column {column} was not kept for tracing consequences")
+    return False
 
 
 def _failed_check(schema: pa.DataFrameSchema, case: dict[Any, Any]) -> Bound | None:
@@ -302,6 +399,8 @@ def validate_tables(
 # Rules a record fails only because an evidence row no longer points at it (or now points at
 # it by mistake): its spans, the name forms they give, the verbatim words they must hold.
 EVIDENCE_FOLLOWERS = frozenset({"has-evidence", "names-from-evidence", "verbatim"})
+# The columns of the time links that anchor a link to an event or to the document.
+TIME_ANCHORS = ("anchor_event_id", "anchor_document_id")
 # The rule a record fails only because a time link that placed it lost a key.
 TIME_FOLLOWERS = frozenset({"time-window"})
 
@@ -358,13 +457,13 @@ def _evidence_causes(
 ) -> dict[tuple[str, str], str]:
     """(table, record id) -> the evidence row whose record column no longer names it."""
     evidence = None if contract.evidence_table is None else frames.get(contract.evidence_table)
-    if evidence is None or "evidence_id" not in evidence.columns:
+    if evidence is None or not _has(evidence, "evidence_id"):
         return {}
     kinds = {singular(t): (t, c) for t, c in contract.evidence_subjects.items()}
     cause: dict[tuple[str, str], str] = {}
     ids = evidence["evidence_id"].astype("string").tolist()
     for table, column in contract.evidence_subjects.items():
-        if column not in evidence.columns:
+        if not _has(evidence, column):
             continue
         for i, (eid, value) in enumerate(
             zip(ids, evidence[column].astype("string").tolist(), strict=True)
@@ -396,7 +495,7 @@ def _time_link_causes(
     links = None if model is None else frames.get(model.links)
     if model is None or links is None:
         return {}
-    anchors = ("anchor_event_id", "anchor_document_id")
+    anchors = TIME_ANCHORS
     columns = {*model.subjects.values(), *anchors}
     broken = [
         p
