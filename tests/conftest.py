@@ -77,6 +77,23 @@ def answers() -> dict[str, Any]:
     return namespace
 
 
+def date_unreleased(root: Path) -> None:
+    """Date the copy's top CHANGELOG entry if it reads "Unreleased", as a maintainer does before a
+    release: between releases it is undated, and a release written from it would carry no date
+    (Croissant's datePublished)."""
+    from datetime import date
+
+    from memo724.contract.version import __version__
+
+    changelog = root / "CHANGELOG.md"
+    changelog.write_text(
+        changelog.read_text(encoding="utf-8").replace(
+            f"## [{__version__}] - Unreleased", f"## [{__version__}] - {date.today()}", 1
+        ),
+        encoding="utf-8",
+    )
+
+
 @pytest.fixture(scope="session")
 def site_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A release-shaped folder (data, schemas, docs) with its site/ written once per session."""

@@ -16,10 +16,10 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import date_unreleased
 
 from memo724 import __version__
 from memo724.contract.paths import REPO, Layout
@@ -112,15 +112,8 @@ def test_a_real_release_killed_twice_is_finished_by_the_next(tmp_path: Path) -> 
     report (the folder in place, its zip not yet), where the next release used to refuse
     identical content as "already released with different content"."""
     root = checkout_copy(tmp_path / "checkout")
-    # Between releases the top entry reads "Unreleased", which `release` refuses: date it in this
-    # copy, as a maintainer does before releasing.
-    changelog = root / "CHANGELOG.md"
-    changelog.write_text(
-        changelog.read_text(encoding="utf-8").replace(
-            f"## [{__version__}] - Unreleased", f"## [{__version__}] - {date.today()}", 1
-        ),
-        encoding="utf-8",
-    )
+    # Between releases the top entry reads "Unreleased", which `release` refuses.
+    date_unreleased(root)
     dist = root / "dist"
     records = tree(root / "releases")
     writing = memo724(root, "release", crash_at="release-writing")
@@ -342,6 +335,7 @@ def test_a_release_on_a_full_disk_is_one_line_and_leaves_nothing(
     import memo724.cli as cli
 
     layout = source_copy()
+    date_unreleased(layout.root)  # else the release is refused for its undated entry first
     monkeypatch.setattr(cli, "REPO", layout)
     disk = small_disk(size)
     code = cli.main(["release", "--dist", str(disk / "dist")])
@@ -430,6 +424,7 @@ def test_a_release_into_a_path_too_long_writes_nothing(
     import memo724.cli as cli
 
     layout = source_copy()
+    date_unreleased(layout.root)  # else the release is refused for its undated entry first
     monkeypatch.setattr(cli, "REPO", layout)
     dist = tmp_path / "out" / ("x" * 300) / "dist"
     (tmp_path / "out").mkdir()

@@ -20,6 +20,7 @@ from typing import Any
 
 import mlcroissant as mlc
 import pytest
+from conftest import date_unreleased
 
 from memo724.contract import TABLES, Contract
 from memo724.contract.memo import read_memo
@@ -39,11 +40,16 @@ NO_NETWORK = dict.fromkeys(PROXIES, "http://127.0.0.1:9")
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from memo724.publication.generate import build_copy
+    from memo724.publication.generate import build_copy, write_docs
 
     source = Layout(tmp_path_factory.mktemp("source"))
     build_copy(REPO, source)
     shutil.copyfile(REPO.root / "LICENSE", source.root / "LICENSE")
+    # Between releases the top entry is undated; a release carries its date (datePublished), so
+    # date it and write the docs again from the copy (they read the codebook under curation/).
+    date_unreleased(source.root)
+    shutil.copytree(REPO.root / "curation", source.root / "curation")
+    write_docs(source, source, Contract(source.schemas))
     return write_release(source, tmp_path_factory.mktemp("dist"), PROVENANCE)
 
 

@@ -55,10 +55,13 @@ class Entry:
         text = EXAMPLES.get(self.rule.name, "")
         if VERSION in text or KNOWN in text:
             from ..contract.release import known_versions
-            from ..contract.version import __version__
+            from ..contract.version import __version__, version_order
 
             text = text.replace(VERSION, __version__)
-            text = text.replace(KNOWN, ", ".join(known_versions()))
+            # As this version's release prints it: it knows itself, though a checkout's
+            # descriptor names this version only once the build (which writes these docs) ran.
+            known = version_order({*known_versions(), __version__})
+            text = text.replace(KNOWN, ", ".join(known))
         return text
 
 
