@@ -21,8 +21,9 @@ registers rules: provenance's _span_rule) is therefore mapped to whichever test 
 module first, and its mutants never act on what was already registered: mutmut reports them as
 surviving whatever the tests are. `--fresh GLOB -- PYTEST_ARGS` runs each not-killed mutant
 matching GLOB in a new pytest process (the module imported with the mutant active) against
-PYTEST_ARGS, and records the outcome in mutants/ as mutmut would. mutmut (3.8.1) does not mutate
-a function with a decorator other than staticmethod/classmethod, so the rule builders of
+PYTEST_ARGS, and records the outcome beside mutmut's (mutants/fresh-results.json), which the
+report reads as mutmut's own; it may run while mutmut does. mutmut (3.8.1) does not mutate a
+function with a decorator other than staticmethod/classmethod, so the rule builders of
 validation/ are registered by a call after their definition (`register(...)(builder)`, see
 validation/catalogue.py) and are mutated like any other function; they run when a table's
 schema is derived, at test time, so mutmut's forked runs reach them.
@@ -50,6 +51,7 @@ import subprocess
 import sys
 import tomllib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,6 +135,7 @@ def run_mutmut(names: list[str], children: int) -> None:
     # ([tool.mutmut] pytest_add_cli_args); pytest imports `-p` plugins before its own pythonpath.
     env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
     cmd = [str(mutmut), "run", "--max-children", str(children), *names]
+    forget_fresh(names)
     # mutmut's own exit code says nothing about the score; its results are read below.
     subprocess.run(cmd, cwd=ROOT, env=env, check=False)
 
@@ -158,14 +161,48 @@ def run_fresh(names: list[str], pytest_args: list[str]) -> dict[str, int]:
     return codes
 
 
+FRESH = ROOT / "mutants" / "fresh-results.json"
+
+
 def record_codes(codes: dict[str, int]) -> None:
-    """Write outcomes into mutmut's own result files, so the report reads them like its own."""
-    for meta in (ROOT / "mutants" / "src").rglob("*.py.meta"):
-        data = json.loads(meta.read_text(encoding="utf-8"))
-        found = {n: c for n, c in codes.items() if n in data["exit_code_by_key"]}
-        if found:
-            data["exit_code_by_key"].update(found)
-            meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    """Keep fresh outcomes beside mutmut's result files, never in them: a mutmut run going on at
+    the same time rewrites its files from memory and would drop them. Each outcome keeps the
+    mutation it judged (the changed lines), so it is read only while the mutant still is that."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    os.chdir(ROOT)
+    fresh = read_fresh()
+    for name, code in codes.items():
+        module = mutant_source(name)
+        diff = get_diff_for_mutant(name, path=str(module)) if module else ""
+        fresh[name] = {"code": code, "diff": Mutant(name, "", "", diff).changed_lines}
+    FRESH.write_text(json.dumps(fresh, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def read_fresh() -> dict[str, dict[str, object]]:
+    if not FRESH.is_file():
+        return {}
+    data = json.loads(FRESH.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def forget_fresh(globs: list[str]) -> None:
+    """mutmut is about to run these mutants again: its outcome is the newer one."""
+    fresh = read_fresh()
+    kept = {n: v for n, v in fresh.items() if not any(fnmatch.fnmatch(n, g) for g in globs)}
+    if kept != fresh:
+        FRESH.write_text(json.dumps(kept, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def mutant_source(name: str) -> Path | None:
+    """mutants/src/memo724/x/y.py's path as mutmut names it (src/memo724/x/y.py), by the mutant's
+    name (memo724.x.y.x_f__mutmut_1, or memo724.x.y.xǁClassǁmethod__mutmut_1)."""
+    parts = name.split(".")
+    for n in range(len(parts) - 1, 0, -1):
+        path = Path("src", *parts[:n]).with_suffix(".py")
+        if (ROOT / "mutants" / path).is_file():
+            return path
+    return None
 
 
 def read_results(globs: list[str], diffs: bool = True) -> list[Mutant]:
@@ -173,6 +210,7 @@ def read_results(globs: list[str], diffs: bool = True) -> list[Mutant]:
     os.chdir(ROOT)
     from mutmut.mutation.diff_apply import get_diff_for_mutant
 
+    fresh = read_fresh()
     mutants: list[Mutant] = []
     for meta in sorted((ROOT / "mutants" / "src").rglob("*.py.meta")):
         source = meta.relative_to(ROOT / "mutants").with_suffix("")
@@ -182,7 +220,11 @@ def read_results(globs: list[str], diffs: bool = True) -> list[Mutant]:
                 continue
             status = status_of(code)
             diff = ""
-            if diffs and status not in ("killed", "timeout", "not run"):
+            if name in fresh and status not in ("killed", "timeout"):
+                diff = get_diff_for_mutant(name, path=str(source))
+                if fresh[name]["diff"] == Mutant(name, "", "", diff).changed_lines:
+                    status = status_of(fresh[name]["code"])  # type: ignore[arg-type]
+            if diffs and not diff and status not in ("killed", "timeout", "not run"):
                 diff = get_diff_for_mutant(name, path=str(source))
             mutants.append(Mutant(name, str(source), status, diff))
     return mutants
@@ -291,7 +333,7 @@ def summarise(mutants: list[Mutant], equivalents: list[Equivalent]) -> dict[str,
 
 
 def total_up(
-    summary: dict[str, object], equivalents: list[Equivalent], mutants: list[Mutant] = ()
+    summary: dict[str, object], equivalents: list[Equivalent], mutants: Sequence[Mutant] = ()
 ) -> dict[str, object]:
     """Overall figures over every module row, and the equivalence entries of those modules that
     match no surviving mutant (nor any mutant of this run)."""
@@ -379,12 +421,14 @@ def merge(
     for module, row in carried.items():
         mine = [s for s in kept if s["module"] == module]
         # Judge the module's survivors again only when the report holds them all.
-        if len(mine) == int(row["equivalent"]) + int(row["survived"]):
+        if len(mine) == int(str(row["equivalent"])) + int(str(row["survived"])):
             equivalent = sum(s["equivalent"] is not None for s in mine)
             row.update(
                 equivalent=equivalent,
                 survived=len(mine) - equivalent,
-                score=round(score(int(row["killed"]), int(row["mutants"]), equivalent), 1),
+                score=round(
+                    score(int(str(row["killed"])), int(str(row["mutants"])), equivalent), 1
+                ),
             )
     not_run = summary["not_run"]
     assert isinstance(not_run, dict)
