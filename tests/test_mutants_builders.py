@@ -1,0 +1,116 @@
+"""The rule builders (validation/table_schema.py, rules.py, provenance.py, records.py) on inputs
+the repository's own tables never hold. Written to kill mutants `make mutation` found surviving
+(MUTATION.md): each test changes the repository's tables or a schema, runs the validators' own
+path (`validate_tables`, as `memo724 validate` does) and asserts the problem reported, so it holds
+whatever the builders' code looks like inside.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+from memo724.contract import Contract
+from memo724.contract.errors import Problem
+from memo724.contract.memo import read_memo
+from memo724.contract.paths import REPO
+from memo724.contract.rules import effective_schema
+from memo724.publication.package import csv_text
+from memo724.validation.validate import validate_tables
+
+Row = dict[str, str]
+Tables = dict[str, list[Row]]
+
+
+@cache
+def _memo() -> str:
+    return read_memo(REPO.memo)
+
+
+@cache
+def _contract() -> Contract:
+    return Contract(REPO.schemas)
+
+
+@cache
+def _tables() -> Tables:
+    return {
+        name: list(csv.DictReader(io.StringIO(REPO.table(name).read_text("utf-8"), newline="")))
+        for name in _contract().tables
+    }
+
+
+def judge(
+    rows: Callable[[Tables], None] | None = None,
+    schemas: Callable[[dict[str, Any]], None] | None = None,
+) -> list[Problem]:
+    """The problems `validate_tables` reports for the repository's tables and schemas, after
+    `rows` edits the rows and `schemas` the effective schemas."""
+    tables = copy.deepcopy(_tables())
+    if rows is not None:
+        rows(tables)
+    effective = {
+        name: effective_schema(name, s.descriptor, len(_memo()))
+        for name, s in _contract().tables.items()
+    }
+    if schemas is not None:
+        schemas(effective)
+    judged = Contract.of(effective)
+    sources = {
+        name: csv_text(list(t[0]) if t else judged[name].field_names, t).encode("utf-8")
+        for name, t in tables.items()
+    }
+    return validate_tables(judged, sources, _memo(), spreadsheet_safe=True)
+
+
+def constrain(table: str, field: str, **rules: Any) -> Callable[[dict[str, Any]], None]:
+    def change(schemas: dict[str, Any]) -> None:
+        for f in schemas[table]["fields"]:
+            if f["name"] == field:
+                f.setdefault("constraints", {}).update(rules)
+
+    return change
+
+
+def where(problems: list[Problem], rule: str) -> list[tuple[str, int | None, str | None]]:
+    return sorted((p.where, p.row, p.field) for p in problems if p.rule == rule)
+
+
+def set_cell(table: str, index: int, **cells: str) -> Callable[[Tables], None]:
+    def change(tables: Tables) -> None:
+        tables[table][index].update(cells)
+
+    return change
+
+
+def _dated_event() -> tuple[int, date, date]:
+    """A dated event, and the earliest and latest date_start of all events."""
+    rows = _tables()["events"]
+    days = [date.fromisoformat(r["date_start"]) for r in rows if r["date_start"]]
+    return next(i for i, r in enumerate(rows) if r["date_start"]), min(days), max(days)
+
+
+def test_a_date_minimum_is_compared_as_a_date() -> None:
+    """constraints.minimum on a date field: a day before it fails, the day itself passes."""
+    i, low, _ = _dated_event()
+    schema = constrain("events", "date_start", minimum=low.isoformat())
+    before = (low - timedelta(days=1)).isoformat()
+    assert where(judge(set_cell("events", i, date_start=before), schema), "minimum") == [
+        ("events", i + 2, "date_start")
+    ]
+    assert where(judge(set_cell("events", i, date_start=low.isoformat()), schema), "minimum") == []
+
+
+def test_a_date_maximum_is_compared_as_a_date() -> None:
+    i, _, high = _dated_event()
+    schema = constrain("events", "date_start", maximum=high.isoformat())
+    after = (high + timedelta(days=1)).isoformat()
+    assert where(judge(set_cell("events", i, date_start=after), schema), "maximum") == [
+        ("events", i + 2, "date_start")
+    ]
+    assert where(judge(set_cell("events", i, date_start=high.isoformat()), schema), "maximum") == []
