@@ -1,0 +1,130 @@
+"""A copy's guard (validation/guard.py) and the bounds on hostile JSON (contract/limits.py) on
+small inputs in a temporary folder. Written to kill mutants `make mutation` found surviving
+(MUTATION.md): the tests that reach these functions through a whole copy build a package and are
+left out of the mutation run, so these say the same things in milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from memo724.contract.files import (
+    MAX_DESCRIPTOR_BYTES,
+    MAX_MEMO_BYTES,
+    MAX_SCHEMA_BYTES,
+    MAX_TABLE_BYTES,
+)
+from memo724.contract.limits import NotStrictJSON, strict_json
+from memo724.contract.paths import DESCRIPTOR
+from memo724.validation.guard import (
+    MAX_OWN_DATA_BYTES,
+    declared_paths,
+    limit_for,
+    read_descriptor,
+    read_json,
+)
+
+
+def test_each_kind_of_file_has_its_own_size_limit() -> None:
+    assert limit_for("data/events.csv") == MAX_TABLE_BYTES
+    assert limit_for(DESCRIPTOR) == MAX_DESCRIPTOR_BYTES
+    assert limit_for("schemas/events.json") == MAX_SCHEMA_BYTES
+    assert limit_for("memo/ponars-policy-memo-724.txt") == MAX_MEMO_BYTES
+
+
+def test_a_package_of_its_own_may_hold_larger_data_but_not_larger_json() -> None:
+    assert limit_for("data/events.csv", own=True) == MAX_OWN_DATA_BYTES
+    assert limit_for("memo/ponars-policy-memo-724.txt", own=True) == MAX_OWN_DATA_BYTES
+    assert limit_for("schemas/events.json", own=True) == MAX_SCHEMA_BYTES
+    assert limit_for(DESCRIPTOR, own=True) == MAX_DESCRIPTOR_BYTES
+    assert len({MAX_OWN_DATA_BYTES, MAX_TABLE_BYTES, MAX_SCHEMA_BYTES, MAX_DESCRIPTOR_BYTES}) == 4
+
+
+def test_a_folder_without_a_descriptor_is_one_line(tmp_path: Path) -> None:
+    descriptor, problems = read_descriptor(tmp_path)
+    assert descriptor is None
+    assert [(p.where, p.rule, p.message) for p in problems] == [
+        (str(tmp_path / DESCRIPTOR), "descriptor", "no datapackage.json here")
+    ]
+
+
+def test_a_descriptor_that_is_not_an_object_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / DESCRIPTOR).write_text("[1]", encoding="utf-8")
+    descriptor, problems = read_descriptor(tmp_path)
+    assert descriptor is None
+    assert [(p.where, p.rule, p.message) for p in problems] == [
+        (DESCRIPTOR, "descriptor", "must be a JSON object")
+    ]
+
+
+def test_a_descriptor_object_is_read(tmp_path: Path) -> None:
+    (tmp_path / DESCRIPTOR).write_text('{"name": "x"}', encoding="utf-8")
+    assert read_descriptor(tmp_path) == ({"name": "x"}, [])
+
+
+def test_bad_bytes_and_bad_json_name_the_file(tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "a.json").write_bytes(b'{"a": "\xff"}')
+    value, problems = read_json(tmp_path, "schemas/a.json")
+    assert value == {"a": "\N{REPLACEMENT CHARACTER}"}
+    assert [(p.where, p.rule) for p in problems] == [("schemas/a.json", "utf-8")]
+    (tmp_path / "schemas" / "b.json").write_text('{"a": }', encoding="utf-8")
+    value, problems = read_json(tmp_path, "schemas/b.json")
+    assert value is None
+    assert [(p.where, p.rule) for p in problems] == [("schemas/b.json", "json")]
+    assert problems[0].message.startswith("not valid JSON at line 1 column 7 (character 6)")
+
+
+def test_resources_are_labelled_by_name_or_else_by_place() -> None:
+    descriptor = {
+        "resources": [
+            {"name": "events", "path": "data/events.csv", "schema": "schemas/events.json"},
+            {"name": 5, "path": "data/five.csv"},
+            "not an object",
+            {"path": ["a.csv", "b.csv"]},
+        ],
+        "files": [{"path": "memo.txt"}],
+    }
+    assert declared_paths(descriptor) == [
+        ("resources[events].path", "data/events.csv"),
+        ("resources[events].schema", "schemas/events.json"),
+        ("resources[1].path", "data/five.csv"),
+        ("resources[3].path[0]", "a.csv"),
+        ("resources[3].path[1]", "b.csv"),
+        ("files[0].path", "memo.txt"),
+    ]
+
+
+def _refusal(text: str) -> NotStrictJSON:
+    with pytest.raises(NotStrictJSON) as caught:
+        strict_json(text)
+    return caught.value
+
+
+def test_a_long_number_is_shown_shortened_past_40_characters() -> None:
+    forty, forty_one = "1" * 40, "1" * 41
+    assert str(_refusal(forty)) == f"the integer {forty} is beyond 2**53, where parsers lose digits"
+    assert str(_refusal(forty_one)) == (
+        f"the integer {'1' * 20}...(41 characters) is beyond 2**53, where parsers lose digits"
+    )
+    assert str(_refusal("1e400")) == "the number 1e400 is beyond a double's range (reads as inf)"
+
+
+def test_a_lone_surrogate_is_named_by_its_code_point() -> None:
+    refused = _refusal(json.dumps({"a": ["x", "\udc80"]}))
+    assert str(refused) == (
+        "holds a lone surrogate (\\udc80), which is no character and no UTF-8 can write"
+    )
+    assert (refused.path, refused.rule) == ("a[1]", "json-strict")
+
+
+def test_refusals_carry_their_rule_and_the_whole_document_has_an_empty_path() -> None:
+    twice = _refusal('{"a": 1, "a": 2}')
+    assert (twice.path, twice.rule) == ("a", "json-strict")
+    whole = _refusal("NaN")
+    assert (str(whole), whole.path, whole.rule) == ("NaN is not a JSON number", "", "json-strict")
+    deep = _refusal("[" * 100_000 + "]" * 100_000)  # deeper than the parser recurses
+    assert (deep.path, deep.rule) == ("", "json-depth")
