@@ -25,6 +25,7 @@ from memo724.validation.guard import (
     limit_for,
     read_descriptor,
     read_json,
+    refusals,
 )
 
 
@@ -128,3 +129,49 @@ def test_refusals_carry_their_rule_and_the_whole_document_has_an_empty_path() ->
     assert (str(whole), whole.path, whole.rule) == ("NaN is not a JSON number", "", "json-strict")
     deep = _refusal("[" * 100_000 + "]" * 100_000)  # deeper than the parser recurses
     assert (deep.path, deep.rule) == ("", "json-depth")
+
+
+def test_strict_json_refusals_in_a_file_name_the_file_rule_and_place(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text('{"a": 1, "a": 2}', encoding="utf-8")
+    (tmp_path / "b.json").write_text("NaN", encoding="utf-8")
+    value, problems = read_json(tmp_path, "a.json")
+    assert value is None
+    assert [(p.where, p.rule, p.message, p.field) for p in problems] == [
+        ("a.json", "json-strict", "the key 'a' appears twice in one object", "a")
+    ]
+    value, problems = read_json(tmp_path, "b.json")
+    assert [(p.where, p.rule, p.message, p.field) for p in problems] == [
+        ("b.json", "json-strict", "NaN is not a JSON number", None)
+    ]
+
+
+def test_every_hostile_path_is_refused_once_and_a_missing_file_is_left_to_its_reader(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "ok.csv").write_text("a\n", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.csv"
+    outside.write_text("a\n", encoding="utf-8")
+    (tmp_path / "data" / "link.csv").symlink_to(outside)
+    paths = {
+        "a": "http://example.org/y.csv",
+        "b": "/abs.csv",
+        "c": "../up.csv",
+        "d": "data/missing.csv",
+        "e": "data/link.csv",
+        "f": "folder",
+        "g": "data/ok.csv",
+    }
+    resources = [{"name": n, "path": p} for n, p in paths.items()]
+    resources.append({"name": "c", "path": "../up.csv"})  # the same line again: once
+    release = ["../x", "data/missing2.csv", "folder", "data/link.csv"]  # folder, link: once
+    found = refusals(tmp_path, {"resources": resources}, release)
+    assert [(p.where, p.rule, p.field) for p in found] == [
+        (DESCRIPTOR, "path-url", "resources[a].path"),
+        (DESCRIPTOR, "path-absolute", "resources[b].path"),
+        (DESCRIPTOR, "path-parent", "resources[c].path"),
+        ("data/link.csv", "path-outside", None),
+        ("folder", "not-a-regular-file", None),
+        ("../x", "path-parent", None),
+    ]
