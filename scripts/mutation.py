@@ -531,6 +531,8 @@ def markdown(summary: dict[str, object]) -> str:
     assert isinstance(not_run, dict)
     if not_run:
         out += ["", "## Mutants not run (not in the score)", ""]
+        out += ["A run stopped part way, or one sampled (`--sample N`, one mutant in N of each"]
+        out += ["function), leaves the others unjudged; they are counted here, per module.", ""]
         out += [f"- {module}: {count}" for module, count in not_run.items()]
     unmatched = summary["unmatched_equivalents"]
     assert isinstance(unmatched, list)
@@ -549,6 +551,20 @@ def main(argv: list[str] | None = None) -> int:
         "--survivors", action="store_true", help="run only the mutants not killed last time"
     )
     parser.add_argument("--children", type=int, default=1, help="mutants run at once")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help="run one mutant in N of each function (mutmut's numbers 1, N+1, 2N+1, ...), of "
+        "those not run yet; the others are reported as not run",
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="with --sample: leave out these mutants (those --fresh runs)",
+    )
     parser.add_argument(
         "--fresh",
         metavar="GLOB",
@@ -572,6 +588,18 @@ def main(argv: list[str] | None = None) -> int:
                 if m.status not in ("killed", "timeout") and fnmatch.fnmatch(m.name, args.fresh)
             ]
             run_fresh(names, pytest_args)
+        elif args.sample:
+            fresh = read_fresh()
+            names = [
+                m.name
+                for m in read_results(globs, diffs=False)
+                if natural(m.name)[1] % args.sample == 1 % args.sample
+                and m.status == "not run"
+                and m.name not in fresh
+                and not any(fnmatch.fnmatch(m.name, g) for g in args.skip)
+            ]
+            if names:
+                run_mutmut(names, args.children)
         elif args.survivors:
             names = [
                 m.name
