@@ -82,7 +82,12 @@ def test_bad_bytes_and_bad_json_name_the_file(tmp_path: Path) -> None:
 def test_resources_are_labelled_by_name_or_else_by_place() -> None:
     descriptor = {
         "resources": [
-            {"name": "events", "path": "data/events.csv", "schema": "schemas/events.json"},
+            {
+                "name": "events",
+                "path": "data/events.csv",
+                "schema": "schemas/events.json",
+                "dialect": "dialects/csv.json",
+            },
             {"name": 5, "path": "data/five.csv"},
             "not an object",
             {"path": ["a.csv", "b.csv"]},
@@ -92,6 +97,7 @@ def test_resources_are_labelled_by_name_or_else_by_place() -> None:
     assert declared_paths(descriptor) == [
         ("resources[events].path", "data/events.csv"),
         ("resources[events].schema", "schemas/events.json"),
+        ("resources[events].dialect", "dialects/csv.json"),
         ("resources[1].path", "data/five.csv"),
         ("resources[3].path[0]", "a.csv"),
         ("resources[3].path[1]", "b.csv"),
@@ -175,3 +181,8 @@ def test_every_hostile_path_is_refused_once_and_a_missing_file_is_left_to_its_re
         ("folder", "not-a-regular-file", None),
         ("../x", "path-parent", None),
     ]
+
+
+def test_files_are_listed_when_resources_is_not_a_list() -> None:
+    descriptor = {"resources": "not a list", "files": [{"path": "memo.txt"}]}
+    assert declared_paths(descriptor) == [("files[0].path", "memo.txt")]
