@@ -368,8 +368,9 @@ def module_name(path: str) -> str:
 
 
 def source_commit() -> str:
-    """The commit the sources were mutated at ('+changes' when src/ differs from it)."""
-    head = git("rev-parse", "HEAD").stdout.strip() or "unknown"
+    """The commit the sources were mutated at: the last that changed src/ ('+changes' when
+    src/ differs from it), so commits of tests or of this report do not move it."""
+    head = git("log", "-1", "--format=%H", "--", "src").stdout.strip() or "unknown"
     dirty = git("status", "--porcelain", "--", "src").stdout.strip()
     return head + ("+changes" if dirty else "")
 
