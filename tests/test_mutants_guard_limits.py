@@ -17,7 +17,7 @@ from memo724.contract.files import (
     MAX_SCHEMA_BYTES,
     MAX_TABLE_BYTES,
 )
-from memo724.contract.limits import NotStrictJSON, strict_json
+from memo724.contract.limits import NotStrictJSON, pattern_error, strict_json
 from memo724.contract.paths import DESCRIPTOR
 from memo724.validation.guard import (
     MAX_OWN_DATA_BYTES,
@@ -134,7 +134,65 @@ def test_refusals_carry_their_rule_and_the_whole_document_has_an_empty_path() ->
     whole = _refusal("NaN")
     assert (str(whole), whole.path, whole.rule) == ("NaN is not a JSON number", "", "json-strict")
     deep = _refusal("[" * 100_000 + "]" * 100_000)  # deeper than the parser recurses
-    assert (deep.path, deep.rule) == ("", "json-depth")
+    assert (str(deep), deep.path, deep.rule) == (
+        "nested more than 64 levels deep",
+        "",
+        "json-depth",
+    )
+
+
+def test_nesting_is_refused_past_64_levels_at_the_first_level_too_deep() -> None:
+    assert strict_json("[" * 64 + "]" * 64) is not None
+    deep = _refusal("[" * 65 + "]" * 65)
+    assert (str(deep), deep.path, deep.rule) == (
+        "nested more than 64 levels deep",
+        "[0]" * 64,
+        "json-depth",
+    )
+
+
+def test_every_value_is_checked_after_a_plain_string() -> None:
+    assert str(_refusal('["a", NaN]')) == "NaN is not a JSON number"
+
+
+def test_integers_up_to_2_to_the_53_are_read_signed() -> None:
+    assert strict_json("-9007199254740992") == -(2**53)
+    assert strict_json("9007199254740992") == 2**53
+    assert "beyond 2**53" in str(_refusal("9007199254740993"))
+
+
+def _depth_error(depth: int) -> str:
+    return f"groups nested {depth} deep, more than the 32 allowed; not compiled"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "error"),
+    [
+        ("(" * 32 + "x" + ")" * 32, None),
+        ("x" + "(" * 32 + ")" * 32, None),
+        ("(" * 33 + "x" + ")" * 33, _depth_error(33)),
+        ("()" * 40, None),  # siblings, not nested
+        ("(()" * 32 + ")" * 32, _depth_error(33)),
+        ("(" * 16 + ")" * 16 + "(" * 32 + ")" * 32, None),
+        ("\\(" * 40 + "(" * 32 + ")" * 32, None),  # escaped parentheses are no groups
+        ("\\(" + "(" * 33 + ")" * 33, _depth_error(33)),
+        ("[(]" + "(" * 33 + ")" * 33, _depth_error(33)),  # a class holds no group, and ends
+        ("[(]" * 40 + "(" * 32 + ")" * 32, None),
+        ("[a]" + "(" * 33 + ")" * 33, _depth_error(33)),
+        ("[^a]" + "(" * 33 + ")" * 33, _depth_error(33)),
+        ("[^](]" + "(" * 32 + ")" * 32, None),  # a ] first in a class is a member
+        ("[](]" + "(" * 32 + ")" * 32, None),
+        ("[]]" + "(" * 33 + ")" * 33, _depth_error(33)),
+    ],
+)
+def test_group_depth_is_counted_as_re_reads_the_pattern(pattern: str, error: str | None) -> None:
+    assert pattern_error(pattern) == error
+
+
+def test_pattern_length_and_compile_limits() -> None:
+    assert pattern_error("a" * 4096) is None
+    assert pattern_error("a" * 4097) == "4097 characters, more than the 4096 allowed; not compiled"
+    assert pattern_error("a{4294967296}") == "too complex to compile (OverflowError)"
 
 
 def test_strict_json_refusals_in_a_file_name_the_file_rule_and_place(tmp_path: Path) -> None:
