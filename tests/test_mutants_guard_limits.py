@@ -6,6 +6,7 @@ left out of the mutation run, so these say the same things in milliseconds.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from memo724.contract.files import (
 )
 from memo724.contract.limits import NotStrictJSON, pattern_error, strict_json
 from memo724.contract.paths import DESCRIPTOR
+from memo724.validation import guard
 from memo724.validation.guard import (
     MAX_OWN_DATA_BYTES,
     declared_paths,
@@ -244,3 +246,70 @@ def test_every_hostile_path_is_refused_once_and_a_missing_file_is_left_to_its_re
 def test_files_are_listed_when_resources_is_not_a_list() -> None:
     descriptor = {"resources": "not a list", "files": [{"path": "memo.txt"}]}
     assert declared_paths(descriptor) == [("files[0].path", "memo.txt")]
+
+
+def _meminfo(monkeypatch: pytest.MonkeyPatch, text: str | None) -> None:
+    """The guard reads `text` as /proc/meminfo (None: the file cannot be opened)."""
+
+    def fake_open(path: str, encoding: str | None = None) -> io.StringIO:
+        if text is None:
+            raise FileNotFoundError(path)
+        return io.StringIO(text)
+
+    monkeypatch.setattr(guard, "open", fake_open, raising=False)
+
+
+def test_available_memory_is_linux_memavailable_in_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    if Path("/proc/meminfo").is_file():
+        real = guard.available_memory()
+        assert real is not None and real > 0
+    _meminfo(monkeypatch, "MemTotal:  4096 kB\nMemAvailable:    2048 kB\nCached: 1 kB\n")
+    assert guard.available_memory() == 2048 * 1024
+    for text in ("MemTotal:  4096 kB\n", "MemAvailable: many kB\n", "MemAvailable:\n", None):
+        _meminfo(monkeypatch, text)
+        assert guard.available_memory() is None
+
+
+def _sized(root: Path, sizes: dict[str, int]) -> list[str]:
+    for rel, size in sizes.items():
+        (root / rel).write_bytes(b"x" * size)
+    return list(sizes)
+
+
+def test_data_files_over_the_copys_limit_together_are_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Files that cannot be read are left to their reader: the sum goes on past them.
+    rels = ["missing.csv", "../outside.csv", *_sized(tmp_path, {"a.csv": 6, "b.csv": 5})]
+    monkeypatch.setattr(guard, "available_memory", lambda: None)
+    monkeypatch.setattr(guard, "MAX_COPY_BYTES", 11)
+    monkeypatch.setattr(guard, "MAX_OWN_PACKAGE_BYTES", 10)
+    assert guard.total_size(tmp_path, rels) == []  # 11 bytes: at the limit, not over it
+    [own] = guard.total_size(tmp_path, rels, own=True)
+    assert (own.where, own.rule, own.message) == (
+        "the copy",
+        "copy-size",
+        "its data files hold 11 bytes together, more than the 10 bytes a package of its own "
+        "may hold; not parsed",
+    )
+    monkeypatch.setattr(guard, "MAX_COPY_BYTES", 10)
+    [copy] = guard.total_size(tmp_path, rels)
+    assert copy.message == (
+        "its data files hold 11 bytes together, more than the 10 bytes a copy may hold; not parsed"
+    )
+
+
+def test_data_files_needing_more_memory_than_there_is_are_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rels = _sized(tmp_path, {"a.csv": 6, "b.csv": 5})  # 11 bytes need about 33 in memory
+    monkeypatch.setattr(guard, "available_memory", lambda: 33)
+    assert guard.total_size(tmp_path, rels) == []
+    monkeypatch.setattr(guard, "available_memory", lambda: 32)
+    [memory] = guard.total_size(tmp_path, rels)
+    assert (memory.where, memory.rule, memory.message) == (
+        "the copy",
+        "memory",
+        "its data files hold 11 bytes together; validating them needs about 3x that in memory, "
+        "more than the 32 bytes this system has available; not parsed",
+    )
