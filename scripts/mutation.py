@@ -440,6 +440,21 @@ def merge(
     for module, count in (before if isinstance(before, dict) else {}).items():
         if module in carried:
             not_run[module] = count
+    # A module this run measured only in part (a sample, a run stopped early) keeps the last
+    # complete measurement it replaces, apart and out of the score, until one is complete again.
+    before_rows = previous.get("modules")
+    before_rows = before_rows if isinstance(before_rows, dict) else {}
+    before_not_run = before if isinstance(before, dict) else {}
+    superseded = previous.get("superseded")
+    superseded = dict(superseded) if isinstance(superseded, dict) else {}
+    for module in measured:
+        if not not_run.get(module):
+            superseded.pop(module, None)
+        elif module in before_rows and not before_not_run.get(module):
+            row = before_rows[module]
+            superseded[module] = {**row, "commit": row.get("commit") or UNNAMED}
+    if superseded:
+        summary["superseded"] = dict(sorted(superseded.items()))
     survivors = summary["survivors"]
     assert isinstance(survivors, list)
     summary["modules"] = dict(sorted({**rows, **carried}.items()))
@@ -502,17 +517,33 @@ def markdown(summary: dict[str, object]) -> str:
         f"{summary['survived']} surviving) over {len(modules)} modules, measured at "
         f"{len(commits)} commit{'s' if len(commits) != 1 else ''}.",
         "",
-        "| module | mutants | killed | equivalent | surviving | score | commit | changed |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        "| module | mutants | killed | equivalent | surviving | score | not run | commit "
+        "| changed |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
+    not_run = summary.get("not_run") or {}
+    assert isinstance(not_run, dict)
     for module, row in modules.items():
         commit = str(row.get("commit", UNNAMED))
         short = commit[:10] + ("+changes" if commit.endswith("+changes") else "")
         changed = {True: "changed", False: "", None: "?"}[row.get("changed_since")]
         out.append(
             f"| {module} | {row['mutants']} | {row['killed']} | {row['equivalent']} | "
-            f"{row['survived']} | {row['score']}% | {short} | {changed} |"
+            f"{row['survived']} | {row['score']}% | {not_run.get(module, 0)} | {short} | "
+            f"{changed} |"
         )
+    superseded = summary.get("superseded") or {}
+    assert isinstance(superseded, dict)
+    if superseded:
+        out += ["", "The last complete measurement of each module measured above only in part",
+                "(not in the score):", ""]  # fmt: skip
+        out += ["| module | mutants | killed | equivalent | surviving | score | commit |"]
+        out += ["| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+        for module, row in superseded.items():
+            out.append(
+                f"| {module} | {row['mutants']} | {row['killed']} | {row['equivalent']} | "
+                f"{row['survived']} | {row['score']}% | {str(row['commit'])[:10]} |"
+            )
     live = [s for s in survivors if s["equivalent"] is None]
     dead = [s for s in survivors if s["equivalent"] is not None]
     out += ["", f"## Surviving mutants ({len(live)})", ""]
@@ -528,8 +559,6 @@ def markdown(summary: dict[str, object]) -> str:
         out += [f"- `{s['name']}`: {s['equivalent']}", "", "  ```diff"]
         out += [f"  {line}" for line in s["diff"]]
         out += ["  ```", ""]
-    not_run = summary.get("not_run") or {}
-    assert isinstance(not_run, dict)
     if not_run:
         out += ["", "## Mutants not run (not in the score)", ""]
         out += ["A run stopped part way, or one sampled (`--sample N`, one mutant in N of each"]

@@ -123,7 +123,7 @@ def test_the_score_is_killed_over_mutants_less_equivalents() -> None:
     assert summary["unmatched_equivalents"] == ["memo724.contract.edtf.x_h"]
     text = mutation.markdown(summary)
     assert "**Overall: 75.0%** (3 killed of 5 mutants, 1 equivalent, 1 surviving) over 2" in text
-    assert f"| src/memo724/contract/edtf.py | 4 | 2 | 1 | 1 | 66.7% | {commit[:10]}" in text
+    assert f"| src/memo724/contract/edtf.py | 4 | 2 | 1 | 1 | 66.7% | 0 | {commit[:10]}" in text
     assert "- `memo724.contract.edtf.x_g__mutmut_1` (no tests)" in text
     assert "- `memo724.contract.edtf.x_f__mutmut_3`: same" in text
     assert "- `memo724.contract.edtf.x_h` (killed now, or its code changed" in text
@@ -233,7 +233,7 @@ def test_a_run_keeps_the_other_modules_last_rows_and_scores_over_all() -> None:
     text = mutation.markdown(merged)
     assert "**Overall: 100.0%** (9 killed of 10 mutants, 1 equivalent, 0 surviving)" in text
     assert "over 3 modules, measured at 3 commits." in text
-    assert "| src/memo724/contract/memo.py | 5 | 4 | 1 | 0 | 100.0% | abc | ? |" in text
+    assert "| src/memo724/contract/memo.py | 5 | 4 | 1 | 0 | 100.0% | 2 | abc | ? |" in text
     assert "- `memo724.contract.memo.x_h__mutmut_4`: same" in text
     assert mutation.merge(summary, None, []) is summary
 
@@ -278,3 +278,27 @@ def test_a_row_says_whether_its_module_changed_since_its_commit() -> None:
     assert rows["src/memo724/contract/edtf.py"]["changed_since"] is edtf_changed
     assert rows["src/memo724/contract/memo.py"]["changed_since"] is True
     assert rows["src/memo724/contract/paths.py"]["changed_since"] is None
+
+
+def test_a_module_measured_in_part_keeps_its_last_complete_row_apart() -> None:
+    # This run ran 1 of edtf.py's mutants; 2 were left (a sample).
+    summary = mutation.summarise(
+        [_mutant(1, "killed"), _mutant(2, "not run"), _mutant(3, "not run")], []
+    )
+    now = str(summary["commit"])
+    complete = _row(9, 9, 0, 0, "abc")
+    previous = {"modules": {"src/memo724/contract/edtf.py": complete}, "not_run": {}}
+    merged = mutation.merge(summary, previous, [])
+    assert merged["modules"] == {"src/memo724/contract/edtf.py": _row(1, 1, 0, 0, now)}
+    assert merged["superseded"] == {"src/memo724/contract/edtf.py": complete}
+    assert merged["mutants"] == 1  # the superseded row is not in the score
+    text = mutation.markdown(merged)
+    assert f"| src/memo724/contract/edtf.py | 1 | 1 | 0 | 0 | 100.0% | 2 | {now[:10]}" in text
+    assert "| src/memo724/contract/edtf.py | 9 | 9 | 0 | 0 | 100.0% | abc |" in text
+    # A second partial run keeps it; a complete one drops it.
+    again = mutation.merge(
+        mutation.summarise([_mutant(1, "killed"), _mutant(2, "not run")], []), merged, []
+    )
+    assert again["superseded"] == {"src/memo724/contract/edtf.py": complete}
+    done = mutation.merge(mutation.summarise([_mutant(1, "killed")], []), again, [])
+    assert "superseded" not in done
