@@ -114,3 +114,25 @@ def test_a_date_maximum_is_compared_as_a_date() -> None:
         ("events", i + 2, "date_start")
     ]
     assert where(judge(set_cell("events", i, date_start=high.isoformat()), schema), "maximum") == []
+
+
+def test_a_span_may_start_at_the_memos_first_character() -> None:
+    memo = _memo()
+
+    def at_start(tables: Tables) -> None:
+        tables["evidence"][0].update(start="0", end="12", exact=memo[:12])
+
+    assert where(judge(at_start), "exact-at-offsets") == []
+
+    def before_start(tables: Tables) -> None:
+        tables["evidence"][0].update(start="-1", end="12", exact=memo[:12])
+
+    assert ("evidence", 2, "exact") in where(judge(before_start), "exact-at-offsets")
+
+
+def test_an_evidence_span_must_not_be_empty() -> None:
+    def empty(tables: Tables) -> None:
+        row = tables["evidence"][0]
+        row.update(end=row["start"], exact="")
+
+    assert ("evidence", 2, "exact") in where(judge(empty), "exact-at-offsets")
