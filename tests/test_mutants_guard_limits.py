@@ -231,7 +231,7 @@ def test_every_hostile_path_is_refused_once_and_a_missing_file_is_left_to_its_re
     }
     resources = [{"name": n, "path": p} for n, p in paths.items()]
     resources.append({"name": "c", "path": "../up.csv"})  # the same line again: once
-    release = ["../x", "data/missing2.csv", "folder", "data/link.csv"]  # folder, link: once
+    release = ["../x", "data/missing2.csv", "folder", "data/link.csv", "../x"]  # each once
     found = refusals(tmp_path, {"resources": resources}, release)
     assert [(p.where, p.rule, p.field) for p in found] == [
         (DESCRIPTOR, "path-url", "resources[a].path"),
