@@ -43,6 +43,7 @@ Not part of `make test`: it runs each module's tests once per mutant (hours of C
 from __future__ import annotations
 
 import argparse
+import fcntl
 import fnmatch
 import json
 import os
@@ -171,12 +172,17 @@ def record_codes(codes: dict[str, int]) -> None:
     from mutmut.mutation.diff_apply import get_diff_for_mutant
 
     os.chdir(ROOT)
-    fresh = read_fresh()
+    found = {}
     for name, code in codes.items():
         module = mutant_source(name)
         diff = get_diff_for_mutant(name, path=str(module)) if module else ""
-        fresh[name] = {"code": code, "diff": Mutant(name, "", "", diff).changed_lines}
-    FRESH.write_text(json.dumps(fresh, indent=1, sort_keys=True), encoding="utf-8")
+        found[name] = {"code": code, "diff": Mutant(name, "", "", diff).changed_lines}
+    # Several fresh runs may record at once: one at a time, or one's write drops another's.
+    with open(FRESH.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        fresh = read_fresh()
+        fresh.update(found)
+        FRESH.write_text(json.dumps(fresh, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def read_fresh() -> dict[str, dict[str, object]]:
