@@ -339,10 +339,14 @@ def summarise(mutants: list[Mutant], equivalents: list[Equivalent]) -> dict[str,
 
 
 def total_up(
-    summary: dict[str, object], equivalents: list[Equivalent], mutants: Sequence[Mutant] = ()
+    summary: dict[str, object],
+    equivalents: list[Equivalent],
+    mutants: Sequence[Mutant] = (),
+    check: set[str] | None = None,
 ) -> dict[str, object]:
-    """Overall figures over every module row, and the equivalence entries of those modules that
-    match no surviving mutant (nor any mutant of this run)."""
+    """Overall figures over every module row, and the equivalence entries of the modules named
+    in `check` (all rows' modules by default) that match no surviving mutant (nor any mutant of
+    this run). An entry of a function some of whose mutants were not run is not judged."""
     rows = summary["modules"]
     survivors = summary["survivors"]
     assert isinstance(rows, dict) and isinstance(survivors, list)
@@ -351,12 +355,17 @@ def total_up(
     equivalent = sum(int(r["equivalent"]) for r in rows.values())
     seen = {(m.function, tuple(m.changed_lines)) for m in mutants}
     seen |= {(re.sub(r"__mutmut_\d+$", "", s["name"]), tuple(s["diff"])) for s in survivors}
-    measured = {module_name(module) for module in rows}
+    partial = {m.function for m in mutants if m.status == "not run"}
+    measured = {module_name(module) for module in (rows if check is None else check)}
     unused = [
         e.function
         for e in equivalents
-        if e.function.rpartition(".")[0] in measured and (e.function, e.lines) not in seen
+        if e.function.rpartition(".")[0] in measured
+        and e.function not in partial
+        and (e.function, e.lines) not in seen
     ]
+    before = summary.get("unmatched_equivalents")
+    unused = sorted({*unused, *(before if check is not None and isinstance(before, list) else [])})
     summary.update(
         score=round(score(killed, total, equivalent), 1),
         mutants=total,
@@ -469,7 +478,8 @@ def merge(
     )
     summary["not_run"] = dict(sorted(not_run.items()))
     summary.pop("earlier", None)
-    return total_up(summary, equivalents)
+    # This run's modules were judged by summarise, which saw every mutant; the rest here.
+    return total_up(summary, equivalents, check=set(carried))
 
 
 def mark_changed(summary: dict[str, object]) -> None:

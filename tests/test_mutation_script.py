@@ -302,3 +302,12 @@ def test_a_module_measured_in_part_keeps_its_last_complete_row_apart() -> None:
     assert again["superseded"] == {"src/memo724/contract/edtf.py": complete}
     done = mutation.merge(mutation.summarise([_mutant(1, "killed")], []), again, [])
     assert "superseded" not in done
+
+
+def test_an_entry_of_a_function_not_fully_run_is_not_called_unmatched() -> None:
+    lines = ("-    return 1", "+    return 9")
+    entry = Equivalent("memo724.contract.edtf.x_f", lines, "why")  # matches none run here
+    ran = [_mutant(1, "killed"), _mutant(2, "killed")]
+    assert mutation.summarise(ran, [entry])["unmatched_equivalents"] == [entry.function]
+    sampled = mutation.summarise([*ran, _mutant(3, "not run")], [entry])
+    assert sampled["unmatched_equivalents"] == []
