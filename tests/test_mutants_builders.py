@@ -136,3 +136,25 @@ def test_an_evidence_span_must_not_be_empty() -> None:
         row.update(end=row["start"], exact="")
 
     assert ("evidence", 2, "exact") in where(judge(empty), "exact-at-offsets")
+
+
+def test_verbatim_is_left_unchecked_without_the_passages_or_their_key() -> None:
+    """The rule needs the passages and the evidence's passage key: without either, it checks
+    nothing (and fails on nothing) rather than break the validation."""
+
+    def no_passages(tables: Tables) -> None:
+        del tables["passages"]
+
+    assert where(judge(no_passages), "verbatim") == []
+
+    def no_passage_key(tables: Tables) -> None:
+        for row in tables["evidence"]:
+            del row["passage_id"]
+
+    assert where(judge(no_passage_key), "verbatim") == []
+
+    def wrong_words(tables: Tables) -> None:
+        row = next(r for r in tables["positions"] if r["hedge"])
+        row["hedge"] = "words the memo never says"
+
+    assert where(judge(wrong_words), "verbatim") != []
