@@ -150,3 +150,15 @@ def test_resources_that_are_not_a_list_are_one_line() -> None:
         (DESCRIPTOR, "resources is not a list", "resources"),
     ]
     assert descriptor_drift(RELEASE, dict(RELEASE)) == []
+
+
+def test_only_an_enum_between_two_lists_is_told_value_by_value() -> None:
+    release = {
+        "missingValues": ["", "NA"],
+        "fields": [{"name": "e", "constraints": {"enum": ["a"]}}],
+    }
+    copy = {"missingValues": [""], "fields": [{"name": "e", "constraints": {"enum": "a"}}]}
+    assert lines(schema_drift("s", release, copy)) == [
+        ("s", 'missingValues changed from ["", "NA"] to [""]', None),
+        ("s", 'constraints.enum changed from ["a"] to "a"', "e"),
+    ]
