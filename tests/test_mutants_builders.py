@@ -158,3 +158,17 @@ def test_verbatim_is_left_unchecked_without_the_passages_or_their_key() -> None:
         row["hedge"] = "words the memo never says"
 
     assert where(judge(wrong_words), "verbatim") != []
+
+
+def test_a_record_without_evidence_has_no_name_forms_to_list() -> None:
+    """A record no evidence quotes lists no name forms: an empty names_as_written is what it
+    should hold (it fails has-evidence, and required, not names-from-evidence)."""
+
+    def new_actor(tables: Tables) -> None:
+        row = dict(tables["actors"][0], actor_id="zz-actor-with-no-evidence", names_as_written="")
+        tables["actors"].append(row)
+
+    problems = judge(new_actor)
+    row = len(_tables()["actors"]) + 2
+    assert ("actors", row, "actor_id") in where(problems, "has-evidence")
+    assert where(problems, "names-from-evidence") == []
