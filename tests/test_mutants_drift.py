@@ -162,3 +162,14 @@ def test_only_an_enum_between_two_lists_is_told_value_by_value() -> None:
         ("s", 'missingValues changed from ["", "NA"] to [""]', None),
         ("s", 'constraints.enum changed from ["a"] to "a"', "e"),
     ]
+
+
+def test_only_constraints_are_told_rule_by_rule() -> None:
+    release = {"dialect": {"delimiter": ","}, "fields": []}
+    copy = {"dialect": {"delimiter": ";"}, "fields": []}
+    assert lines(schema_drift("s", release, copy)) == [
+        ("s", 'dialect changed from {"delimiter": ","} to {"delimiter": ";"}', None)
+    ]
+    assert lines(schema_drift("s", {"fields": []}, {"constraints": {"a": 1}, "fields": []})) == [
+        ("s", 'constraints added: {"a": 1} (the release has none)', None)
+    ]
