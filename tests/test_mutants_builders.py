@@ -172,3 +172,9 @@ def test_a_record_without_evidence_has_no_name_forms_to_list() -> None:
     row = len(_tables()["actors"]) + 2
     assert ("actors", row, "actor_id") in where(problems, "has-evidence")
     assert where(problems, "names-from-evidence") == []
+
+
+def test_name_forms_the_evidence_does_not_quote_are_reported_on_their_field() -> None:
+    i = next(i for i, r in enumerate(_tables()["actors"]) if r["names_as_written"])
+    problems = judge(set_cell("actors", i, names_as_written="Nobody the memo names"))
+    assert where(problems, "names-from-evidence") == [("actors", i + 2, "names_as_written")]
