@@ -178,3 +178,11 @@ def test_name_forms_the_evidence_does_not_quote_are_reported_on_their_field() ->
     i = next(i for i, r in enumerate(_tables()["actors"]) if r["names_as_written"])
     problems = judge(set_cell("actors", i, names_as_written="Nobody the memo names"))
     assert where(problems, "names-from-evidence") == [("actors", i + 2, "names_as_written")]
+
+
+def test_a_band_without_hedge_is_reported_once_on_likelihood() -> None:
+    """A row rule names one field: the failing row is one line, not one per cell."""
+    rows = _tables()["risks"]
+    i = next(i for i, r in enumerate(rows) if r["certainty"] == "asserted" and not r["hedge"])
+    problems = judge(set_cell("risks", i, likelihood="likely"))
+    assert where(problems, "band-needs-hedge") == [("risks", i + 2, "likelihood")]
