@@ -173,3 +173,10 @@ def test_only_constraints_are_told_rule_by_rule() -> None:
     assert lines(schema_drift("s", {"fields": []}, {"constraints": {"a": 1}, "fields": []})) == [
         ("s", 'constraints added: {"a": 1} (the release has none)', None)
     ]
+
+
+def test_a_release_without_resources_leaves_every_copy_resource_added() -> None:
+    copy = {"name": "pkg", "resources": [{"name": "a"}]}
+    assert lines(descriptor_drift({"name": "pkg"}, copy)) == [
+        (DESCRIPTOR, "resource added (the release has none)", "resources[a]"),
+    ]
