@@ -180,3 +180,18 @@ def test_a_release_without_resources_leaves_every_copy_resource_added() -> None:
     assert lines(descriptor_drift({"name": "pkg"}, copy)) == [
         (DESCRIPTOR, "resource added (the release has none)", "resources[a]"),
     ]
+
+
+def test_resources_after_a_removed_one_are_still_compared() -> None:
+    release = {"resources": [{"name": "gone"}, {"name": "kept", "path": "a.csv"}]}
+    copy = {"resources": [{"name": "kept", "path": "b.csv"}]}
+    assert lines(descriptor_drift(release, copy)) == [
+        (DESCRIPTOR, "resource removed (the release has it)", "resources[gone]"),
+        (DESCRIPTOR, 'path changed from "a.csv" to "b.csv"', "resources[kept].path"),
+    ]
+
+
+def test_a_release_schema_without_fields_leaves_every_copy_field_added() -> None:
+    assert lines(schema_drift("s", {}, {"fields": [{"name": "a"}]})) == [
+        ("s", "field added (the release has none)", "a")
+    ]
