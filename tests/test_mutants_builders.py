@@ -21,7 +21,7 @@ from memo724.contract.memo import read_memo
 from memo724.contract.paths import REPO
 from memo724.contract.rules import effective_schema
 from memo724.publication.package import csv_text
-from memo724.validation.validate import validate_tables
+from memo724.validation.validate import load_typed, schema_problems, validate_tables
 
 Row = dict[str, str]
 Tables = dict[str, list[Row]]
@@ -186,3 +186,41 @@ def test_a_band_without_hedge_is_reported_once_on_likelihood() -> None:
     i = next(i for i, r in enumerate(rows) if r["certainty"] == "asserted" and not r["hedge"])
     problems = judge(set_cell("risks", i, likelihood="likely"))
     assert where(problems, "band-needs-hedge") == [("risks", i + 2, "likelihood")]
+
+
+def _typed_frames() -> tuple[Contract, dict[str, Any]]:
+    effective = {
+        name: effective_schema(name, s.descriptor, len(_memo()))
+        for name, s in _contract().tables.items()
+    }
+    judged = Contract.of(effective)
+    sources = {name: REPO.table(name).read_bytes() for name in judged.tables}
+    frames, problems = load_typed(sources, judged, True)
+    assert problems == []
+    return judged, frames
+
+
+def test_time_windows_of_ones_own_frames_are_judged_row_by_row() -> None:
+    """Frames of one's own dtypes (keys as Python objects, not Arrow text) take the row-by-row
+    comparison: the repository's windows hold there too, and a wrong time_basis is found."""
+    contract, frames = _typed_frames()
+    placed = [
+        n for n, f in frames.items() if {"time_start", "time_end", "time_basis"} <= set(f.columns)
+    ]
+    assert placed
+    for name in placed:
+        key = contract[name].primary_key[0]
+        frames[name][key] = frames[name][key].astype(object)
+    assert where(schema_problems(contract, frames, _memo()), "time-window") == []
+    name = placed[0]
+    basis = frames[name]["time_basis"].astype(object)
+    i = int(basis.notna().to_numpy().argmax())
+    other = next(
+        v
+        for v in contract[name].field("time_basis").get("constraints", {}).get("enum", [])
+        if v != basis[i]
+    )
+    frames[name]["time_basis"] = basis.where(basis.index != i, other)
+    assert (name, i + 2, "time_basis") in where(
+        schema_problems(contract, frames, _memo()), "time-window"
+    )
