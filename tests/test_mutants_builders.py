@@ -224,3 +224,18 @@ def test_time_windows_of_ones_own_frames_are_judged_row_by_row() -> None:
     assert (name, i + 2, "time_basis") in where(
         schema_problems(contract, frames, _memo()), "time-window"
     )
+
+
+def test_without_the_memo_the_memo_rules_check_nothing() -> None:
+    contract, frames = _typed_frames()
+    problems = schema_problems(contract, frames, None)
+    assert problems == []
+
+
+def test_a_field_without_constraints_is_judged_by_the_others() -> None:
+    def unconstrained(schemas: dict[str, Any]) -> None:
+        for f in schemas["events"]["fields"]:
+            if f["name"] == "summary":
+                f.pop("constraints", None)
+
+    assert judge(schemas=unconstrained) == []
