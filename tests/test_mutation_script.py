@@ -91,12 +91,13 @@ def test_the_score_is_killed_over_mutants_less_equivalents() -> None:
     equivalents = [
         Equivalent("memo724.contract.edtf.x_f", lines, "same"),
         Equivalent("memo724.contract.edtf.x_h", lines, "stale"),  # matches nothing
-        Equivalent("memo724.contract.memo.x_h", lines, "elsewhere"),  # a module not run
+        Equivalent("memo724.contract.paths.x_h", lines, "elsewhere"),  # a module not run
     ]
     summary = mutation.summarise(mutants, equivalents)
     assert (summary["mutants"], summary["killed"], summary["equivalent"]) == (5, 3, 1)
     assert summary["survived"] == 1
     assert summary["score"] == 75.0  # 3 / (5 - 1)
+    commit = summary["commit"]
     assert summary["modules"] == {
         "src/memo724/contract/edtf.py": {
             "mutants": 4,
@@ -104,6 +105,7 @@ def test_the_score_is_killed_over_mutants_less_equivalents() -> None:
             "equivalent": 1,
             "survived": 1,
             "score": 66.7,
+            "commit": commit,
         },
         "src/memo724/contract/memo.py": {
             "mutants": 1,
@@ -111,6 +113,7 @@ def test_the_score_is_killed_over_mutants_less_equivalents() -> None:
             "equivalent": 0,
             "survived": 0,
             "score": 100.0,
+            "commit": commit,
         },
     }
     assert [s["name"] for s in summary["survivors"]] == [
@@ -119,8 +122,8 @@ def test_the_score_is_killed_over_mutants_less_equivalents() -> None:
     ]
     assert summary["unmatched_equivalents"] == ["memo724.contract.edtf.x_h"]
     text = mutation.markdown(summary)
-    assert "**Overall: 75.0%** (3 killed of 5 mutants, 1 equivalent, 1 surviving)." in text
-    assert "| src/memo724/contract/edtf.py | 4 | 2 | 1 | 1 | 66.7% |" in text
+    assert "**Overall: 75.0%** (3 killed of 5 mutants, 1 equivalent, 1 surviving) over 2" in text
+    assert f"| src/memo724/contract/edtf.py | 4 | 2 | 1 | 1 | 66.7% | 0 | {commit[:10]}" in text
     assert "- `memo724.contract.edtf.x_g__mutmut_1` (no tests)" in text
     assert "- `memo724.contract.edtf.x_f__mutmut_3`: same" in text
     assert "- `memo724.contract.edtf.x_h` (killed now, or its code changed" in text
@@ -167,7 +170,10 @@ def test_mutants_not_run_are_left_out_of_the_score_and_listed() -> None:
     assert set(summary["environment"]) == {"pyarrow", "pandas", "pandera"}
     commit = str(summary["commit"])
     assert len(commit.removesuffix("+changes")) == 40
-    assert f"Measured at commit {commit} with pyarrow {summary['environment']['pyarrow']}" in text
+    assert (
+        f"The last run was at commit {commit}, with\npyarrow {summary['environment']['pyarrow']}"
+        in text
+    )
 
 
 def test_fresh_needs_the_tests_to_run(capsys: pytest.CaptureFixture[str]) -> None:
@@ -175,22 +181,133 @@ def test_fresh_needs_the_tests_to_run(capsys: pytest.CaptureFixture[str]) -> Non
     assert capsys.readouterr().err == "mutation: --fresh needs the tests to run after --\n"
 
 
-def test_modules_not_measured_keep_their_last_row_with_its_commit() -> None:
+def _row(mutants: int, killed: int, equivalent: int, survived: int, commit: str) -> dict:
+    judged = mutants - equivalent
+    return {
+        "mutants": mutants,
+        "killed": killed,
+        "equivalent": equivalent,
+        "survived": survived,
+        "score": round(100 * killed / judged, 1),
+        "commit": commit,
+    }
+
+
+def test_a_run_keeps_the_other_modules_last_rows_and_scores_over_all() -> None:
+    lines = ("-    return 1", "+    return 2")
+    # This run measures edtf.py only: 1 killed of 1.
     summary = mutation.summarise([_mutant(1, "killed")], [])
-    row = {"mutants": 4, "killed": 3, "equivalent": 1, "survived": 0, "score": 100.0}
+    now = str(summary["commit"])
+    survivor = {
+        "name": "memo724.contract.memo.x_h__mutmut_4",
+        "module": "src/memo724/contract/memo.py",
+        "status": "survived",
+        "equivalent": None,
+        "untested": None,
+        "diff": list(lines),
+    }
     previous = {
         "commit": "abc",
-        "modules": {"src/memo724/contract/edtf.py": row, "src/memo724/contract/memo.py": row},
-        "earlier": {"modules": {"src/memo724/contract/old.py": {**row, "commit": "old"}}},
-    }
-    mutation.carry_earlier(summary, previous)
-    assert summary["earlier"] == {
         "modules": {
-            "src/memo724/contract/memo.py": {**row, "commit": "abc"},  # edtf.py was measured now
-            "src/memo724/contract/old.py": {**row, "commit": "old"},
+            "src/memo724/contract/edtf.py": _row(9, 1, 0, 8, "abc"),  # measured again now
+            "src/memo724/contract/memo.py": _row(5, 4, 0, 1, "abc"),
+        },
+        "survivors": [survivor],
+        "not_run": {"src/memo724/contract/memo.py": 2, "src/memo724/contract/edtf.py": 7},
+        # the form before runs were merged: rows of older runs apart, without a commit
+        "earlier": {"modules": {"src/memo724/contract/old.py": _row(4, 4, 0, 0, "")}},
+    }
+    # memo.py's survivor is declared equivalent since: it no longer counts against the score.
+    equivalents = [Equivalent("memo724.contract.memo.x_h", lines, "same")]
+    merged = mutation.merge(summary, previous, equivalents)
+    assert merged["modules"] == {
+        "src/memo724/contract/edtf.py": _row(1, 1, 0, 0, now),
+        "src/memo724/contract/memo.py": _row(5, 4, 1, 0, "abc"),
+        "src/memo724/contract/old.py": _row(4, 4, 0, 0, mutation.UNNAMED),
+    }
+    assert (merged["mutants"], merged["killed"], merged["equivalent"]) == (10, 9, 1)
+    assert (merged["survived"], merged["score"]) == (0, 100.0)
+    assert [s["equivalent"] for s in merged["survivors"]] == ["same"]
+    assert merged["not_run"] == {"src/memo724/contract/memo.py": 2}
+    assert "earlier" not in merged
+    text = mutation.markdown(merged)
+    assert "**Overall: 100.0%** (9 killed of 10 mutants, 1 equivalent, 0 surviving)" in text
+    assert "over 3 modules, measured at 3 commits." in text
+    assert "| src/memo724/contract/memo.py | 5 | 4 | 1 | 0 | 100.0% | 2 | abc | ? |" in text
+    assert "- `memo724.contract.memo.x_h__mutmut_4`: same" in text
+    assert mutation.merge(summary, None, []) is summary
+
+
+def test_a_carried_survivor_no_longer_declared_equivalent_counts_again() -> None:
+    lines = ["-    return 1", "+    return 2"]
+    summary = mutation.summarise([_mutant(1, "killed")], [])
+    previous = {
+        "modules": {"src/memo724/contract/memo.py": _row(5, 4, 1, 0, "abc")},
+        "survivors": [
+            {
+                "name": "memo724.contract.memo.x_h__mutmut_4",
+                "module": "src/memo724/contract/memo.py",
+                "status": "survived",
+                "equivalent": "an entry since removed",
+                "untested": None,
+                "diff": lines,
+            }
+        ],
+    }
+    merged = mutation.merge(summary, previous, [])
+    assert merged["modules"]["src/memo724/contract/memo.py"] == _row(5, 4, 0, 1, "abc")
+    assert merged["survived"] == 1
+    assert "## Surviving mutants (1)" in mutation.markdown(merged)
+
+
+def test_a_row_says_whether_its_module_changed_since_its_commit() -> None:
+    head = mutation.git("rev-parse", "HEAD").stdout.strip()
+    first = mutation.git("rev-list", "--max-parents=0", "HEAD").stdout.split()[0]
+    summary = {
+        "modules": {
+            "src/memo724/contract/edtf.py": {"commit": head},
+            "src/memo724/contract/memo.py": {"commit": first},  # the first commit: not there yet
+            "src/memo724/contract/paths.py": {"commit": mutation.UNNAMED},
         }
     }
-    text = mutation.markdown(summary)
-    assert "| src/memo724/contract/memo.py | 4 | 3 | 1 | 0 | 100.0% | abc |" in text
-    mutation.carry_earlier(summary, None)
-    assert "earlier" in summary  # nothing to carry changes nothing
+    mutation.mark_changed(summary)
+    rows = summary["modules"]
+    edtf_changed = bool(
+        mutation.git("status", "--porcelain", "--", "src/memo724/contract/edtf.py").stdout
+    )
+    assert rows["src/memo724/contract/edtf.py"]["changed_since"] is edtf_changed
+    assert rows["src/memo724/contract/memo.py"]["changed_since"] is True
+    assert rows["src/memo724/contract/paths.py"]["changed_since"] is None
+
+
+def test_a_module_measured_in_part_keeps_its_last_complete_row_apart() -> None:
+    # This run ran 1 of edtf.py's mutants; 2 were left (a sample).
+    summary = mutation.summarise(
+        [_mutant(1, "killed"), _mutant(2, "not run"), _mutant(3, "not run")], []
+    )
+    now = str(summary["commit"])
+    complete = _row(9, 9, 0, 0, "abc")
+    previous = {"modules": {"src/memo724/contract/edtf.py": complete}, "not_run": {}}
+    merged = mutation.merge(summary, previous, [])
+    assert merged["modules"] == {"src/memo724/contract/edtf.py": _row(1, 1, 0, 0, now)}
+    assert merged["superseded"] == {"src/memo724/contract/edtf.py": complete}
+    assert merged["mutants"] == 1  # the superseded row is not in the score
+    text = mutation.markdown(merged)
+    assert f"| src/memo724/contract/edtf.py | 1 | 1 | 0 | 0 | 100.0% | 2 | {now[:10]}" in text
+    assert "| src/memo724/contract/edtf.py | 9 | 9 | 0 | 0 | 100.0% | abc |" in text
+    # A second partial run keeps it; a complete one drops it.
+    again = mutation.merge(
+        mutation.summarise([_mutant(1, "killed"), _mutant(2, "not run")], []), merged, []
+    )
+    assert again["superseded"] == {"src/memo724/contract/edtf.py": complete}
+    done = mutation.merge(mutation.summarise([_mutant(1, "killed")], []), again, [])
+    assert "superseded" not in done
+
+
+def test_an_entry_of_a_function_not_fully_run_is_not_called_unmatched() -> None:
+    lines = ("-    return 1", "+    return 9")
+    entry = Equivalent("memo724.contract.edtf.x_f", lines, "why")  # matches none run here
+    ran = [_mutant(1, "killed"), _mutant(2, "killed")]
+    assert mutation.summarise(ran, [entry])["unmatched_equivalents"] == [entry.function]
+    sampled = mutation.summarise([*ran, _mutant(3, "not run")], [entry])
+    assert sampled["unmatched_equivalents"] == []

@@ -1,0 +1,241 @@
+"""The rule builders (validation/table_schema.py, rules.py, provenance.py, records.py) on inputs
+the repository's own tables never hold. Written to kill mutants `make mutation` found surviving
+(MUTATION.md): each test changes the repository's tables or a schema, runs the validators' own
+path (`validate_tables`, as `memo724 validate` does) and asserts the problem reported, so it holds
+whatever the builders' code looks like inside.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+from memo724.contract import Contract
+from memo724.contract.errors import Problem
+from memo724.contract.memo import read_memo
+from memo724.contract.paths import REPO
+from memo724.contract.rules import effective_schema
+from memo724.publication.package import csv_text
+from memo724.validation.validate import load_typed, schema_problems, validate_tables
+
+Row = dict[str, str]
+Tables = dict[str, list[Row]]
+
+
+@cache
+def _memo() -> str:
+    return read_memo(REPO.memo)
+
+
+@cache
+def _contract() -> Contract:
+    return Contract(REPO.schemas)
+
+
+@cache
+def _tables() -> Tables:
+    return {
+        name: list(csv.DictReader(io.StringIO(REPO.table(name).read_text("utf-8"), newline="")))
+        for name in _contract().tables
+    }
+
+
+def judge(
+    rows: Callable[[Tables], None] | None = None,
+    schemas: Callable[[dict[str, Any]], None] | None = None,
+) -> list[Problem]:
+    """The problems `validate_tables` reports for the repository's tables and schemas, after
+    `rows` edits the rows and `schemas` the effective schemas."""
+    tables = copy.deepcopy(_tables())
+    if rows is not None:
+        rows(tables)
+    effective = {
+        name: effective_schema(name, s.descriptor, len(_memo()))
+        for name, s in _contract().tables.items()
+    }
+    if schemas is not None:
+        schemas(effective)
+    judged = Contract.of(effective)
+    sources = {
+        name: csv_text(list(t[0]) if t else judged[name].field_names, t).encode("utf-8")
+        for name, t in tables.items()
+    }
+    return validate_tables(judged, sources, _memo(), spreadsheet_safe=True)
+
+
+def constrain(table: str, field: str, **rules: Any) -> Callable[[dict[str, Any]], None]:
+    def change(schemas: dict[str, Any]) -> None:
+        for f in schemas[table]["fields"]:
+            if f["name"] == field:
+                f.setdefault("constraints", {}).update(rules)
+
+    return change
+
+
+def where(problems: list[Problem], rule: str) -> list[tuple[str, int | None, str | None]]:
+    return sorted((p.where, p.row, p.field) for p in problems if p.rule == rule)
+
+
+def set_cell(table: str, index: int, **cells: str) -> Callable[[Tables], None]:
+    def change(tables: Tables) -> None:
+        tables[table][index].update(cells)
+
+    return change
+
+
+def _dated_event() -> tuple[int, date, date]:
+    """A dated event, and the earliest and latest date_start of all events."""
+    rows = _tables()["events"]
+    days = [date.fromisoformat(r["date_start"]) for r in rows if r["date_start"]]
+    return next(i for i, r in enumerate(rows) if r["date_start"]), min(days), max(days)
+
+
+def test_a_date_minimum_is_compared_as_a_date() -> None:
+    """constraints.minimum on a date field: a day before it fails, the day itself passes."""
+    i, low, _ = _dated_event()
+    schema = constrain("events", "date_start", minimum=low.isoformat())
+    before = (low - timedelta(days=1)).isoformat()
+    assert where(judge(set_cell("events", i, date_start=before), schema), "minimum") == [
+        ("events", i + 2, "date_start")
+    ]
+    assert where(judge(set_cell("events", i, date_start=low.isoformat()), schema), "minimum") == []
+
+
+def test_a_date_maximum_is_compared_as_a_date() -> None:
+    i, _, high = _dated_event()
+    schema = constrain("events", "date_start", maximum=high.isoformat())
+    after = (high + timedelta(days=1)).isoformat()
+    assert where(judge(set_cell("events", i, date_start=after), schema), "maximum") == [
+        ("events", i + 2, "date_start")
+    ]
+    assert where(judge(set_cell("events", i, date_start=high.isoformat()), schema), "maximum") == []
+
+
+def test_a_span_may_start_at_the_memos_first_character() -> None:
+    memo = _memo()
+
+    def at_start(tables: Tables) -> None:
+        tables["evidence"][0].update(start="0", end="12", exact=memo[:12])
+
+    assert where(judge(at_start), "exact-at-offsets") == []
+
+    def before_start(tables: Tables) -> None:
+        tables["evidence"][0].update(start="-1", end="12", exact=memo[:12])
+
+    assert ("evidence", 2, "exact") in where(judge(before_start), "exact-at-offsets")
+
+
+def test_an_evidence_span_must_not_be_empty() -> None:
+    def empty(tables: Tables) -> None:
+        row = tables["evidence"][0]
+        row.update(end=row["start"], exact="")
+
+    assert ("evidence", 2, "exact") in where(judge(empty), "exact-at-offsets")
+
+
+def test_verbatim_is_left_unchecked_without_the_passages_or_their_key() -> None:
+    """The rule needs the passages and the evidence's passage key: without either, it checks
+    nothing (and fails on nothing) rather than break the validation."""
+
+    def no_passages(tables: Tables) -> None:
+        del tables["passages"]
+
+    assert where(judge(no_passages), "verbatim") == []
+
+    def no_passage_key(tables: Tables) -> None:
+        for row in tables["evidence"]:
+            del row["passage_id"]
+
+    assert where(judge(no_passage_key), "verbatim") == []
+
+    def wrong_words(tables: Tables) -> None:
+        row = next(r for r in tables["positions"] if r["hedge"])
+        row["hedge"] = "words the memo never says"
+
+    assert where(judge(wrong_words), "verbatim") != []
+
+
+def test_a_record_without_evidence_has_no_name_forms_to_list() -> None:
+    """A record no evidence quotes lists no name forms: an empty names_as_written is what it
+    should hold (it fails has-evidence, and required, not names-from-evidence)."""
+
+    def new_actor(tables: Tables) -> None:
+        row = dict(tables["actors"][0], actor_id="zz-actor-with-no-evidence", names_as_written="")
+        tables["actors"].append(row)
+
+    problems = judge(new_actor)
+    row = len(_tables()["actors"]) + 2
+    assert ("actors", row, "actor_id") in where(problems, "has-evidence")
+    assert where(problems, "names-from-evidence") == []
+
+
+def test_name_forms_the_evidence_does_not_quote_are_reported_on_their_field() -> None:
+    i = next(i for i, r in enumerate(_tables()["actors"]) if r["names_as_written"])
+    problems = judge(set_cell("actors", i, names_as_written="Nobody the memo names"))
+    assert where(problems, "names-from-evidence") == [("actors", i + 2, "names_as_written")]
+
+
+def test_a_band_without_hedge_is_reported_once_on_likelihood() -> None:
+    """A row rule names one field: the failing row is one line, not one per cell."""
+    rows = _tables()["risks"]
+    i = next(i for i, r in enumerate(rows) if r["certainty"] == "asserted" and not r["hedge"])
+    problems = judge(set_cell("risks", i, likelihood="likely"))
+    assert where(problems, "band-needs-hedge") == [("risks", i + 2, "likelihood")]
+
+
+def _typed_frames() -> tuple[Contract, dict[str, Any]]:
+    effective = {
+        name: effective_schema(name, s.descriptor, len(_memo()))
+        for name, s in _contract().tables.items()
+    }
+    judged = Contract.of(effective)
+    sources = {name: REPO.table(name).read_bytes() for name in judged.tables}
+    frames, problems = load_typed(sources, judged, True)
+    assert problems == []
+    return judged, frames
+
+
+def test_time_windows_of_ones_own_frames_are_judged_row_by_row() -> None:
+    """Frames of one's own dtypes (keys as Python objects, not Arrow text) take the row-by-row
+    comparison: the repository's windows hold there too, and a wrong time_basis is found."""
+    contract, frames = _typed_frames()
+    placed = [
+        n for n, f in frames.items() if {"time_start", "time_end", "time_basis"} <= set(f.columns)
+    ]
+    assert placed
+    for name in placed:
+        key = contract[name].primary_key[0]
+        frames[name][key] = frames[name][key].astype(object)
+    assert where(schema_problems(contract, frames, _memo()), "time-window") == []
+    name = placed[0]
+    basis = frames[name]["time_basis"].astype(object)
+    i = int(basis.notna().to_numpy().argmax())
+    other = next(
+        v
+        for v in contract[name].field("time_basis").get("constraints", {}).get("enum", [])
+        if v != basis[i]
+    )
+    frames[name]["time_basis"] = basis.where(basis.index != i, other)
+    assert (name, i + 2, "time_basis") in where(
+        schema_problems(contract, frames, _memo()), "time-window"
+    )
+
+
+def test_without_the_memo_the_memo_rules_check_nothing() -> None:
+    contract, frames = _typed_frames()
+    problems = schema_problems(contract, frames, None)
+    assert problems == []
+
+
+def test_a_field_without_constraints_is_judged_by_the_others() -> None:
+    def unconstrained(schemas: dict[str, Any]) -> None:
+        for f in schemas["events"]["fields"]:
+            if f["name"] == "summary":
+                f.pop("constraints", None)
+
+    assert judge(schemas=unconstrained) == []
