@@ -211,7 +211,8 @@ def test_time_windows_of_ones_own_frames_are_judged_row_by_row() -> None:
     for name in placed:
         key = contract[name].primary_key[0]
         frames[name][key] = frames[name][key].astype(object)
-    assert where(schema_problems(contract, frames, _memo()), "time-window") == []
+    # schema_problems consumes its dict (it cuts the tables validated first): pass a copy.
+    assert where(schema_problems(contract, dict(frames), _memo()), "time-window") == []
     name = placed[0]
     basis = frames[name]["time_basis"].astype(object)
     i = int(basis.notna().to_numpy().argmax())

@@ -259,7 +259,11 @@ def _typed(
 def schema_problems(
     contract: Contract, frames: dict[str, pd.DataFrame], memo: str | None
 ) -> list[Problem]:
-    """Validate each typed frame with its derived schema, the other frames and memo as context."""
+    """Validate each typed frame with its derived schema, the other frames and memo as context.
+
+    `frames` is consumed: before the last table is checked, the others are replaced in it by
+    frames cut to their `consequence_columns` (pass a copy of the dict to keep whole frames).
+    """
     ctx = Context(frames, memo)
     problems = []
     names = [name for name in contract.tables if name in frames]
