@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 from pathlib import Path
 
 from .errors import Problem
@@ -206,7 +207,8 @@ def _utf8(data: bytes) -> bool:
     whole file (a second copy of the largest table, three times slower)."""
     import pyarrow
 
-    offsets = pyarrow.py_buffer(len(data).to_bytes(8, "little").rjust(16, b"\0"))
+    # One string, from offset 0 to len(data): two int64 offsets in the machine's byte order.
+    offsets = pyarrow.py_buffer(bytes(8) + len(data).to_bytes(8, sys.byteorder))
     whole = pyarrow.Array.from_buffers(
         pyarrow.large_string(), 1, [None, offsets, pyarrow.py_buffer(data)]
     )
