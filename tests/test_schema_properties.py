@@ -15,6 +15,7 @@ from memo724 import __version__
 from memo724.contract import Contract
 from memo724.contract.paths import REPO
 from memo724.contract.release import known_versions, release_contract
+from memo724.contract.version import version_key
 from memo724.curation.manual import coded_tables
 
 PLACED = {"events": "event_id", "positions": "position_id", "relations": "relation_id"}
@@ -33,7 +34,12 @@ def test_the_time_links_place_what_their_keys_name() -> None:
     assert contract.placed_subjects == PLACED
 
 
-OLD = [v for v in known_versions() if v != __version__]
+# The properties came with 0.5.0: the releases before it state none.
+STATED_SINCE = "0.5.0"
+OLD = [v for v in known_versions() if version_key(v) < version_key(STATED_SINCE)]
+STATING = [
+    v for v in known_versions() if version_key(v) >= version_key(STATED_SINCE) and v != __version__
+]
 
 
 @pytest.mark.parametrize("version", OLD)
@@ -49,6 +55,15 @@ def test_an_old_release_states_no_property_and_reads_the_same(version: str) -> N
     columns = contract["time_links"].field_names
     assert contract.placed_subjects == {t: c for t, c in PLACED.items() if c in columns}
     assert "events" in contract.placed_subjects
+
+
+@pytest.mark.parametrize("version", STATING)
+def test_a_release_since_the_properties_states_them_as_this_one_reads_them(version: str) -> None:
+    schemas = release_schemas(version)
+    assert [n for n, s in schemas.items() if s.get("placesInTime")] == ["time_links"]
+    contract = Contract.of(schemas)
+    assert contract.time_link_table == "time_links"
+    assert contract.placed_subjects == PLACED
 
 
 def test_a_schema_that_states_it_is_read_by_its_property() -> None:
