@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__version__ = "0.5.1"
+__version__ = "0.5.2"
 
 
 def version_key(version: str) -> tuple[int, Any]:
