@@ -12,6 +12,7 @@ import pytest
 from memo724.contract.errors import Problem
 from memo724.validation.text import (
     RULES,
+    _any_outside_quotes,
     _char,
     _not_nfc,
     strip_blank_lines,
@@ -115,3 +116,44 @@ def test_blank_lines_are_stripped_from_every_table_given() -> None:
     problems = strip_blank_lines(data, tables)
     assert data == {"a.csv": b"id\n1\n", "b.csv": b"id\n2\n3\n", "other.txt": b"\n\n"}
     assert problems == [_blank("alpha", 2, 2), _blank("beta", 3, 3)]
+
+
+# The quick test for an empty line outside quotes (`_any_outside_quotes`) decides whether the
+# exact scan runs: a wrong True only costs time, so these look at its answer itself.
+STEP = 8 * 1024 * 1024  # the bytes it reads at once
+
+
+@pytest.mark.parametrize(
+    ("data", "outside"),
+    [
+        (b"id\n1\n2\n", False),
+        (b'id\n"a\n\nb"\n1\n', False),  # inside a quoted value
+        (b'"a\n\nb"\n', False),  # the value's quote is the file's first byte
+        (b"id\n1\n\n", True),  # the last line
+        (b"id\n1\n\r\n", True),  # the last line, CRLF
+        (b"id\r\n\r\n1\r\n", True),
+        (b"\nid\n", True),
+    ],
+)
+def test_the_quick_test_finds_an_empty_line_outside_quotes(data: bytes, outside: bool) -> None:
+    assert _any_outside_quotes(data) is outside
+
+
+def test_a_trailing_empty_line_is_removed_and_reported() -> None:
+    for data in (b"id\n1\n\n", b"id\n1\n\r\n"):
+        assert without_blank_lines("t", data) == (b"id\n1\n", [_blank("t", 3, 3)])
+
+
+@pytest.mark.parametrize(
+    ("data", "outside"),
+    [
+        # a quote opened in the first block, still open at an empty line in the third
+        (b'"' + b"a" * (2 * STEP) + b'\n\nb"\n', False),
+        # a quote at the first byte of the second block, which the first block reads past
+        (b"a" * STEP + b'"a\n\nb"\n', False),
+        # an empty line whose first line end is the last byte of the first block
+        (b"a" * (STEP - 1) + b"\n\nx\n", True),
+    ],
+)
+def test_the_quick_test_reads_across_its_blocks(data: bytes, outside: bool) -> None:
+    assert _any_outside_quotes(data) is outside
