@@ -54,16 +54,20 @@ def _stand_in(m: pytest.MonkeyPatch, during: Callable[[], Any]) -> _StandIn:
     import pandera.backends.pandas as parent
 
     finder = _StandIn(during)
-    m.delitem(sys.modules, BUILTIN, raising=False)
+    _forget(m, BUILTIN)
     m.setattr(parent, "builtin_checks", None, raising=False)  # put back (or removed) after
     m.setattr(sys, "meta_path", [finder, *sys.meta_path])
     return finder
 
 
+def _forget(m: pytest.MonkeyPatch, name: str) -> None:
+    # setitem first: the undo then puts the module back, or removes it if it was not imported
+    m.setitem(sys.modules, name, None)
+    m.delitem(sys.modules, name)
+
+
 def _forget_hypothesis(m: pytest.MonkeyPatch) -> None:
-    # setitem first: the undo then puts back hypothesis, or removes it if it was not imported
-    m.setitem(sys.modules, "hypothesis", None)
-    m.delitem(sys.modules, "hypothesis")
+    _forget(m, "hypothesis")
 
 
 # Each test changes sys.modules only inside `monkeypatch.context()`, undone before the test
