@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from memo724.validation.columns import MemoSlices
+from memo724.validation.columns import MemoSlices, positions
 
 
 def test_slices_are_compared_at_every_utf8_width_boundary() -> None:
@@ -26,3 +26,13 @@ def test_slices_are_compared_at_every_utf8_width_boundary() -> None:
     whole = pd.Series([memo, chars[-1]], dtype="string[pyarrow]")
     ends = np.array([len(chars), len(chars) + 5], dtype=np.int64)
     assert slices.equal(np.array([0, len(chars) - 1]), ends, whole).tolist() == [True, True]
+
+
+def test_positions_of_text_cells_among_unique_keys() -> None:
+    keys = pd.Series(["a", "b", "c"], dtype="string[pyarrow]")
+    cells = pd.Series(["c", "x", None, "a"], dtype="string[pyarrow]")
+    found = positions(cells, keys)
+    assert found.dtype == np.int64
+    assert found.tolist() == [2, -1, -1, 0]
+    # other types take pandas' form, with the same answer
+    assert positions(pd.Series([3, 9, 1]), pd.Series([1, 2, 3])).tolist() == [2, -1, 0]

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import copy
 
+import pyarrow
+import pytest
 from test_mutants_builders import _contract, _memo, _tables, judge, set_cell
 
 from memo724.contract import Contract
 from memo724.contract.rules import effective_schema
 from memo724.publication.package import csv_text
-from memo724.validation.validate import validate_tables
+from memo724.validation import validate
+from memo724.validation.validate import load_typed, validate_tables
 
 
 def _follows(problems: list) -> list[tuple[str, int | None, str | None, str, str | None]]:
@@ -69,3 +72,40 @@ def test_the_text_rules_run_only_when_asked_for() -> None:
     assert [(p.where, p.row, p.field, p.rule) for p in found] == [
         ("actors", 2, "name", "control-character")
     ]
+
+
+def test_loading_checks_the_text_rules_only_when_asked_for() -> None:
+    judged, sources = _sources("a\x07b")
+    assert load_typed(sources, judged)[1] == []
+    judged, sources = _sources("a\x07b")
+    found = load_typed(sources, judged, spreadsheet_safe=True)[1]
+    assert [(p.where, p.row, p.field, p.rule) for p in found] == [
+        ("actors", 2, "name", "control-character")
+    ]
+
+
+def test_memory_is_returned_where_the_c_library_cannot_be_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refused(name: object) -> object:
+        raise OSError("no C library here")
+
+    monkeypatch.setattr(validate.ctypes, "CDLL", refused)
+    validate._return_freed_memory()  # nothing to trim: no error
+
+
+def test_arrow_allocates_from_jemalloc_where_it_has_it() -> None:
+    try:
+        jemalloc = pyarrow.jemalloc_memory_pool()
+    except NotImplementedError:
+        pytest.skip("this pyarrow has no jemalloc")
+    before = pyarrow.default_memory_pool()
+    try:
+        pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+        validate.lean_memory_pool()
+        assert pyarrow.default_memory_pool().backend_name == "jemalloc"
+        pyarrow.set_memory_pool(jemalloc)
+        validate.lean_memory_pool()
+        assert pyarrow.default_memory_pool().backend_name == "jemalloc"
+    finally:
+        pyarrow.set_memory_pool(before)
