@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from memo724.validation.columns import MemoSlices, positions
+from memo724.validation.columns import MemoSlices, arrow, isin, matches, positions
 
 
 def test_slices_are_compared_at_every_utf8_width_boundary() -> None:
@@ -36,3 +36,16 @@ def test_positions_of_text_cells_among_unique_keys() -> None:
     assert found.tolist() == [2, -1, -1, 0]
     # other types take pandas' form, with the same answer
     assert positions(pd.Series([3, 9, 1]), pd.Series([1, 2, 3])).tolist() == [2, -1, 0]
+
+
+def test_a_coded_column_is_read_as_its_text() -> None:
+    coded = pd.Series(["ab", None, "cd", "ab"], dtype="category")
+    assert arrow(coded).to_pylist() == ["ab", None, "cd", "ab"]
+    assert matches(coded, "^a").tolist() == [True, False, False, True]
+    assert isin(coded, ["cd"]).tolist() == [False, False, True, False]
+
+
+def test_an_empty_column_is_in_nothing_whatever_its_type() -> None:
+    # an empty object column has no Arrow type to compare the values with
+    assert isin(pd.Series([], dtype=object), ["a"]).tolist() == []
+    assert isin(pd.Series([], dtype="string[pyarrow]"), ["a"]).tolist() == []
