@@ -1,0 +1,51 @@
+"""Slices of the memo compared with a column (validation/columns.py's MemoSlices), at the UTF-8
+width boundaries. Written to kill a mutant `make mutation` found surviving (MUTATION.md): no
+memo in the tests held a character of exactly U+10000, the first one four bytes wide.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from memo724.validation.columns import MemoSlices, arrow, isin, matches, positions
+
+
+def test_slices_are_compared_at_every_utf8_width_boundary() -> None:
+    # the first character of each UTF-8 width, and the last one of each narrower width
+    chars = ["\x7f", "\x80", "\u07ff", "\u0800", "\uffff", "\U00010000", "\U0010ffff"]
+    memo = "".join(chars)
+    slices = MemoSlices(memo)
+    start = np.arange(len(chars), dtype=np.int64)
+    column = pd.Series(chars, dtype="string[pyarrow]")
+    assert slices.equal(start, start + 1, column).tolist() == [True] * len(chars)
+    # each slice differs from the next character
+    shifted = pd.Series([*chars[1:], chars[0]], dtype="string[pyarrow]")
+    assert slices.equal(start, start + 1, shifted).tolist() == [False] * len(chars)
+    # a slice across them all, and one clipped at the memo's end
+    whole = pd.Series([memo, chars[-1]], dtype="string[pyarrow]")
+    ends = np.array([len(chars), len(chars) + 5], dtype=np.int64)
+    assert slices.equal(np.array([0, len(chars) - 1]), ends, whole).tolist() == [True, True]
+
+
+def test_positions_of_text_cells_among_unique_keys() -> None:
+    keys = pd.Series(["a", "b", "c"], dtype="string[pyarrow]")
+    cells = pd.Series(["c", "x", None, "a"], dtype="string[pyarrow]")
+    found = positions(cells, keys)
+    assert found.dtype == np.int64
+    assert found.tolist() == [2, -1, -1, 0]
+    # other types take pandas' form, with the same answer
+    assert positions(pd.Series([3, 9, 1]), pd.Series([1, 2, 3])).tolist() == [2, -1, 0]
+
+
+def test_a_coded_column_is_read_as_its_text() -> None:
+    coded = pd.Series(["ab", None, "cd", "ab"], dtype="category")
+    assert arrow(coded).to_pylist() == ["ab", None, "cd", "ab"]
+    assert matches(coded, "^a").tolist() == [True, False, False, True]
+    assert isin(coded, ["cd"]).tolist() == [False, False, True, False]
+
+
+def test_an_empty_column_is_in_nothing_whatever_its_type() -> None:
+    # an empty object column has no Arrow type to compare the values with
+    assert isin(pd.Series([], dtype=object), ["a"]).tolist() == []
+    assert isin(pd.Series([], dtype="string[pyarrow]"), ["a"]).tolist() == []
