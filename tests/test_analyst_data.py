@@ -79,8 +79,11 @@ def test_every_forum_is_linked_beyond_its_name(frames: dict) -> None:
     assert forums and forums <= linked
 
 
-def test_every_source_is_cited_by_the_evidence_of_a_row(frames: dict) -> None:
-    assert uncited_sources(frames) == []
+def test_every_source_is_cited_by_the_evidence_of_a_row(contract: Contract, frames: dict) -> None:
+    assert uncited_sources(contract, frames) == []
+    uncited = frames["sources"].iloc[:1].assign(source_id="zz-never-cited")
+    sources = pd.concat([frames["sources"], uncited])
+    assert uncited_sources(contract, {**frames, "sources": sources}) == ["zz-never-cited"]
     sources = frames["sources"]
     footnote_2 = sources.set_index("source_id").loc["footnote-2"]
     assert footnote_2["date_text"] == "February 14, 2003"

@@ -158,6 +158,22 @@ def _orphans(contract: Contract) -> object:
     return orphan_actors(contract, frames)
 
 
+def _uncited(contract: Contract) -> object:
+    from memo724.contract.typed import text_frame
+    from memo724.curation.audit import uncited_sources
+
+    frames = {n: text_frame(REPO.table(n)) for n in contract.tables if REPO.table(n).is_file()}
+    return uncited_sources(contract, frames)
+
+
+def dropped_key_to(table: str, resource: str) -> Callable[[dict[str, Any]], None]:
+    def change(schemas: dict[str, Any]) -> None:
+        keys = schemas[table]["foreignKeys"]
+        schemas[table]["foreignKeys"] = [k for k in keys if k["reference"]["resource"] != resource]
+
+    return change
+
+
 def _protocol(contract: Contract) -> object:
     from memo724.curation.agreement import protocol_tables
 
@@ -173,6 +189,13 @@ UNIT_CASES: list[
     ("protocol-identity", renamed_field("time_links", "anchor_event_id"), _protocol, "anchor"),
     ("coverage-structure-role", dropped_role("passages"), _coverage, "role 'structure'"),
     ("coverage-evidence-role", dropped_role("evidence"), _coverage, "role 'evidence'"),
+    (
+        "uncited-sources-table",
+        lambda s: s.update(references=s.pop("sources")),
+        _uncited,
+        "table sources",
+    ),
+    ("uncited-sources-key", dropped_key_to("evidence", "sources"), _uncited, "foreign key"),
     (
         "orphans-actors",
         lambda s: s.update(people=s.pop("actors")),

@@ -155,7 +155,7 @@ def figures(layout: Layout) -> list[tuple[str, str]]:
     out += reliability_figures(layout)
 
     sources = frames["sources"]
-    cited = len(sources) - len(uncited_sources(frames))
+    cited = len(sources) - len(uncited_sources(contract, frames))
     out.append(("sources cited by the evidence of a row", _share(cited, len(sources))))
     if lists:
         out.append(("retired ids (curation/retired.yaml)", str(len(retired(layout.curation)))))
