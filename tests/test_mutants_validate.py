@@ -101,11 +101,35 @@ def test_arrow_allocates_from_jemalloc_where_it_has_it() -> None:
         pytest.skip("this pyarrow has no jemalloc")
     before = pyarrow.default_memory_pool()
     try:
-        pyarrow.set_memory_pool(pyarrow.system_memory_pool())
-        validate.lean_memory_pool()
+        system = pyarrow.system_memory_pool()
+        pyarrow.set_memory_pool(system)
+        assert validate.lean_memory_pool().backend_name == system.backend_name
         assert pyarrow.default_memory_pool().backend_name == "jemalloc"
         pyarrow.set_memory_pool(jemalloc)
-        validate.lean_memory_pool()
+        assert validate.lean_memory_pool().backend_name == "jemalloc"
         assert pyarrow.default_memory_pool().backend_name == "jemalloc"
+    finally:
+        pyarrow.set_memory_pool(before)
+
+
+def test_validating_puts_the_callers_arrow_pool_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """jemalloc is the validation's choice, not the user's: their process gets its pool back,
+    after a valid package and after a validation that raised."""
+    before = pyarrow.default_memory_pool()
+    system = pyarrow.system_memory_pool()
+    try:
+        pyarrow.set_memory_pool(system)
+        judged, sources = _sources("plain")
+        assert validate_tables(judged, sources, _memo()) == []
+        assert pyarrow.default_memory_pool().backend_name == system.backend_name
+
+        def broken(*args: object) -> object:
+            raise RuntimeError("a check raised")
+
+        monkeypatch.setattr(validate, "schema_problems", broken)
+        judged, sources = _sources("plain")
+        with pytest.raises(RuntimeError):
+            validate_tables(judged, sources, _memo())
+        assert pyarrow.default_memory_pool().backend_name == system.backend_name
     finally:
         pyarrow.set_memory_pool(before)

@@ -166,8 +166,10 @@ def _return_freed_memory() -> None:
     pyarrow.default_memory_pool().release_unused()
 
 
-def lean_memory_pool() -> None:
-    """Allocate Arrow buffers from jemalloc, where this pyarrow has it (Linux and macOS wheels).
+def lean_memory_pool() -> pyarrow.MemoryPool:
+    """Allocate Arrow buffers from jemalloc, where this pyarrow has it (Linux and macOS wheels);
+    the pool it replaced, for the caller to put back (Arrow's pool is the whole process's: a
+    notebook that validates keeps its own choice of pool afterwards).
 
     Arrow's default pool on Linux is mimalloc, which hands pages back to the system and faults
     them in again table after table: at 1M rows that was 2.3 s of system time more than jemalloc
@@ -175,10 +177,11 @@ def lean_memory_pool() -> None:
     package: 3.2-3.6 s against 0.9-1.1 s of system time, 609-633 MiB against 537-541 MiB).
     Only buffers allocated from here on come from it; those already allocated keep their pool.
     """
-    if pyarrow.default_memory_pool().backend_name == "jemalloc":
-        return
-    with contextlib.suppress(NotImplementedError):  # a pyarrow built without jemalloc
-        pyarrow.set_memory_pool(pyarrow.jemalloc_memory_pool())
+    before = pyarrow.default_memory_pool()
+    if before.backend_name != "jemalloc":
+        with contextlib.suppress(NotImplementedError):  # a pyarrow built without jemalloc
+            pyarrow.set_memory_pool(pyarrow.jemalloc_memory_pool())
+    return before
 
 
 def load_typed(
@@ -190,7 +193,6 @@ def load_typed(
     in memory are freed table by table. `spreadsheet_safe` also reports formula-led cells of the
     typed fields (contract.rules), on the same Arrow text, before it is typed and dropped.
     """
-    lean_memory_pool()
     frames: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
     names = [name for name in contract.tables if name in sources]
@@ -385,9 +387,14 @@ def validate_tables(
     spreadsheet_safe: bool = False,
 ) -> list[Problem]:
     """The rows of the tables at `sources` (consumed, see `load_typed`): every cell parsed with
-    its type, then the derived Pandera schemas with the other tables and the memo as context."""
-    frames, read_problems = load_typed(sources, contract, spreadsheet_safe)
-    found = schema_problems(contract, frames, memo)
+    its type, then the derived Pandera schemas with the other tables and the memo as context.
+    Arrow allocates from `lean_memory_pool` meanwhile; the caller's pool is put back after."""
+    callers_pool = lean_memory_pool()
+    try:
+        frames, read_problems = load_typed(sources, contract, spreadsheet_safe)
+        found = schema_problems(contract, frames, memo)
+    finally:
+        pyarrow.set_memory_pool(callers_pool)
     # A cell that did not parse is missing in the typed frame: report it once, as unparsed.
     unparsed = {(p.where, p.row, p.field) for p in read_problems if p.rule in ("type", "enum")}
     found = [p for p in found if (p.where, p.row, p.field) not in unparsed]
