@@ -101,7 +101,8 @@ test: $(STAMP) tools $(LOWEST_STAMP)
 # Mutation testing of the contract and the validators with mutmut: writes MUTATION.md and
 # mutation.json (commit both). A maintainer's command, never part of `make test`: it runs the
 # fast tests once per mutant (an hour or more on two cores). MUTATION_ARGS takes other modules
-# (src/memo724/validation/guard.py), --survivors (only what was not killed) or --children N.
+# (src/memo724/validation/guard.py), --survivors (only what was not killed), --children N or
+# --sample N (one mutant in N of each function; the rest are reported as not run).
 MUTATION_ARGS ?=
 mutation: $(STAMP)
 	nice -n 15 $(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
