@@ -5,10 +5,10 @@ test_rule_catalogue.py (they need a stage run: a build, a wheel, a site, a relea
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from rule_cases import RuleCase
 
 from memo724.contract.errors import DatasetError, Problem
 from memo724.publication.atomic import exclusive
@@ -26,17 +26,7 @@ NOT_HERE = {
     "code-reads",
 }
 
-
-@dataclass(frozen=True)
-class ReleaseCase:
-    rule: str
-    fails: bool
-    run: Callable[[Path], list[Problem]]
-    why: str = ""
-
-    @property
-    def id(self) -> str:
-        return f"{self.rule}-{'fails' if self.fails else 'passes'}-{self.why}".rstrip("-")
+ReleaseCase = RuleCase[Path]
 
 
 def changelog(head: str, version: str = "9.9.9") -> Callable[[Path], list[Problem]]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rule_cases import RuleCase
 
 from memo724.contract import Contract
 from memo724.contract.errors import Problem, Rule
@@ -1119,16 +1120,7 @@ class Stage:
     mp: pytest.MonkeyPatch
 
 
-@dataclass(frozen=True)
-class StageCase:
-    rule: str
-    fails: bool
-    run: Callable[[Stage], list[Problem]]
-    why: str = ""
-
-    @property
-    def id(self) -> str:
-        return f"{self.rule}-{'fails' if self.fails else 'passes'}-{self.why}".rstrip("-")
+StageCase = RuleCase[Stage]
 
 
 def refused(call: Callable[[], object]) -> list[Problem]:
