@@ -64,3 +64,22 @@ def test_a_frame_of_text_is_refused_for_its_types(pristine: Layout) -> None:
 def test_unknown_table() -> None:
     with pytest.raises(KeyError, match="no table 'nope'"):
         memo724.schema("nope")
+
+
+def test_it_is_the_schema_validate_runs(
+    tables: dict[str, pd.DataFrame], package_copy: Layout
+) -> None:
+    """A cell `memo724 validate` refuses on a copy is refused by `memo724.schema()` on the frame,
+    under the same rule: the derived rules (here: spreadsheet-safe text) are in both."""
+    from memo724.validation.api import judge
+
+    formula = '=HYPERLINK("http://example.invalid")'
+    frame = tables["events"].copy()
+    frame.loc[0, "summary"] = formula
+    assert failures(memo724.schema("events"), frame) == {"spreadsheet-safe"}
+
+    text = pd.read_csv(package_copy.table("events"), dtype=str, keep_default_na=False)
+    text.loc[0, "summary"] = formula
+    text.to_csv(package_copy.table("events"), index=False, lineterminator="\n")
+    found = [p for p in judge(package_copy.root) if p.where == "events"]
+    assert [(p.row, p.field, p.rule) for p in found] == [(2, "summary", "spreadsheet-safe")]

@@ -29,10 +29,15 @@ def schema(table: str, tables: Mapping[str, Any] | None = None, memo: str | None
 
     `memo724.schema("events").validate(df)` checks every field, key and date rule of the table;
     pass `tables=memo724.load_all()` (or your own frames) and `memo=memo724.memo_text()` to add
-    foreign keys into other tables and the provenance checks against the memo. Pandera is
-    imported only here, so `import memo724` stays light, and only the `validate` extra installs it.
+    foreign keys into other tables and the provenance checks against the memo. It is the schema
+    `memo724 validate` derives: the same derived rules are written in (text bounded by the
+    memo's length and spreadsheet-safe, `contract.rules.effective_schema`). What `validate` also
+    judges is the files' bytes, which a frame no longer has: encoding, control and bidi
+    characters, formula-led numbers, CSV structure, hashes. Pandera is imported only here, so
+    `import memo724` stays light, and only the `validate` extra installs it.
     """
     from .contract import Contract
+    from .contract.rules import effective_schema
     from .use.loader import package_layout
 
     try:
@@ -46,7 +51,12 @@ def schema(table: str, tables: Mapping[str, Any] | None = None, memo: str | None
             name="pandera",
         ) from error
 
-    contract = Contract(package_layout().schemas)
+    layout = package_layout()
+    contract = Contract(layout.schemas)
     if table not in contract.tables:
         raise KeyError(f"no table {table!r}; the tables are {', '.join(contract.tables)}")
-    return derive(contract, table, Context(tables, memo))
+    code_points = len(memo if memo is not None else memo_text(layout))
+    judged = Contract.of(
+        {n: effective_schema(n, s.descriptor, code_points) for n, s in contract.tables.items()}
+    )
+    return derive(judged, table, Context(tables, memo))
