@@ -607,3 +607,17 @@ def test_an_id_that_cannot_name_a_profile_page_is_one_clear_error() -> None:
     (line,) = str(caught.value).splitlines()
     assert line.startswith("actors.csv, row 4, field actor_id: value '../evil':")
     assert "(rule: profile-page-name)" in line
+
+
+def test_each_table_is_named_in_lists_by_its_schemas_label_field() -> None:
+    """The reader and the lists name a row by its schema's `labelField` (a passage by its
+    words, an actor by its name); a table without one falls back to its first field."""
+    data = gather(REPO)
+    labels = {name: table.label for name, table in data.tables.items()}
+    assert labels["passages"] == "text"
+    assert labels["actors"] == "name" and labels["sources"] == "citation_text"
+    assert labels["evidence"] == "evidence_id"  # no labelField: its first field
+    stated = {n: s.descriptor.get("labelField") for n, s in data.contract.tables.items()}
+    assert {n for n, label in labels.items() if stated[n] == label} == {
+        n for n, f in stated.items() if f
+    }

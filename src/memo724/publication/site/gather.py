@@ -19,10 +19,6 @@ from ...contract import Contract, TableSchema, singular
 from ...contract.memo import read_memo
 from ...contract.paths import Layout
 
-# The field that names a row in a list, in order of preference; the key when none exists.
-LABEL_FIELDS = ("name", "summary", "title", "citation_text", "text")
-
-
 @dataclass(frozen=True)
 class Table:
     """One table as the site uses it: its schema and its rows as text (empty cells dropped)."""
@@ -39,8 +35,8 @@ class Table:
 
     @property
     def label(self) -> str:
-        names = self.schema.field_names
-        return next((f for f in LABEL_FIELDS if f in names), names[0])
+        """The field that names a row in a list: the schema's `labelField`, else its first."""
+        return self.schema.label_field or self.schema.field_names[0]
 
     def row(self, key: str) -> dict[str, str]:
         if self.key is None:
