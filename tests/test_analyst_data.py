@@ -11,6 +11,7 @@ import pytest
 
 from memo724.contract import TABLES, Contract
 from memo724.contract.paths import REPO, Layout
+from memo724.contract.typed import text_frame as read_frame
 from memo724.curation.audit import (
     allowed_duplicates,
     duplicate_groups,
@@ -20,7 +21,6 @@ from memo724.curation.audit import (
 )
 from memo724.publication.package import csv_text
 from memo724.validation.drift import judge_own
-from memo724.validation.validate import read_frame
 
 RECORD_TABLES = (
     "actors",

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from memo724.contract import Contract
 from memo724.contract.paths import Layout
+from memo724.contract.typed import text_frame as read_frame
 from memo724.publication.changes import changes_markdown, diff, previous_snapshot, row_digests
 from memo724.publication.package import csv_text
-from memo724.validation.validate import read_frame
 
 
 def test_diff_names_added_removed_and_changed_rows(

@@ -10,7 +10,7 @@ import pytest
 from memo724 import __version__
 from memo724.contract import TABLES, Contract
 from memo724.contract.paths import REPO, Layout
-from memo724.validation.validate import read_frame
+from memo724.contract.typed import text_frame as read_frame
 
 CFFCONVERT = REPO.root / ".venv" / "cffconvert" / "bin" / "cffconvert"
 

@@ -13,8 +13,8 @@ from pandera.engines.pandas_engine import Engine
 
 from memo724.contract import TABLES, Contract
 from memo724.contract.paths import REPO, Layout
+from memo724.contract.typed import text_frame as read_frame
 from memo724.validation.schemas import Context, derive
-from memo724.validation.validate import read_frame
 
 
 def test_every_field_is_described_and_every_reference_declared(contract: Contract) -> None:

@@ -24,7 +24,6 @@ from memo724.contract.typed import (
     parse_table,
     read_csv_text,
     read_header,
-    read_text_columns,
     text_array,
     text_frame,
     to_pandas,
@@ -251,7 +250,6 @@ def test_csv_text_is_read_with_empty_cells_missing_and_every_column_text(tmp_pat
         {"a": None, "b": "2", "c": "y\nz"},
     ]
     assert read_csv_text(path.read_bytes()).equals(table)
-    assert read_text_columns(path) == {"a": ["1", None], "b": [None, "2"], "c": ["x", "y\nz"]}
 
 
 def test_the_header_is_the_first_record_only(tmp_path: Path) -> None:
@@ -341,7 +339,11 @@ def test_only_empty_cells_are_missing_whatever_other_readers_call_missing(
     tmp_path: Path,
 ) -> None:
     path = _csv(tmp_path, 'a,b,c\nNA,null,""\nN/A,NaN,\n')
-    assert read_text_columns(path) == {"a": ["NA", "N/A"], "b": ["null", "NaN"], "c": [None, None]}
+    assert read_csv_text(path).to_pydict() == {
+        "a": ["NA", "N/A"],
+        "b": ["null", "NaN"],
+        "c": [None, None],
+    }
 
 
 def test_a_header_keeps_the_line_breaks_inside_its_quotes(tmp_path: Path) -> None:

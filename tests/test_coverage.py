@@ -10,8 +10,8 @@ import pytest
 
 from memo724.cli import main
 from memo724.contract.paths import REPO, Layout
+from memo724.contract.typed import text_frame as read_frame
 from memo724.curation.coverage import coverage, exclusions, split_sentences
-from memo724.validation.validate import read_frame
 
 
 def test_sentences_split_where_a_reader_would() -> None:

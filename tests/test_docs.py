@@ -51,7 +51,7 @@ def test_codebook_documents_every_field_with_an_example(
 
 
 def test_readme_figures_are_generated(pristine: Layout) -> None:
-    from memo724.validation.validate import read_frame
+    from memo724.contract.typed import text_frame as read_frame
 
     text = (pristine.root / "README.md").read_text(encoding="utf-8")
     for name in TABLES:
@@ -63,7 +63,7 @@ def test_readme_figures_are_generated(pristine: Layout) -> None:
 def test_codebook_has_contents_real_examples_and_no_circular_reference(
     pristine: Layout, contract: Contract
 ) -> None:
-    from memo724.validation.validate import read_frame
+    from memo724.contract.typed import text_frame as read_frame
 
     text = (pristine.root / "CODEBOOK.md").read_text(encoding="utf-8")
     contents = text.split("## Contents\n", 1)[1].split("\n## ", 1)[0]

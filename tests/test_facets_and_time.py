@@ -11,6 +11,7 @@ import pytest
 from memo724.contract import Contract
 from memo724.contract.paths import REPO, Layout
 from memo724.contract.timeline import TimeLink, Window, derive_placed
+from memo724.contract.typed import text_frame as read_frame
 from memo724.curation.audit import (
     allowed_overlap_groups,
     explained_overlaps,
@@ -21,7 +22,6 @@ from memo724.curation.audit import (
 from memo724.curation.records import load_yaml
 from memo724.publication.package import csv_text
 from memo724.validation.drift import judge_own
-from memo724.validation.validate import read_frame
 
 MEMO = (date(2021, 11, 1), date(2021, 11, 30))
 TAKEOVER = Window(date(2021, 8, 1), date(2021, 8, 31), "stated")

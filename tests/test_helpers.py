@@ -9,7 +9,7 @@ import pytest
 import memo724
 from memo724.contract import TABLES, Contract
 from memo724.contract.paths import Layout
-from memo724.validation.validate import read_frame
+from memo724.contract.typed import text_frame as read_frame
 
 
 def test_tables_lists_every_table_in_reading_order() -> None:

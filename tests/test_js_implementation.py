@@ -15,7 +15,7 @@ import pytest
 
 from memo724.contract import TABLES
 from memo724.contract.paths import Layout
-from memo724.validation.validate import read_frame
+from memo724.contract.typed import text_frame as read_frame
 
 JS = Path(__file__).parent / "js"
 

@@ -9,11 +9,11 @@ import pytest
 
 from memo724.contract import Contract
 from memo724.contract.paths import Layout
+from memo724.contract.typed import text_frame as read_frame
 from memo724.publication.package import csv_text
 from memo724.validation import validate
 from memo724.validation.drift import _RESULTS, judge_own
 from memo724.validation.rules import TimeModel
-from memo724.validation.validate import read_frame
 
 LINK = "abandoned-arms-until-memo"
 

@@ -16,7 +16,7 @@ import pytest
 import memo724
 from memo724.contract import TABLES, Contract
 from memo724.contract.paths import REPO, Layout
-from memo724.validation.validate import read_frame
+from memo724.contract.typed import text_frame as read_frame
 
 
 def expected_dtype(field: dict) -> object:

@@ -55,9 +55,9 @@ def test_a_users_edits_are_caught(tables: dict[str, pd.DataFrame], pristine: Lay
 
 
 def test_a_frame_of_text_is_refused_for_its_types(pristine: Layout) -> None:
-    from memo724.validation.validate import read_frame
+    from memo724.contract.typed import text_frame
 
-    text = read_frame(pristine.table("passages"))  # every column a string
+    text = text_frame(pristine.table("passages"))  # every column a string
     assert any(c.startswith("dtype(") for c in failures(memo724.schema("passages"), text))
 
 

@@ -8,6 +8,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from memo724.cli import main
@@ -211,3 +212,20 @@ def test_a_stale_reliability_table_is_named_then_rewritten(tmp_path: Path) -> No
     assert (copy.root / "reliability" / "units.csv").read_bytes() == (
         REPO.root / "reliability" / "units.csv"
     ).read_bytes()
+
+
+def test_a_frozen_snapshot_reads_back_as_the_units_it_froze(tmp_path: Path) -> None:
+    """The main coding frozen for a blind round (snapshot) is compared as the same units."""
+    from memo724.curation.agreement import load_snapshot, snapshot
+
+    frozen = snapshot(REPO)
+    path = tmp_path / "main.json"
+    path.write_text(json.dumps(frozen), encoding="utf-8")
+    units = load_snapshot(path)
+    assert set(units) == set(frozen) and "events" in units
+    events = {u.id: u for u in units["events"]}
+    assert len(events) == len(pd.read_csv(REPO.table("events"))) == len(frozen["events"])
+    # each unit keeps the spans its evidence rows give, as [start, end) pairs of the memo
+    evidence = pd.read_csv(REPO.table("evidence"), dtype=str, keep_default_na=False)
+    first = evidence[evidence["event_id"] != ""].iloc[0]
+    assert (int(first["start"]), int(first["end"])) in events[first["event_id"]].spans

@@ -6,7 +6,7 @@ import re
 
 from memo724.contract.memo import read_memo
 from memo724.contract.paths import Layout
-from memo724.validation.validate import read_frame
+from memo724.contract.typed import text_frame as read_frame
 
 ANCHOR = re.compile(r"\[[^\]]+\]\(#\)")
 

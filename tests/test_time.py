@@ -10,9 +10,9 @@ import pandas as pd
 from memo724.contract import Contract
 from memo724.contract.paths import Layout
 from memo724.contract.timeline import TimeLink, derive_windows
+from memo724.contract.typed import text_frame as read_frame
 from memo724.publication.package import csv_text
 from memo724.validation.drift import judge_own
-from memo724.validation.validate import read_frame
 
 MEMO = (date(2021, 11, 1), date(2021, 11, 30))
 

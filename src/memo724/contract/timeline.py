@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-BASES = ("stated", "anchored", "document-date", "unknown")
 EXPRESSED = "expressed-by-event"
 
 _LOWER = {"after", "during", "simultaneous", "begins", "ends"}

@@ -110,12 +110,6 @@ def read_csv_text(source: Path | bytes) -> pa.Table:
     return _read(source, read_header(source), newlines_in_values=True)
 
 
-def read_text_columns(path: Path) -> dict[str, list[str | None]]:
-    """A CSV as Python lists of text, empty cells as None."""
-    table = read_csv_text(path)
-    return {name: table.column(i).to_pylist() for i, name in enumerate(table.column_names)}
-
-
 # Lexical forms (Table Schema v2 defaults; stricter than Python's int()/float(), which also take
 # surrounding spaces and underscores).
 INTEGER = r"[+-]?[0-9]+"

@@ -163,7 +163,9 @@ def _units(rows: dict[str, list[dict[str, str]]], contract: Contract, prefix: st
 
 
 def snapshot(layout: Layout) -> dict[str, Any]:
-    """The main coding's units as released (data/), frozen before any adjudication."""
+    """The main coding's units as released (data/), frozen before any adjudication: how
+    SNAPSHOT was written when the blind coding was made; a new round of blind coding freezes the
+    main coding it will be compared with the same way (written as JSON, read by `load_snapshot`)."""
     contract = Contract(layout.schemas)
     rows = {}
     for name in contract.tables:

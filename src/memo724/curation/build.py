@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -446,7 +445,3 @@ def sort_tables(tables: Tables, contract: Contract) -> None:
 
 def build_tables(layout: Layout) -> Tables:
     return Builder(layout).run()
-
-
-def curation_exists(root: Path) -> bool:
-    return (root / "curation" / "structure.yaml").is_file()

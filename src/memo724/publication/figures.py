@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..contract import Contract
 from ..contract.paths import Layout
-from ..contract.typed import text_frame as read_frame
+from ..contract.typed import text_frame
 from ..curation.audit import (
     allowed_duplicates,
     duplicate_groups,
@@ -45,7 +45,7 @@ def figures(layout: Layout) -> list[tuple[str, str]]:
     for table, fields in READS.items():
         contract.require(table, *fields, by="the README's figures")
     frames: dict[str, pd.DataFrame] = {
-        name: read_frame(layout.table(name)) for name in contract.tables
+        name: text_frame(layout.table(name)) for name in contract.tables
     }
     out: list[tuple[str, str]] = []
 

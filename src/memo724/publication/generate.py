@@ -11,10 +11,10 @@ import shutil
 from .. import __version__
 from ..contract import Contract
 from ..contract.paths import REPO, Layout
+from ..contract.typed import text_frame
 from ..curation.build import build_tables
 from ..curation.coverage import coverage, coverage_tables, exclusions
 from ..curation.records import load_yaml
-from ..validation.validate import read_frame
 from .changes import (
     changes_markdown,
     diff,
@@ -66,7 +66,7 @@ def write_docs(source: Layout, target: Layout, contract: Contract) -> None:
     """
     for table, fields in CITATION_READS.items():
         contract.require(table, *fields, by="the citation (CITATION.cff, README)")
-    frames = {name: read_frame(target.table(name)) for name in contract.tables}
+    frames = {name: text_frame(target.table(name)) for name in contract.tables}
     codebook = load_yaml(source.curation / "codebook.yaml", "curation/codebook.yaml")
     (target.root / "CODEBOOK.md").write_text(
         codebook_markdown(contract, codebook, frames), encoding="utf-8"

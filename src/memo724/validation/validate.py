@@ -31,7 +31,7 @@ from ..contract.rules import (
     formula_cells,
     unwrap,
 )
-from ..contract.typed import Unparsed, parse_table, read_csv_text, text_frame, to_pandas
+from ..contract.typed import Unparsed, parse_table, read_csv_text, to_pandas
 from .catalogue import CATALOGUE, PANDERA_RULES, TYPE
 from .checks import Bound, bound
 from .rules import TimeModel
@@ -41,10 +41,6 @@ from .text import text_problems
 
 # The name problems found by the derived schemas carry (the parse with their types included).
 DERIVED = "pandera"
-
-
-# A CSV as text (the contract's reader), as the tests and the docs read the tables.
-read_frame = text_frame
 
 
 # Frictionless error types, as the Table Schema rule they enforce (constraint errors name theirs).

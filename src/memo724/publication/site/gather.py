@@ -19,6 +19,7 @@ from ...contract import Contract, TableSchema, singular
 from ...contract.memo import read_memo
 from ...contract.paths import Layout
 
+
 @dataclass(frozen=True)
 class Table:
     """One table as the site uses it: its schema and its rows as text (empty cells dropped)."""

@@ -49,7 +49,6 @@ from .gather import SiteData, gather
 from .marks import DEFAULT_LAYERS, PATTERNS, marked_passages
 from .profiles import PROFILED, Profiles
 
-PAGES = ("index", "reader", "profiles", "timeline", "network")
 NAV = (
     ("index", "Overview"),
     ("reader", "Memo reader"),
