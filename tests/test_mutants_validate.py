@@ -133,3 +133,30 @@ def test_validating_puts_the_callers_arrow_pool_back(monkeypatch: pytest.MonkeyP
         assert pyarrow.default_memory_pool().backend_name == system.backend_name
     finally:
         pyarrow.set_memory_pool(before)
+
+
+def test_problems_are_sorted_in_the_contracts_table_order() -> None:
+    """A table the code has never heard of (a new schema) takes its place in the reading order
+    it is given, after the package's own problems; causes before what follows from them."""
+    from memo724.contract.errors import Problem
+
+    found = [
+        Problem("pledges", "unique", "x", row=3),
+        Problem("actors", "unique", "x", row=9, follows="pledges row 3"),
+        Problem("actors", "unique", "x", row=2),
+        Problem("datapackage.json", "contract-drift", "x"),
+        Problem("pledges", "unique", "x", row=2),
+    ]
+    shown = validate.sorted_problems(found, ["pledges", "actors"])
+    assert [(p.where, p.row) for p in shown] == [
+        ("datapackage.json", None),
+        ("pledges", 2),
+        ("pledges", 3),
+        ("actors", 2),
+        ("actors", 9),
+    ]
+    assert [p.where for p in validate.sorted_problems(found[:3], ["actors", "pledges"])] == [
+        "actors",
+        "pledges",
+        "actors",
+    ]

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from rule_cases import RuleCase
 
-from memo724.contract import Contract
+from memo724.contract import TABLES, Contract
 from memo724.contract.errors import Problem, Rule
 from memo724.contract.files import MAX_CELL_CHARS, MAX_SCHEMA_BYTES
 from memo724.contract.limits import MAX_JSON_DEPTH
@@ -707,7 +707,7 @@ def test_a_broken_time_link_key_marks_the_window_it_leaves_wrong_as_a_consequenc
         for p in windows
     ), windows
     # as reported, the cause is listed before what follows from it
-    shown = sorted_problems(problems)
+    shown = sorted_problems(problems, TABLES)
     assert shown.index(causes[0]) < min(shown.index(p) for p in windows)
 
 

@@ -259,8 +259,9 @@ def _judge(
         sources: dict[str, Source] = {
             name: data.pop(path) for name, path in paths.items() if path in data
         }
-        rows += validate_tables(Contract.of(schemas), sources, memo, spreadsheet_safe=True)
-        _RESULTS[key] = sorted_problems(rows)
+        contract = Contract.of(schemas)
+        rows += validate_tables(contract, sources, memo, spreadsheet_safe=True)
+        _RESULTS[key] = sorted_problems(rows, contract.tables)
         while len(_RESULTS) > 8:
             _RESULTS.popitem(last=False)
     _RESULTS.move_to_end(key)

@@ -13,6 +13,7 @@ import csv
 import ctypes
 import dataclasses
 import re
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 
-from ..contract import TABLES, Contract, singular
+from ..contract import Contract, singular
 from ..contract.errors import Problem, Rule
 from ..contract.paths import Layout
 from ..contract.rules import (
@@ -534,9 +535,10 @@ def _time_link_causes(
     return cause
 
 
-def sorted_problems(problems: list[Problem]) -> list[Problem]:
-    """Package problems first, then each table's in reading order, by row and field."""
-    order = {name: i for i, name in enumerate(("datapackage.json", "memo", *TABLES))}
+def sorted_problems(problems: list[Problem], tables: Iterable[str]) -> list[Problem]:
+    """Package problems first, then each table's in reading order (`tables`: the contract's,
+    so a new table's problems take its place), by row and field."""
+    order = {name: i for i, name in enumerate(("datapackage.json", "memo", *tables))}
     return sorted(
         problems,
         key=lambda p: (
