@@ -256,7 +256,7 @@ class Generator:
             row = dict.fromkeys(schema.field_names, "")
             cites = self.rng.random() < 0.1 and self.tables["sources"]
             row.update(
-                evidence_id=f"{singular(table).replace('_', '')}.{key}.{i}",
+                evidence_id=f"{singular(table)}.{key}.{i}",
                 document_id=self.key_of("documents", self.tables["documents"][0]),
                 passage_id=f"passage-{p}",
                 start=str(start),

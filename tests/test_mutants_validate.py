@@ -33,6 +33,8 @@ def test_an_evidence_row_moved_to_another_record_marks_both_records_problems() -
     at, moved_to = actors.index(named) + 2, actors.index(other) + 2
     assert _follows(found) == sorted(
         [
+            # the cause, at the row that moved: its id still names the record it left
+            ("evidence", 2, "evidence_id", "id-names-record", None),
             ("actors", at, "names_as_written", "names-from-evidence", cause),
             ("actors", at, "actor_id", "has-evidence", cause),
             # the record the row now names gains a span, and a name form with it

@@ -413,6 +413,26 @@ CASES: list[Case] = [
         "evidence_id",
         why="none",
     ),
+    # a span moved to another existing record: every key still resolves, but the id names the
+    # record it left (the cause of that record's has-evidence and names problems)
+    Case(
+        "id-names-record",
+        True,
+        "evidence",
+        edit("evidence", span, actor_id=NAMED),
+        "evidence_id",
+        why="moved",
+    ),
+    Case("id-names-record", False, "evidence", edit("evidence", span), "evidence_id"),
+    # a second record beside the one the id names is one-record's to report
+    Case(
+        "id-names-record",
+        False,
+        "evidence",
+        edit("evidence", span, event_id="kremlin-calls-for-recognizing-taliban-control"),
+        "evidence_id",
+        why="two",
+    ),
     Case(
         "exact-at-offsets",
         True,

@@ -541,6 +541,11 @@ EXAMPLES: dict[str, str] = {
         "'assessment_id', 'relation_id', 'time_link_id'] must be filled (rule: "
         "one-record) [pandera]"
     ),
+    "id-names-record": (
+        "evidence, row 2, field evidence_id: value 'actor.abdul-latif-pedram.14235': must be "
+        "<kind>.<record id>.<start> of the record its row points to (rule: id-names-record) "
+        "[pandera]"
+    ),
     "exact-at-offsets": (
         "evidence, row 2, field exact: value 'abdul latif pedram': memo[start:end] must "
         "equal exact (rule: exact-at-offsets) [pandera]"

@@ -13,12 +13,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
-from ..contract import CONTEXT_CHARS, Contract, TableSchema
+from ..contract import CONTEXT_CHARS, Contract, TableSchema, singular
 from ..contract.edtf import EDTFError, bounds
 from .catalogue import Built, register, rule
 from .checks import column_check, row_rule
-from .columns import ints, per_distinct, positions
+from .columns import arrow, ints, isin, per_distinct, positions
 
 
 def _edtf_readable(edtf: str | None) -> bool:
@@ -138,6 +139,62 @@ register(
     "the subject columns",
     "exactly one of {subjects} must be filled",
 )(_one_record)
+
+
+def _id_names_record(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
+    if schema.role != "evidence":
+        return []
+    subjects = contract.evidence_subjects
+    kinds = {singular(table): column for table, column in subjects.items()}
+    key = schema.primary_key[0]
+    # The records' keys, read now (rules read their context when built): a row whose record
+    # column names no record is its foreign key's to report, once, not this rule's again.
+    keys = {
+        column: ctx.column(table, contract[table].primary_key[0])
+        for table, column in subjects.items()
+        if contract[table].primary_key
+    }
+
+    def names_its_record(frame: pd.DataFrame) -> np.ndarray:
+        present = {k: c for k, c in kinds.items() if c in frame.columns}
+        if key not in frame.columns or not present:
+            return np.ones(len(frame), dtype=bool)
+        # One RE2 pass over the ids (record.id.start); an id of another form fails its pattern.
+        parts = pc.extract_regex(arrow(frame[key]), r"^(?P<kind>[^.]+)\.(?P<record>.*)\.[0-9]+$")
+        kind, record = pc.struct_field(parts, "kind"), pc.struct_field(parts, "record")
+        passes = np.asarray(pc.is_null(kind).to_numpy(zero_copy_only=False), dtype=bool)
+        for k, column in present.items():
+            same = pc.and_(
+                pc.equal(kind, k), pc.equal(pc.cast(arrow(frame[column]), record.type), record)
+            )
+            passes |= np.asarray(
+                pc.fill_null(same, False).to_numpy(zero_copy_only=False), dtype=bool
+            )
+        if passes.all():
+            return passes
+        # Only the rows left: one that points at no record is one-record's to report, one
+        # whose record column names no record its foreign key's.
+        rest = frame.loc[~passes, list(present.values())]
+        excused = np.zeros(len(rest), dtype=bool)
+        for column in present.values():
+            filled = rest[column].notna().to_numpy(dtype=bool)
+            known = keys.get(column)
+            if known is not None:
+                excused |= filled & ~isin(rest[column], known)
+        excused |= ~rest.notna().any(axis=1).to_numpy(dtype=bool)
+        passes[np.flatnonzero(~passes)[excused]] = True
+        return passes
+
+    message = "must be <kind>.<record id>.<start> of the record its row points to"
+    return [(None, row_rule(names_its_record, rule("id-names-record"), key, message, [key]))]
+
+
+register(
+    "id-names-record",
+    "the evidence table (role evidence): its key, which names the record (record.id.start)",
+    "the key and the subject columns",
+    "must be <kind>.<record id>.<start> of the record its row points to",
+)(_id_names_record)
 
 
 def _span_rule(field: str, table: str) -> None:
