@@ -19,8 +19,9 @@ import pytest
 import memo724
 from memo724.cli import main
 from memo724.contract.errors import DatasetError
+from memo724.contract.files import MAX_CELL_CHARS
 from memo724.contract.paths import Layout
-from memo724.contract.typed import read_header, text_frame
+from memo724.contract.typed import read_csv_text, read_header, text_frame
 
 TABLE = "sources"  # one record per line, read by all three readers
 # What pandas and pyarrow say of a file they refuse, and the command line's word for a fault.
@@ -179,6 +180,18 @@ def test_bytes_that_are_not_utf8_are_named_not_replaced(tmp_path: Path) -> None:
         text_frame(path)
     assert str(refused.value) == (
         f"{path}: invalid UTF-8 at byte offset 7 (invalid start byte: ff) (rule: utf-8)"
+    )
+
+
+def test_a_cell_over_the_limit_is_refused_though_pyarrow_reads_it(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "a,b\n1,2\n3," + "x" * (MAX_CELL_CHARS + 1) + "\n4,5\n")
+    assert read_csv_text(path).num_rows == 3  # pyarrow alone takes it, cell and all
+    with pytest.raises(DatasetError) as refused:
+        text_frame(path)
+    assert str(refused.value) == (
+        f"{path}, row 3, field b: a cell of {MAX_CELL_CHARS + 1:,} characters, over the limit of "
+        f"{MAX_CELL_CHARS:,} a cell may hold; it is not read (the row is not checked further) "
+        "(rule: cell-size)"
     )
 
 
