@@ -200,3 +200,15 @@ def test_an_undamaged_csv_reads_as_before(tmp_path: Path) -> None:
     frame = text_frame(_csv(tmp_path, 'a,b\n"x""y",\n"p"q,r\n'))
     assert frame["a"].tolist() == ['x"y', "pq"]
     assert frame["b"].isna().tolist() == [True, False]
+
+
+def test_a_byte_order_mark_is_read_past_as_pyarrow_and_pandas_read_it(tmp_path: Path) -> None:
+    # The header's reader kept the mark in the first name, which pyarrow does not: that column
+    # was then read as numbers, not text.
+    plain = text_frame(_csv(tmp_path, "a,b\n1,2\n"))
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbfa,b\n1,2\n")
+    assert read_header(path) == read_header(path.read_bytes()) == ["a", "b"]
+    marked = text_frame(path)
+    assert marked.dtypes.to_dict() == plain.dtypes.to_dict() == {"a": "string", "b": "string"}
+    assert marked.to_dict() == plain.to_dict() == {"a": {0: "1"}, "b": {0: "2"}}

@@ -77,11 +77,14 @@ def arrow_schema(schema: TableSchema) -> pa.Schema:
 
 
 def read_header(source: Path | bytes) -> list[str]:
-    """The header record of a CSV file, or of CSV bytes already read (only its first record)."""
+    """The header record of a CSV file, or of CSV bytes already read (only its first record).
+
+    Without a byte order mark, as pyarrow reads the names (the guard of `memo724 validate` names
+    the mark); with it, the first column would be a name pyarrow does not have, and untyped."""
     if isinstance(source, bytes):
-        lines = io.TextIOWrapper(io.BytesIO(source), encoding="utf-8", newline="")
+        lines = io.TextIOWrapper(io.BytesIO(source), encoding="utf-8-sig", newline="")
         return next(csv.reader(lines), [])
-    with source.open(encoding="utf-8", newline="") as handle:
+    with source.open(encoding="utf-8-sig", newline="") as handle:
         return next(csv.reader(handle), [])
 
 
