@@ -15,10 +15,10 @@ import inspect
 from pathlib import Path
 
 import memo724.validation.validate  # registers every builder's rule
+from memo724.contract.csv_rows import CSV_RULES
 from memo724.contract.limits import NotStrictJSON
 from memo724.validation import text
 from memo724.validation.catalogue import CATALOGUE
-from memo724.validation.structure import CSV_RULES
 
 SRC = Path(memo724.validation.validate.__file__).parents[1]
 
@@ -29,7 +29,7 @@ CARRIERS: dict[str, tuple[int, str]] = {
     "_problem": (1, "rule"),  # text.py's helper
     "_Refused": (1, "rule"),  # curated YAML refused by its reader (records.py)
     "NotStrictJSON": (2, "rule"),  # a JSON reading refused (contract.limits)
-    "_Damage": (0, "rule"),  # a damaged CSV row (structure.py)
+    "_Damage": (0, "rule"),  # a damaged CSV row (contract/csv_rows.py)
     "Rule": (0, "name"),
     "declare": (0, "name"),
 }
@@ -38,7 +38,7 @@ CARRIERS: dict[str, tuple[int, str]] = {
 PASSED_ON: dict[tuple[str, str], str] = {
     ("validation/guard.py", "exc.rule"): "NotStrictJSON: its default and each raise's rule=",
     ("curation/records.py", "exc.rule"): "_Refused: each raise's rule",
-    ("validation/structure.py", "found.rule"): "_Damage: each one's rule (CSV_RULES)",
+    ("contract/csv_rows.py", "found.rule"): "_Damage: each one's rule (CSV_RULES)",
     ("validation/text.py", "rule"): "text.RULES",
     ("validation/validate.py", "rule"): "the catalogue's records, or Frictionless's own names",
     ("validation/validate.py", "error.type"): "Frictionless's own names of its errors",

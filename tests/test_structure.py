@@ -17,10 +17,10 @@ import pytest
 
 from memo724.cli import main
 from memo724.contract import Contract
+from memo724.contract.csv_rows import read_rows
 from memo724.contract.files import MAX_CELL_CHARS
 from memo724.contract.paths import Layout
 from memo724.publication.package import csv_text
-from memo724.validation.structure import read_rows
 
 # What pyarrow says of a file it refuses; none of it may reach the user.
 PYARROW_WORDS = ("CSV parse error", "Expected", "columns, got", "straddl", "block size", "Arrow")

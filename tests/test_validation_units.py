@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from memo724.contract.csv_rows import first_columns, has_oversized_cell, read_rows
 from memo724.contract.errors import Problem, Rule
 from memo724.contract.files import MAX_CELL_CHARS
 from memo724.validation.checks import Bound, bound, column_check, filled, row_rule
 from memo724.validation.files import fact_problems
-from memo724.validation.structure import first_columns, has_oversized_cell, read_rows
 
 # ---- validation/files.py: the descriptor lists the files, each with its bytes and hash ----
 
@@ -108,7 +108,7 @@ def test_filled_counts_missing_and_empty_text_alike() -> None:
     assert filled(series).dtype == bool
 
 
-# ---- validation/structure.py: damaged rows read again and named ----
+# ---- contract/csv_rows.py: damaged rows read again and named ----
 
 
 def _read(text: str) -> tuple[list[dict], list[str]]:

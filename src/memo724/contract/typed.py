@@ -20,6 +20,7 @@ Arrow, and tests/test_differential.py holds its verdicts to Frictionless's on ra
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from array import array
@@ -34,6 +35,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from .csv_rows import first_columns, has_oversized_cell, read_rows
+from .errors import DatasetError, Problem
+from .files import decode_utf8
 from .schema import FALSE_VALUES, TRUE_VALUES, TableSchema
 
 
@@ -73,11 +77,14 @@ def arrow_schema(schema: TableSchema) -> pa.Schema:
 
 
 def read_header(source: Path | bytes) -> list[str]:
-    """The header record of a CSV file, or of CSV bytes already read (only its first record)."""
+    """The header record of a CSV file, or of CSV bytes already read (only its first record).
+
+    Without a byte order mark, as pyarrow reads the names (the guard of `memo724 validate` names
+    the mark); with it, the first column would be a name pyarrow does not have, and untyped."""
     if isinstance(source, bytes):
-        lines = io.TextIOWrapper(io.BytesIO(source), encoding="utf-8", newline="")
+        lines = io.TextIOWrapper(io.BytesIO(source), encoding="utf-8-sig", newline="")
         return next(csv.reader(lines), [])
-    with source.open(encoding="utf-8", newline="") as handle:
+    with source.open(encoding="utf-8-sig", newline="") as handle:
         return next(csv.reader(handle), [])
 
 
@@ -108,6 +115,40 @@ def read_csv_text(source: Path | bytes) -> pa.Table:
     copy), so a caller that has read and hashed a file once hands the same bytes here.
     """
     return _read(source, read_header(source), newlines_in_values=True)
+
+
+def read_table_text(path: Path) -> pa.Table:
+    """`read_csv_text` for the readers that do not validate (the loader, the figures): a CSV
+    that cannot be read as a table is refused with DatasetError, naming the file and each
+    damaged row with the rules and words of `memo724 validate` (csv_rows), never the parser's.
+
+    A damaged row, an oversized cell, a column named twice, an empty file or bytes that are
+    not UTF-8 are refused; rows are never dropped, padded or guessed at. An undamaged file is
+    read once, as by `read_csv_text`; one pyarrow refuses is read again row by row, as
+    `memo724 validate` reads it.
+    """
+    problems: list[Problem] = []
+    refused = False
+    try:
+        text: pa.Table | None = read_csv_text(path)
+    except OSError:
+        raise  # the system's (pyarrow's I/O errors are OSErrors too): not the file's content
+    except (ValueError, csv.Error, pa.ArrowException):
+        text, refused = None, True
+    if text is None or has_oversized_cell(text):
+        text, problems = read_rows(path.stem, path)
+    if refused:
+        # The row reader reads past bytes that are not UTF-8 (validate's guard names them).
+        _, encoding = decode_utf8(path.read_bytes(), str(path))
+        problems += [p for p in encoding if p.rule == "utf-8"]
+    if text is not None:
+        text, repeated = first_columns(path.stem, text)
+        problems += repeated
+    if problems:
+        # Located by the file as the caller named it: the user may not know which copy was read.
+        raise DatasetError([dataclasses.replace(p, where=str(path)) for p in problems])
+    assert text is not None  # no header is a problem (readable-csv), raised above
+    return text
 
 
 # Lexical forms (Table Schema v2 defaults; stricter than Python's int()/float(), which also take
@@ -237,8 +278,8 @@ def parse_table(schema: TableSchema, text: pa.Table) -> tuple[pa.Table, list[Unp
 
 
 def arrow_table(schema: TableSchema, csv_path: Path) -> pa.Table:
-    """The CSV of a valid table, typed by its schema."""
-    typed, unparsed = parse_table(schema, read_csv_text(csv_path))
+    """The CSV of a valid table, typed by its schema (DatasetError for a damaged CSV)."""
+    typed, unparsed = parse_table(schema, read_table_text(csv_path))
     if unparsed:
         bad = unparsed[0]
         raise ValueError(
@@ -253,11 +294,15 @@ def arrow_table(schema: TableSchema, csv_path: Path) -> pa.Table:
 
 # pandas dtypes of the typed columns: what `memo724.load()` returns and the Pandera schemas expect.
 def text_frame(path: Path) -> Any:
-    """A CSV as text, empty cells as missing: what Frictionless sees, as a pandas DataFrame."""
+    """A CSV as text, empty cells as missing: what Frictionless sees, as a pandas DataFrame.
+
+    Read by `read_table_text`, so a damaged CSV is refused by row (pandas would name the line
+    in its own words, and pad a short row or rename a repeated column without a word)."""
     import pandas as pd
 
-    return pd.read_csv(
-        path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8"
+    string = pd.StringDtype()  # what read_csv(dtype="string") gives
+    return read_table_text(path).to_pandas(
+        types_mapper=lambda typ: string if typ == pa.string() else None
     )
 
 

@@ -23,9 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..contract.csv_rows import CELL_COUNT, CELL_SIZE, DUPLICATE_COLUMN, UNCLOSED_QUOTE
 from ..contract.errors import Rule
 from ..contract.rules import SPREADSHEET_RULE
-from .structure import CELL_COUNT, CELL_SIZE, DUPLICATE_COLUMN, UNCLOSED_QUOTE
 
 if TYPE_CHECKING:
     import pandera.pandas as pa

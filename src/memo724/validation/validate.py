@@ -23,6 +23,7 @@ import pandera.pandas as pa
 import pyarrow
 
 from ..contract import Contract, singular
+from ..contract.csv_rows import CSV_RULES, first_columns, has_oversized_cell, read_rows
 from ..contract.errors import Problem, Rule
 from ..contract.paths import Layout
 from ..contract.rules import (
@@ -37,7 +38,6 @@ from .catalogue import CATALOGUE, PANDERA_RULES, TYPE
 from .checks import Bound, bound
 from .rules import TimeModel
 from .schemas import Context, derive
-from .structure import CSV_RULES, first_columns, has_oversized_cell, read_rows
 from .text import text_problems
 
 # The name problems found by the derived schemas carry (the parse with their types included).

@@ -22,7 +22,9 @@ What is damage:
 - `cell-size`: a cell longer than `MAX_CELL_CHARS`, measured without being read;
 - `duplicate-column` (of any table, however read): a header naming a column twice.
 A damaged row keeps its cells in place (its key can still be referred to); the validator reports
-its damage only, since its cells cannot be trusted (see `validate.validate_tables`).
+its damage only, since its cells cannot be trusted (see `validation.validate.validate_tables`).
+It is the contract's, not the validators', so that the readers that do not validate (the
+loader, the figures, the coverage) can refuse a damaged file with the same problems.
 
 Most rows are read by Python's `csv` module (in C), in strict mode. A row it refuses, or one long
 enough to hold an oversized cell, is read again by `_record`, written here because `csv` cannot
