@@ -1101,6 +1101,13 @@ FILE_CASES: list[FileCase] = [
         schema_of("actors", field_of("iso3", constraints={"pattern": "[A-Z"})),
     ),
     FileCase("invalid-pattern", False, unchanged),
+    FileCase("schema-property", True, schema_of("events", lambda s: s.update(role="recrod"))),
+    FileCase(
+        "schema-property",
+        False,
+        schema_of("events", lambda s: s.update(role="link")),
+        why="another-role",
+    ),
     # the text of every cell
     FileCase("control-character", True, in_actor_name("\x01")),
     FileCase("control-character", False, in_actor_name("\t"), why="tab"),
