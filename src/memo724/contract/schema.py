@@ -285,6 +285,29 @@ class Contract:
             )
         return schema
 
+    def require_codes(self, table: str, field: str, *codes: str, by: str) -> TableSchema:
+        """A coded field whose codes `by` (a rule, a figure) reads by their value, as `require`
+        reads a field: refused in one line (rule `code-reads`) when the field's enum no longer
+        has one of them (a code renamed), never answered by matching no row. CURATING.md lists
+        every place the code names a code."""
+        schema = self.require(table, field, by=by)
+        gone = [code for code in codes if code not in schema.enum(field)]
+        if gone:
+            named = ", ".join(repr(code) for code in gone)
+            raise DatasetError(
+                [
+                    Problem(
+                        f"schemas/{table}.json",
+                        "code-reads",
+                        f"{by} reads the code {named} of {table}.{field}, which its enum does "
+                        "not have: rename it back, or change that code (CURATING.md, 'Where "
+                        "the code names a code')",
+                        field=field,
+                    )
+                ]
+            )
+        return schema
+
     @property
     def record_lists(self) -> dict[str, dict[str, str]]:
         """Record table -> {key of its curated records -> the link table its list fills}, from
