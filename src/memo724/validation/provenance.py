@@ -145,7 +145,13 @@ def _span_rule(name: str, structure: bool) -> None:
     passages' text) or, `structure` False, of every other table (a record's quote), is the
     memo's code points start to end. Applied by `memoText`, whatever the field is called; the
     rule names keep the fields they were first written for (`text`, `exact`)."""
-    which = "the structure's table (role structure)" if structure else "every other table"
+    which = (
+        "the structure's table (role structure), whatever their name (the memo's words between"
+        " start and end)"
+        if structure
+        else "every other table, whatever their name (the memo's words between start and end;"
+        " an evidence span is never empty)"
+    )
 
     def build(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
         if ctx.memo is None or (schema.role == "structure") != structure:
@@ -166,8 +172,7 @@ def _span_rule(name: str, structure: bool) -> None:
 
     register(
         name,
-        f"memoText 'span' fields of {which}, whatever their name (the memo's words between"
-        " start and end; an evidence span is never empty), given the memo",
+        f"memoText 'span' fields of {which}, given the memo",
         "start, end, the span field",
         "memo[start:end] must equal {field}",
     )(build)
