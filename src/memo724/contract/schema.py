@@ -12,6 +12,8 @@ Besides Table Schema's own properties, each schema states what the code once kep
   (anchor_event_id, anchor_document_id) being what they are placed against;
 - on a field, `verbatim` (the memo's words, inside a passage the record quotes) and `memoText`
   (MEMO_TEXT_KINDS: the memo's own words at the row's offsets).
+Each is checked as stated here (`contract.rules.property_problems`, rule `schema-property`): a
+misspelt one is reported on its schema file, never read as if it were absent.
 """
 
 from __future__ import annotations
