@@ -287,6 +287,106 @@ def test_a_field_with_an_unsupported_type_is_still_checked_for_its_constraints()
     ]
 
 
+def _link_table(**props: object) -> dict:
+    """A link table as event_participants is: its first key field references the record."""
+    return {
+        "fields": [{"name": "event_id"}, {"name": "actor_id"}, {"name": "role"}],
+        "primaryKey": ["event_id", "actor_id", "role"],
+        "foreignKeys": [
+            {"fields": "event_id", "reference": {"resource": "events", "fields": "event_id"}},
+            {"fields": "actor_id", "reference": {"resource": "actors", "fields": "actor_id"}},
+        ],
+        **props,
+    }
+
+
+def _with_field(**props: object) -> dict:
+    return {"fields": [{"name": "a", **props}, {"name": "b"}]}
+
+
+# memo724's own properties of a schema, each as contract/schema.py says: (schema, the problem
+# it has, or None). A misspelt value is reported, never read as if the property were absent.
+PROPERTY_CASES = [
+    *[(_link_table(role=role), None) for role in ("document", "structure", "record", "link")],
+    ({**_with_field(), "role": "evidence"}, None),
+    (
+        _link_table(role="recrod"),
+        "role 'recrod' is not one of document, structure, record, link, evidence",
+    ),
+    (
+        _link_table(role="Record"),
+        "role 'Record' is not one of document, structure, record, link, evidence",
+    ),
+    (_link_table(role=None), "role None is not one of document, structure, record, link, evidence"),
+    (_link_table(statement=True), None),
+    (_link_table(statement=False), None),
+    (_link_table(statement="yes"), "statement must be true or false"),
+    (_link_table(statement=1), "statement must be true or false"),
+    (_link_table(labelField="role"), None),
+    (_link_table(labelField="nmae"), "labelField 'nmae' names no field of this table"),
+    (_link_table(labelField="Role"), "labelField 'Role' names no field of this table"),
+    (_link_table(recordList="participants"), None),
+    (
+        _link_table(recordList=""),
+        "recordList must be the key (text) under which a record lists these rows",
+    ),
+    (
+        _link_table(recordList=["participants"]),
+        "recordList must be the key (text) under which a record lists these rows",
+    ),
+    (
+        _link_table(recordList="participants", primaryKey=["actor_id", "event_id", "role"])
+        | {"foreignKeys": []},
+        "recordList needs a primary key whose first field is a foreign key to the record that "
+        "lists these rows",
+    ),
+    (
+        _link_table(recordList="participants", primaryKey=["role", "event_id"]),
+        "recordList needs a primary key whose first field is a foreign key to the record that "
+        "lists these rows",
+    ),
+    (_link_table(placesInTime=True), None),
+    (_link_table(placesInTime=False), None),
+    (_link_table(placesInTime="true"), "placesInTime must be true or false"),
+    (
+        _link_table(placesInTime=True, foreignKeys=[]),
+        "placesInTime needs a foreign key named as the key it references (event_id -> "
+        "events.event_id): the tables it places",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", range(len(PROPERTY_CASES)))
+def test_each_property_of_a_table_is_checked_as_stated(case: int) -> None:
+    schema, problem = PROPERTY_CASES[case]
+    expected = [] if problem is None else [f"s.json: {problem} (rule: schema-property)"]
+    assert _problems(schema) == expected
+
+
+@pytest.mark.parametrize(
+    ("props", "problem"),
+    [
+        ({"memoText": "span"}, None),
+        ({"memoText": "prefix"}, None),
+        ({"memoText": "suffix"}, None),
+        ({"memoText": "Span"}, "memoText 'Span' is not one of span, prefix, suffix"),
+        ({"memoText": "quote"}, "memoText 'quote' is not one of span, prefix, suffix"),
+        ({"memoText": True}, "memoText True is not one of span, prefix, suffix"),
+        ({"verbatim": True}, None),
+        ({"verbatim": False}, None),
+        ({"verbatim": "true"}, "verbatim must be true or false"),
+    ],
+)
+def test_each_property_of_a_field_is_checked_as_stated(props: dict, problem: str | None) -> None:
+    expected = [] if problem is None else [f"s.json, field a: {problem} (rule: schema-property)"]
+    assert _problems(_with_field(**props)) == expected
+
+
+def test_the_repositorys_schemas_state_their_properties_as_documented() -> None:
+    for path in sorted(REPO.schemas.glob("*.json")):
+        assert _problems(json.loads(path.read_text(encoding="utf-8"))) == [], path.name
+
+
 def test_formula_cells_scan_every_typed_column_after_a_text_one() -> None:
     schema = {"fields": [{"name": "s"}, {"name": "n", "type": "integer"}]}
     got = formula_cells("events", schema, _text(s=["=x"], n=["+1"]))

@@ -131,6 +131,32 @@ def constraint(table: str, field: str, **rules: Any) -> Callable[[dict[str, Any]
     return change
 
 
+def renamed_rows(
+    table: str, old: str, new: str, pick: Callable[[Row], bool] | None = None
+) -> Callable[[Tables], int | None]:
+    """A change: column `old` of `table` is called `new` (in place); the first row `pick`
+    accepts, if given, gets its value upper-cased (the memo's words in another case)."""
+
+    def change(tables: Tables) -> int | None:
+        tables[table] = [{new if k == old else k: v for k, v in r.items()} for r in tables[table]]
+        if pick is None:
+            return None
+        i = first(tables[table], pick)
+        tables[table][i][new] = tables[table][i][new].upper()
+        return i
+
+    return change
+
+
+def renamed_field(table: str, old: str, new: str) -> Callable[[dict[str, Any]], None]:
+    def change(schemas: dict[str, Any]) -> None:
+        for f in schemas[table]["fields"]:
+            if f["name"] == old:
+                f["name"] = new
+
+    return change
+
+
 def drop_column(table: str, field: str) -> Callable[[Tables], None]:
     def change(tables: Tables) -> None:
         for r in tables[table]:
@@ -442,6 +468,25 @@ CASES: list[Case] = [
         why="case-only",
     ),
     Case("exact-at-offsets", False, "evidence", edit("evidence", span), "exact"),
+    # The span rules apply by memoText, whatever the field is called.
+    Case(
+        "exact-at-offsets",
+        True,
+        "evidence",
+        renamed_rows("evidence", "exact", "quote", span),
+        "quote",
+        schema=renamed_field("evidence", "exact", "quote"),
+        why="renamed-field",
+    ),
+    Case(
+        "exact-at-offsets",
+        False,
+        "evidence",
+        renamed_rows("evidence", "exact", "quote"),
+        "quote",
+        schema=renamed_field("evidence", "exact", "quote"),
+        why="renamed-field",
+    ),
     Case(
         "prefix-at-offsets",
         True,
@@ -472,6 +517,24 @@ CASES: list[Case] = [
         edit("passages", anyrow, text=lambda r: r["text"].upper()),
         "text",
         why="case-only",
+    ),
+    Case(
+        "text-at-offsets",
+        True,
+        "passages",
+        renamed_rows("passages", "text", "words", anyrow),
+        "words",
+        schema=renamed_field("passages", "text", "words"),
+        why="renamed-field",
+    ),
+    Case(
+        "text-at-offsets",
+        False,
+        "passages",
+        renamed_rows("passages", "text", "words"),
+        "words",
+        schema=renamed_field("passages", "text", "words"),
+        why="renamed-field",
     ),
     Case("memo-hash", True, "documents", edit("documents", anyrow, sha256="0" * 64), "sha256"),
     Case(
@@ -1058,6 +1121,13 @@ FILE_CASES: list[FileCase] = [
         schema_of("actors", field_of("iso3", constraints={"pattern": "[A-Z"})),
     ),
     FileCase("invalid-pattern", False, unchanged),
+    FileCase("schema-property", True, schema_of("events", lambda s: s.update(role="recrod"))),
+    FileCase(
+        "schema-property",
+        False,
+        schema_of("events", lambda s: s.update(role="link")),
+        why="another-role",
+    ),
     # the text of every cell
     FileCase("control-character", True, in_actor_name("\x01")),
     FileCase("control-character", False, in_actor_name("\t"), why="tab"),

@@ -127,6 +127,18 @@ def renamed_field(table: str, field: str) -> Callable[[dict[str, Any]], None]:
     return change
 
 
+def renamed_code(table: str, field: str, code: str) -> Callable[[dict[str, Any]], None]:
+    """The code `code` of a coded field renamed in its enum (one edit of the schema)."""
+
+    def change(schemas: dict[str, Any]) -> None:
+        for f in schemas[table]["fields"]:
+            if f["name"] == field:
+                enum = f["constraints"]["enum"]
+                enum[enum.index(code)] = f"{code}_renamed"
+
+    return change
+
+
 def dropped_role(table: str) -> Callable[[dict[str, Any]], None]:
     def change(schemas: dict[str, Any]) -> None:
         schemas[table]["role"] = "record"
@@ -180,6 +192,17 @@ def _protocol(contract: Contract) -> object:
     return protocol_tables(contract)
 
 
+def _derived(table: str) -> Callable[[Contract], object]:
+    """The validators' schema of one table (every rule that applies to it is built)."""
+
+    def derive_table(contract: Contract) -> object:
+        from memo724.validation.schemas import derive
+
+        return derive(contract, table)
+
+    return derive_table
+
+
 UNIT_CASES: list[
     tuple[str, Callable[[dict[str, Any]], None], Callable[[Contract], object], str]
 ] = [
@@ -201,6 +224,31 @@ UNIT_CASES: list[
         lambda s: s.update(people=s.pop("actors")),
         _orphans,
         "table actors",
+    ),
+    # A code the code reads by its value: renamed in the enum, the reader refuses.
+    (
+        "coverage-hyperlink-code",
+        renamed_code("sources", "kind", "hyperlink"),
+        _coverage,
+        "the code 'hyperlink' of sources.kind",
+    ),
+    (
+        "coverage-body-code",
+        renamed_code("passages", "kind", "footnote"),
+        _coverage,
+        "the code 'footnote' of passages.kind",
+    ),
+    (
+        "rule-view-holder-perceives-code",
+        renamed_code("risk_actors", "role", "perceiver"),
+        _derived("risks"),
+        "the rule view-holder-perceives reads the code 'perceiver' of risk_actors.role",
+    ),
+    (
+        "rule-view-holder-code",
+        renamed_code("risks", "attribution", "author"),
+        _derived("risks"),
+        "the rule view-holder reads the code 'author' of risks.attribution",
     ),
 ]
 
@@ -247,6 +295,33 @@ def test_the_readme_figures_refuse_a_renamed_event_field(pristine: Layout, tmp_p
     _edit_schema(copy.root, "events", "factuality")
     (problem,) = _refusal(lambda: figures(copy))
     assert problem.where == "schemas/events.json" and "events.factuality" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("table", "field", "code"),
+    [
+        ("events", "factuality", "reported"),
+        ("risk_actors", "role", "amplifier"),
+        ("assessments", "certainty", "asserted"),
+        ("positions", "attribution", "author-assessment"),
+        ("relations", "time_basis", "unknown"),
+    ],
+)
+def test_the_readme_figures_refuse_a_renamed_code(
+    pristine: Layout, tmp_path, table: str, field: str, code: str
+) -> None:
+    from memo724.publication.figures import figures
+
+    copy = Layout(tmp_path / "copy")
+    shutil.copytree(pristine.root, copy.root)
+    path = copy.root / "schemas" / f"{table}.json"
+    value = json.loads(path.read_text(encoding="utf-8"))
+    renamed_code(table, field, code)({table: value})
+    path.write_text(json.dumps(value, indent=2), encoding="utf-8")
+    (problem,) = _refusal(lambda: figures(copy))
+    assert problem.rule == "code-reads" and problem.where == f"schemas/{table}.json"
+    assert problem.field == field
+    assert f"the README's figures reads the code {code!r} of {table}.{field}," in problem.message
 
 
 def test_the_time_link_model_refuses_a_renamed_anchor(source_copy) -> None:

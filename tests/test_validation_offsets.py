@@ -174,11 +174,19 @@ def test_the_offset_rules_are_recorded_in_the_catalogue_with_what_they_read() ->
         )
         assert rule.reads == f"start, end, the {kind} field"
         assert rule.message == f"{kind} must be the {n} code points {side} {on}"
-    for field in ("exact", "text"):
+    for field, which in (
+        (
+            "exact",
+            "every other table, whatever their name (the memo's words between start and"
+            " end; an evidence span is never empty)",
+        ),
+        (
+            "text",
+            "the structure's table (role structure), whatever their name (the memo's"
+            " words between start and end)",
+        ),
+    ):
         rule = CATALOGUE[f"{field}-at-offsets"].rule
-        assert rule.applies == (
-            f"memoText 'span' fields named {field} (the memo's words between start and end),"
-            " given the memo"
-        )
-        assert rule.reads == f"start, end, {field}"
-        assert rule.message == f"memo[start:end] must equal {field}"
+        assert rule.applies == f"memoText 'span' fields of {which}, given the memo"
+        assert rule.reads == "start, end, the span field"
+        assert rule.message == "memo[start:end] must equal {field}"

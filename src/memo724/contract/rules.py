@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, Rule
 from .limits import pattern_error
-from .schema import memo_text_kind
+from .schema import MEMO_TEXT_KINDS, ROLES, memo_text_kind
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -144,7 +144,7 @@ def schema_problems(schema: object, shown: str) -> list[Problem]:
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
         return [Problem(shown, "table-schema", "needs a non-empty list of fields")]
-    problems = []
+    problems = property_problems(schema, shown)
     for i, field in enumerate(fields):
         if not isinstance(field, dict) or not isinstance(field.get("name"), str):
             problems.append(
@@ -152,6 +152,7 @@ def schema_problems(schema: object, shown: str) -> list[Problem]:
             )
             continue
         name = field["name"]
+        problems += field_property_problems(field, shown)
         ftype = field.get("type", "string")
         if ftype not in SUPPORTED_TYPES:
             problems.append(
@@ -202,4 +203,75 @@ def schema_problems(schema: object, shown: str) -> list[Problem]:
                 problems.append(
                     Problem(shown, "table-schema", f"{rule} must be true or false", field=name)
                 )
+    return problems
+
+
+def _names(value: object) -> list[str]:
+    """A key's field names (a name or a list of them), the others left out."""
+    names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [n for n in names if isinstance(n, str)]
+
+
+def _key_references(schema: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, the field it references) of each one-field foreign key a schema states."""
+    found = []
+    for fk in schema.get("foreignKeys", []) if isinstance(schema.get("foreignKeys"), list) else []:
+        reference = fk.get("reference") if isinstance(fk, dict) else None
+        if not isinstance(reference, dict):
+            continue
+        fields, refs = _names(fk.get("fields")), _names(reference.get("fields"))
+        if len(fields) == 1 and len(refs) == 1:
+            found.append((fields[0], refs[0]))
+    return found
+
+
+def property_problems(schema: dict[str, Any], shown: str) -> list[Problem]:
+    """memo724's own properties of a table (contract/schema.py says what each means), each
+    checked as stated, so a misspelt one is reported, never read as absent: `role` one of
+    ROLES, `statement` and `placesInTime` true or false, `labelField` a field of the table,
+    `recordList` a key named on a table whose first key field references the record that
+    lists its rows, `placesInTime` on a table with a key that names what it places."""
+    names = [f.get("name") for f in schema.get("fields", []) if isinstance(f, dict)]
+    problems = []
+
+    def problem(what: str) -> None:
+        problems.append(Problem(shown, "schema-property", what))
+
+    if "role" in schema and schema["role"] not in ROLES:
+        problem(f"role {schema['role']!r} is not one of {', '.join(ROLES)}")
+    for flag in ("statement", "placesInTime"):
+        if flag in schema and not isinstance(schema[flag], bool):
+            problem(f"{flag} must be true or false")
+    if "labelField" in schema and schema["labelField"] not in names:
+        problem(f"labelField {schema['labelField']!r} names no field of this table")
+    if "recordList" in schema:
+        key = schema["recordList"]
+        first = _names(schema.get("primaryKey"))[:1]
+        if not isinstance(key, str) or not key:
+            problem("recordList must be the key (text) under which a record lists these rows")
+        elif not first or first[0] not in [f for f, _ in _key_references(schema)]:
+            problem(
+                "recordList needs a primary key whose first field is a foreign key to the "
+                "record that lists these rows"
+            )
+    if schema.get("placesInTime") is True and not any(
+        f == ref for f, ref in _key_references(schema)
+    ):
+        problem(
+            "placesInTime needs a foreign key named as the key it references (event_id -> "
+            "events.event_id): the tables it places"
+        )
+    return problems
+
+
+def field_property_problems(field: dict[str, Any], shown: str) -> list[Problem]:
+    """memo724's own properties of a field: `memoText` one of MEMO_TEXT_KINDS, `verbatim`
+    true or false."""
+    problems = []
+    if "memoText" in field and field["memoText"] not in MEMO_TEXT_KINDS:
+        what = f"memoText {field['memoText']!r} is not one of {', '.join(MEMO_TEXT_KINDS)}"
+        problems.append(Problem(shown, "schema-property", what, field=field["name"]))
+    if "verbatim" in field and not isinstance(field["verbatim"], bool):
+        what = "verbatim must be true or false"
+        problems.append(Problem(shown, "schema-property", what, field=field["name"]))
     return problems

@@ -12,6 +12,8 @@ Besides Table Schema's own properties, each schema states what the code once kep
   (anchor_event_id, anchor_document_id) being what they are placed against;
 - on a field, `verbatim` (the memo's words, inside a passage the record quotes) and `memoText`
   (MEMO_TEXT_KINDS: the memo's own words at the row's offsets).
+Each is checked as stated here (`contract.rules.property_problems`, rule `schema-property`): a
+misspelt one is reported on its schema file, never read as if it were absent.
 """
 
 from __future__ import annotations
@@ -280,6 +282,29 @@ class Contract:
                         "code-reads",
                         f"{by} reads {what}, which the schemas do not have: rename it back, or "
                         "change that code (CURATING.md, 'Where the code still names a table')",
+                    )
+                ]
+            )
+        return schema
+
+    def require_codes(self, table: str, field: str, *codes: str, by: str) -> TableSchema:
+        """A coded field whose codes `by` (a rule, a figure) reads by their value, as `require`
+        reads a field: refused in one line (rule `code-reads`) when the field's enum no longer
+        has one of them (a code renamed), never answered by matching no row. CURATING.md lists
+        every place the code names a code."""
+        schema = self.require(table, field, by=by)
+        gone = [code for code in codes if code not in schema.enum(field)]
+        if gone:
+            named = ", ".join(repr(code) for code in gone)
+            raise DatasetError(
+                [
+                    Problem(
+                        f"schemas/{table}.json",
+                        "code-reads",
+                        f"{by} reads the code {named} of {table}.{field}, which its enum does "
+                        "not have: rename it back, or change that code (CURATING.md, 'Where "
+                        "the code names a code')",
+                        field=field,
                     )
                 ]
             )

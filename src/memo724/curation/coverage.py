@@ -70,8 +70,9 @@ BY = "coverage (a hyperlink source states nothing)"
 def coverage_tables(contract: Contract) -> tuple[str, str, str]:
     """The passages, evidence and sources tables coverage reads (refused when one is gone)."""
     passages = contract.only("structure", by=BY)
+    contract.require_codes(passages, "kind", *BODY_KINDS, by=BY)  # the sentences it counts
     evidence = contract.only("evidence", by=BY)
-    (key,) = contract.require(SOURCES, SOURCE_KIND, by=BY).primary_key
+    (key,) = contract.require_codes(SOURCES, SOURCE_KIND, HYPERLINK, by=BY).primary_key
     contract.require(evidence, key, by=BY)  # the sources' own spans
     return passages, evidence, SOURCES
 

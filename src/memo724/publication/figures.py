@@ -22,6 +22,10 @@ from ..curation.audit import (
 )
 
 HAPPENED = ("occurred", "reported")
+PERCEIVER, AMPLIFIER = "perceiver", "amplifier"
+# The top of the certainty scale, the positions' attribution of the author's own view, the
+# time basis of a record placed nowhere.
+ASSERTED, AUTHOR_ASSESSMENT, UNKNOWN_BASIS = "asserted", "author-assessment", "unknown"
 
 
 def _share(part: int, whole: int) -> str:
@@ -40,10 +44,21 @@ READS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The codes they count by their value: refused in one line when an enum no longer has one
+# (Contract.require_codes), never counted as zero.
+CODES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("events", "factuality"): HAPPENED,
+    ("risk_actors", "role"): (PERCEIVER, AMPLIFIER),
+}
+BY = "the README's figures"
+
+
 def figures(layout: Layout) -> list[tuple[str, str]]:
     contract = Contract(layout.schemas)
     for table, fields in READS.items():
-        contract.require(table, *fields, by="the README's figures")
+        contract.require(table, *fields, by=BY)
+    for (table, field), codes in CODES.items():
+        contract.require_codes(table, field, *codes, by=BY)
     frames: dict[str, pd.DataFrame] = {
         name: text_frame(layout.table(name)) for name in contract.tables
     }
@@ -89,8 +104,8 @@ def figures(layout: Layout) -> list[tuple[str, str]]:
     )
 
     risks, links = frames["risks"], frames["risk_actors"]
-    perceived = set(links.loc[links["role"] == "perceiver", "risk_id"])
-    amplified = set(links.loc[links["role"] == "amplifier", "risk_id"])
+    perceived = set(links.loc[links["role"] == PERCEIVER, "risk_id"])
+    amplified = set(links.loc[links["role"] == AMPLIFIER, "risk_id"])
     out.append(
         ("risks with a perceiver", _share(len(perceived & set(risks["risk_id"])), len(risks)))
     )
@@ -106,14 +121,15 @@ def figures(layout: Layout) -> list[tuple[str, str]]:
     ]
     for table in views:
         frame = frames[table]
+        contract.require_codes(table, "certainty", ASSERTED, by=BY)
         attributed = int(frame["attribution"].notna().sum())
-        actor = (
-            int(frame["attributed_to_actor_id"].notna().sum())
-            if "attributed_to_actor_id" in frame
-            else int((frame["attribution"] != "author-assessment").sum())
-        )
+        if "attributed_to_actor_id" in frame:
+            actor = int(frame["attributed_to_actor_id"].notna().sum())
+        else:
+            contract.require_codes(table, "attribution", AUTHOR_ASSESSMENT, by=BY)
+            actor = int((frame["attribution"] != AUTHOR_ASSESSMENT).sum())
         hedged = int(frame["hedge"].notna().sum())
-        below = int((frame["certainty"] != "asserted").sum())
+        below = int((frame["certainty"] != ASSERTED).sum())
         out.append(
             (
                 f"{table} with attribution",
@@ -128,7 +144,8 @@ def figures(layout: Layout) -> list[tuple[str, str]]:
     ]
     for table in placed_tables:
         frame = frames[table]
-        placed = int((frame["time_basis"] != "unknown").sum())
+        contract.require_codes(table, "time_basis", UNKNOWN_BASIS, by=BY)
+        placed = int((frame["time_basis"] != UNKNOWN_BASIS).sum())
         by = frame["time_basis"].value_counts()
         out.append(
             (

@@ -375,6 +375,14 @@ INVALID_PATTERN = declare(
     "a regular expression both validators can compile, within the length and nesting limits",
     kind="file",
 )
+SCHEMA_PROPERTY = declare(
+    "schema-property",
+    "every schema that states memo724's own properties (contract/schema.py)",
+    "role, statement, labelField, recordList, placesInTime; on a field, memoText and verbatim",
+    "each as stated: a role of ROLES, true or false, a field of the table, a record's key, a"
+    " key that names what it places, a kind of MEMO_TEXT_KINDS",
+    kind="file",
+)
 
 # The rules of the curated records, checked by `memo724 build` before any table is written
 # (curation/). `enum`, `required`, `edtf`, `verbatim` and `memo-hash` are the row rules of the
@@ -741,6 +749,10 @@ EXAMPLES: dict[str, str] = {
     "invalid-pattern": (
         "schemas/actors.json, field iso3: pattern '[A-Z' is not a valid regular expression "
         "(unterminated character set at position 0) (rule: invalid-pattern)"
+    ),
+    "schema-property": (
+        "schemas/events.json: role 'recrod' is not one of document, structure, record, link, "
+        "evidence (rule: schema-property)"
     ),
     "control-character": (
         "data/actors.csv: control character U+0001 at byte offset 88; text files hold no "

@@ -197,33 +197,45 @@ register(
 )(_id_names_record)
 
 
-def _span_rule(field: str, table: str) -> None:
-    """`<field>-at-offsets`: a memoText span field is the memo's code points start to end."""
-    name = f"{field}-at-offsets"
+def _span_rule(name: str, structure: bool) -> None:
+    """`name`: every memoText span field of the structure's table (role structure: the
+    passages' text) or, `structure` False, of every other table (a record's quote), is the
+    memo's code points start to end. Applied by `memoText`, whatever the field is called; the
+    rule names keep the fields they were first written for (`text`, `exact`)."""
+    which = (
+        "the structure's table (role structure), whatever their name (the memo's words between"
+        " start and end)"
+        if structure
+        else "every other table, whatever their name (the memo's words between start and end;"
+        " an evidence span is never empty)"
+    )
 
     def build(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
-        if ctx.memo is None or field not in schema.memo_text("span"):
+        if ctx.memo is None or (schema.role == "structure") != structure:
             return []
         memo = ctx.slices()
+        built: Built = []
+        for field in schema.memo_text("span"):
 
-        def at_offsets(frame: pd.DataFrame) -> np.ndarray:
-            s, e = ints(frame["start"]), ints(frame["end"])
-            ok = memo.equal(s, e, frame[field]) & (s >= 0)
-            return ok & (s < e) if schema.role == "evidence" else ok
+            def at_offsets(frame: pd.DataFrame, field: str = field) -> np.ndarray:
+                s, e = ints(frame["start"]), ints(frame["end"])
+                ok = memo.equal(s, e, frame[field]) & (s >= 0)
+                return ok & (s < e) if schema.role == "evidence" else ok
 
-        message = f"memo[start:end] must equal {field}"
-        return [(None, row_rule(at_offsets, rule(name), field, message, ["start", "end", field]))]
+            message = f"memo[start:end] must equal {field}"
+            needs = ["start", "end", field]
+            built.append((None, row_rule(at_offsets, rule(name), field, message, needs)))
+        return built
 
     register(
         name,
-        f"memoText 'span' fields named {field} (the memo's words between start and end), given"
-        " the memo",
-        f"start, end, {field}",
-        f"memo[start:end] must equal {field}",
+        f"memoText 'span' fields of {which}, given the memo",
+        "start, end, the span field",
+        "memo[start:end] must equal {field}",
     )(build)
 
 
-_span_rule("exact", "evidence")
+_span_rule("exact-at-offsets", structure=False)
 
 
 def _context_rule(kind: str, on: str, side: str) -> None:
@@ -306,7 +318,7 @@ register(
 )(_span_in_passage)
 
 
-_span_rule("text", "passages")
+_span_rule("text-at-offsets", structure=True)
 
 
 def _memo_hash(contract: Contract, schema: TableSchema, ctx: Any) -> Built:

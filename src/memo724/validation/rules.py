@@ -84,6 +84,7 @@ def _view_holder(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     needed = ["attribution", "attributed_to_actor_id"]
     if not set(needed) <= set(schema.field_names):
         return []
+    contract.require_codes(schema.name, "attribution", AUTHOR_VIEW, by="the rule view-holder")
 
     def holder(frame: pd.DataFrame) -> np.ndarray:
         by_author = np.asarray(
@@ -97,7 +98,8 @@ def _view_holder(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
 
 register(
     "view-holder",
-    "tables with attribution and attributed_to_actor_id fields",
+    "tables with attribution and attributed_to_actor_id fields (the attribution"
+    f" '{AUTHOR_VIEW}' is required: rule code-reads)",
     "attribution, attributed_to_actor_id",
     f"filled exactly when the view is an actor's (attribution other than '{AUTHOR_VIEW}')",
 )(_view_holder)
@@ -105,14 +107,16 @@ register(
 
 def _perceivers(contract: Contract, schema: TableSchema) -> list[tuple[str, str]]:
     """(link table, its key into this table) of the tables that link actors to this one in a
-    role whose values include a perceiver (fields actor_id and role)."""
+    role (fields actor_id and role); each must have the role 'perceiver' (refused in one line,
+    rule code-reads, when it is renamed: the rule would otherwise check nothing)."""
     out = []
     for name, link in contract.tables.items():
         if not {"actor_id", "role"} <= set(link.field_names):
             continue
-        if PERCEIVER not in link.enum("role"):
-            continue
-        out += [(name, fk.field) for fk in link.foreign_keys if fk.resource == schema.name]
+        keys = [(name, fk.field) for fk in link.foreign_keys if fk.resource == schema.name]
+        if keys:
+            contract.require_codes(name, "role", PERCEIVER, by="the rule view-holder-perceives")
+        out += keys
     return out
 
 
@@ -151,8 +155,8 @@ def _view_holder_perceives(contract: Contract, schema: TableSchema, ctx: Any) ->
 
 register(
     "view-holder-perceives",
-    "tables with attributed_to_actor_id that a table of actor_id and role (with a 'perceiver'"
-    " value) refers to, given that table",
+    "tables with attributed_to_actor_id that a table of actor_id and role refers to (its role"
+    " 'perceiver' is required: rule code-reads), given that table",
     "the primary key, attributed_to_actor_id; the link table's key, actor_id and role",
     "the actor whose view a risk is must be one of its perceivers (risk_actors)",
 )(_view_holder_perceives)
