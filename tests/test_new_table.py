@@ -4,7 +4,8 @@ A temporary copy of the checkout's inputs gets a toy table `pledges` (a key, a f
 actors, a label and evidence): its schema, the subject column the evidence table's exclusive arc
 needs, and its records. The real build, validation, loader, docs, Parquet, SQLite, Datasette and
 Croissant exports and the site's table list then all carry it, and the validators judge it (keys,
-foreign keys, evidence) like any other table. The files the newcomer touches are counted.
+foreign keys, evidence) like any other table. The files the newcomer touches are measured: the
+copy's files, hashed before and after.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from file_tree import changed, tree
 
 import memo724
 from memo724.contract import Contract
@@ -71,8 +73,8 @@ pledges:
 """
 
 
-def add_toy_table(source: Layout) -> list[str]:
-    """Add the toy table to the copy at source; return the files touched (relative)."""
+def add_toy_table(source: Layout) -> None:
+    """Add the toy table to the copy at source."""
     (source.schemas / f"{TOY}.json").write_text(json.dumps(SCHEMA, indent=2) + "\n")
     # The evidence table's exclusive arc: one subject column per record table.
     path = source.schemas / "evidence.json"
@@ -86,30 +88,35 @@ def add_toy_table(source: Layout) -> list[str]:
     )
     path.write_text(json.dumps(evidence, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (source.curation / "records" / "99-pledges.yaml").write_text(RECORDS, encoding="utf-8")
-    return [f"schemas/{TOY}.json", "schemas/evidence.json", "curation/records/99-pledges.yaml"]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Layout, list[str]]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Layout, set[str]]:
     root = tmp_path_factory.mktemp("toy")
     source = Layout(root / "source")
     for part in ("curation", "schemas", "data"):
         shutil.copytree(REPO.root / part, source.root / part)
     for name in ("README.md", "CODEBOOK.md", "CHANGELOG.md", "DATACARD.md", "LICENSE"):
         shutil.copyfile(REPO.root / name, source.root / name)
-    touched = add_toy_table(source)
+    before = tree(source.root)
+    add_toy_table(source)
+    touched = changed(before, tree(source.root))  # measured on the copy, not declared
     target = Layout(root / "package")
     build_copy(source, target)
     return target, touched
 
 
-def test_a_new_table_touches_three_files_and_no_code(built: tuple[Layout, list[str]]) -> None:
+def test_a_new_table_touches_three_files_and_no_code(built: tuple[Layout, set[str]]) -> None:
     _, touched = built
     # its schema, the evidence table's subject column for it, and its records
-    assert len(touched) == 3, touched
+    assert touched == {
+        f"schemas/{TOY}.json",
+        "schemas/evidence.json",
+        "curation/records/99-pledges.yaml",
+    }, touched
 
 
-def test_the_build_writes_it_and_lists_it(built: tuple[Layout, list[str]]) -> None:
+def test_the_build_writes_it_and_lists_it(built: tuple[Layout, set[str]]) -> None:
     package, _ = built
     text = package.table(TOY).read_text(encoding="utf-8")
     assert text.splitlines() == [
@@ -122,7 +129,7 @@ def test_the_build_writes_it_and_lists_it(built: tuple[Layout, list[str]]) -> No
     assert TOY in names and names[-1] == "evidence"
 
 
-def test_it_is_validated_with_keys_and_evidence(built: tuple[Layout, list[str]]) -> None:
+def test_it_is_validated_with_keys_and_evidence(built: tuple[Layout, set[str]]) -> None:
     package, _ = built
     assert judge_own(package, frictionless=False) == []
     contract = Contract(package.schemas)
@@ -131,7 +138,7 @@ def test_it_is_validated_with_keys_and_evidence(built: tuple[Layout, list[str]])
 
 
 def test_its_broken_key_and_missing_evidence_are_reported(
-    built: tuple[Layout, list[str]], tmp_path: Path
+    built: tuple[Layout, set[str]], tmp_path: Path
 ) -> None:
     package, _ = built
     copy = Layout(tmp_path / "copy")
@@ -149,7 +156,7 @@ def test_its_broken_key_and_missing_evidence_are_reported(
 
 
 def test_it_loads_is_documented_and_exported(
-    built: tuple[Layout, list[str]], tmp_path: Path
+    built: tuple[Layout, set[str]], tmp_path: Path
 ) -> None:
     package, _ = built
     frame = memo724.load(TOY, path=package.root)
@@ -174,7 +181,7 @@ def test_it_loads_is_documented_and_exported(
     assert any(TOY in json.dumps(s) for s in sets)
 
 
-def test_the_site_lists_it(built: tuple[Layout, list[str]]) -> None:
+def test_the_site_lists_it(built: tuple[Layout, set[str]]) -> None:
     package, _ = built
     data = gather(package)
     assert TOY in data.tables and TOY in data.record_tables

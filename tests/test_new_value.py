@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from file_tree import changed, tree
 
 import memo724
 from memo724.contract import Contract
@@ -29,8 +30,8 @@ TABLE, FIELD, VALUE = "events", "factuality", "disputed"
 DEFINITION = "A toy value, for the memo reporting the event as disputed."
 
 
-def add_value(source: Layout) -> list[str]:
-    """Add the value to the copy at source; return the files touched (relative)."""
+def add_value(source: Layout) -> None:
+    """Add the value to the copy at source."""
     path = source.schemas / f"{TABLE}.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
     field = next(f for f in schema["fields"] if f["name"] == FIELD)
@@ -43,18 +44,19 @@ def add_value(source: Layout) -> list[str]:
     while text[at:].startswith("    "):  # after the field's last definition
         at = text.index("\n", at) + 1
     codebook.write_text(text[:at] + f"    {VALUE}: {DEFINITION}\n" + text[at:], encoding="utf-8")
-    return [f"schemas/{TABLE}.json", "curation/codebook.yaml"]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Layout, Layout, list[str]]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Layout, Layout, set[str]]:
     root = tmp_path_factory.mktemp("value")
     source = Layout(root / "source")
     for part in ("curation", "schemas", "data"):
         shutil.copytree(REPO.root / part, source.root / part)
     for name in ("README.md", "CODEBOOK.md", "CHANGELOG.md", "DATACARD.md", "LICENSE"):
         shutil.copyfile(REPO.root / name, source.root / name)
-    touched = add_value(source)
+    before = tree(source.root)
+    add_value(source)
+    touched = changed(before, tree(source.root))  # measured on the copy, not declared
     target = Layout(root / "package")
     build_copy(source, target)
     return source, target, touched
@@ -62,7 +64,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Layout, Layout, lis
 
 def test_a_new_value_touches_the_enum_and_its_definition_only(built) -> None:
     _, _, touched = built
-    assert touched == [f"schemas/{TABLE}.json", "curation/codebook.yaml"]
+    assert touched == {f"schemas/{TABLE}.json", "curation/codebook.yaml"}, touched
 
 
 def test_the_codebook_documents_it(built) -> None:
