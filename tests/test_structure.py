@@ -233,3 +233,51 @@ def test_the_limit_is_measured_not_read() -> None:
         assert table.column("b").to_pylist() == [None, "x"]
         assert [(p.row, p.field, p.rule) for p in problems] == [(2, "b", "cell-size")]
         assert f"a cell of {(times + 1) * 3:,} characters" in problems[0].message
+
+
+def _pandera_lines(lines: list[str], table: str) -> list[str]:
+    return [ln for ln in lines if ln.startswith(f"{table},") and ln.endswith("[pandera]")]
+
+
+def test_a_header_missing_a_name_is_one_line_not_one_per_row(
+    package_copy: Layout, capsys
+) -> None:
+    """Every row then has one cell more than the header: the header is the line to fix, and
+    the log says so once (with the column it lacks), not once per row."""
+    rows = rows_of(package_copy, "risks")
+
+    def drop_name(lines: list[str]) -> None:
+        lines[0] = lines[0].replace(",attribution", "")
+
+    write_lines(package_copy, "risks", rows, drop_name)
+    code, lines = validate(package_copy, capsys)
+    assert code == 1
+    assert _pandera_lines(lines, "risks") == [
+        "risks, field attribution: fails missing-column (rule: missing-column) [pandera]",
+        f"risks, row 1: has 10 names, but every one of the table's {len(rows)} rows has 11 "
+        "cells: the header is the line to fix (its rows are not checked) (rule: cell-count) "
+        "[pandera]",
+    ]
+
+
+def test_one_row_unlike_the_others_is_still_that_rows_problem(
+    package_copy: Layout, capsys
+) -> None:
+    """The header is blamed only when every row disagrees with it the same way: with all but
+    one row agreeing, and with a table of one row, the row is named."""
+    rows = rows_of(package_copy, "risks")
+
+    def surplus_everywhere_but_one(lines: list[str]) -> None:
+        for i in range(2, len(rows) + 1):
+            lines[i] += ",surplus"
+
+    write_lines(package_copy, "risks", rows, surplus_everywhere_but_one)
+    code, lines = validate(package_copy, capsys)
+    assert code == 1
+    counted = [ln for ln in _pandera_lines(lines, "risks") if "(rule: cell-count)" in ln]
+    assert len(counted) == len(rows) - 1 and not any(", row 1:" in ln for ln in counted)
+
+    _, problems = read_rows("risks", b"a,b\n1,2,3\n")
+    assert [(p.row, p.rule) for p in problems] == [(2, "cell-count")]
+    _, problems = read_rows("risks", b"a,b\n1,2,3\n4,5,6\n")
+    assert [(p.row, p.rule) for p in problems] == [(1, "cell-count")]

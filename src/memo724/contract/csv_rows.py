@@ -192,6 +192,7 @@ def read_rows(
     reader = csv.reader(lines, strict=True)
     header: list[str] | None = None
     rows: list[list[str | None]] = []
+    widths: set[int] = set()  # the data rows' cell counts
     problems: list[Problem] = []
     while True:
         start, first = lines.pos, lines.line + 1
@@ -218,6 +219,7 @@ def read_rows(
             header = [cell or "" for cell in cells]
             continue
         width = len(header)
+        widths.add(len(cells) if not damage else -1)
         if len(cells) != width and not any(d.rule == UNCLOSED_QUOTE for d in damage):
             message = (
                 f"has {len(cells)} cell{'s' if len(cells) != 1 else ''}; the header has "
@@ -228,6 +230,15 @@ def read_rows(
     if header is None:
         where = f"data/{table}.csv"
         return None, [Problem(where, "readable-csv", "is empty: a table has at least a header row")]
+    if len(rows) > 1 and len(widths) == 1 and min(widths) not in (-1, len(header)):
+        # Every row has the same other count: the header is the line that is wrong. One line
+        # for it, not one per row (the rows are still not checked).
+        message = (
+            f"has {len(header)} names, but every one of the table's {len(rows)} rows has "
+            f"{min(widths)} cells: the header is the line to fix (its rows are not checked)"
+        )
+        problems = [p for p in problems if p.rule != CELL_COUNT]
+        problems.append(Problem(table, CELL_COUNT, message, row=1, validator=validator))
     columns = zip(*rows, strict=True) if rows else ([] for _ in header)
     arrays = [pa.array([cell or None for cell in column], type=pa.string()) for column in columns]
     return pa.Table.from_arrays(arrays, names=header), problems

@@ -23,7 +23,13 @@ import pandera.pandas as pa
 import pyarrow
 
 from ..contract import Contract, singular
-from ..contract.csv_rows import CSV_RULES, first_columns, has_oversized_cell, read_rows
+from ..contract.csv_rows import (
+    CELL_COUNT,
+    CSV_RULES,
+    first_columns,
+    has_oversized_cell,
+    read_rows,
+)
 from ..contract.errors import Problem, Rule
 from ..contract.paths import Layout
 from ..contract.rules import (
@@ -401,7 +407,15 @@ def validate_tables(
     damaged = {(p.where, p.row) for p in read_problems if p.rule in CSV_RULES}
     if not damaged:
         return problems
-    return [p for p in problems if p.rule in CSV_RULES or (p.where, p.row) not in damaged]
+    # A damaged header (row 1) leaves every row of its table padded or cut: only what is said of
+    # the table as a whole (its columns) is kept beside it.
+    headers = {p.where for p in read_problems if p.rule == CELL_COUNT and p.row == 1}
+    return [
+        p
+        for p in problems
+        if p.rule in CSV_RULES
+        or ((p.where, p.row) not in damaged and (p.where not in headers or p.row is None))
+    ]
 
 
 # Rules a record fails only because an evidence row no longer points at it (or now points at
