@@ -36,7 +36,9 @@ def test_frictionless_error_types_are_named_as_table_schema_rules() -> None:
     assert rule(type="foreign-key") == "foreignKey"
     assert rule(type="primary-key") == "primaryKey"
     assert rule(type="unique-error") == "unique"
-    assert rule(type="missing-cell") == "required"
+    assert rule(type="missing-cell") == "cell-count"
+    assert rule(type="extra-cell") == "cell-count"
+    assert rule(type="source-error") == "readable-csv"
     assert rule(type="blank-row") == "blank-row"
     assert rule() == "error"
 

@@ -239,9 +239,7 @@ def _pandera_lines(lines: list[str], table: str) -> list[str]:
     return [ln for ln in lines if ln.startswith(f"{table},") and ln.endswith("[pandera]")]
 
 
-def test_a_header_missing_a_name_is_one_line_not_one_per_row(
-    package_copy: Layout, capsys
-) -> None:
+def test_a_header_missing_a_name_is_one_line_not_one_per_row(package_copy: Layout, capsys) -> None:
     """Every row then has one cell more than the header: the header is the line to fix, and
     the log says so once (with the column it lacks), not once per row."""
     rows = rows_of(package_copy, "risks")
@@ -260,9 +258,7 @@ def test_a_header_missing_a_name_is_one_line_not_one_per_row(
     ]
 
 
-def test_one_row_unlike_the_others_is_still_that_rows_problem(
-    package_copy: Layout, capsys
-) -> None:
+def test_one_row_unlike_the_others_is_still_that_rows_problem(package_copy: Layout, capsys) -> None:
     """The header is blamed only when every row disagrees with it the same way: with all but
     one row agreeing, and with a table of one row, the row is named."""
     rows = rows_of(package_copy, "risks")

@@ -56,7 +56,11 @@ FRICTIONLESS_RULES = {
     "foreign-key": "foreignKey",
     "primary-key": "primaryKey",
     "unique-error": "unique",
-    "missing-cell": "required",
+    # a row with fewer or more cells than the header (an empty required cell is a
+    # constraint-error "required")
+    "missing-cell": "cell-count",
+    "extra-cell": "cell-count",
+    "source-error": "readable-csv",
 }
 
 
@@ -103,6 +107,7 @@ def frictionless_problems(
     from frictionless import Package
 
     problems = []
+    counted: set[tuple[str, int | None]] = set()
     package = Package(str(layout.descriptor))
     report = package.validate()
     for error in report.errors:
@@ -111,7 +116,7 @@ def frictionless_problems(
         )
     for task in report.tasks:
         for error in task.errors:
-            field = getattr(error, "field_name", None)
+            field = getattr(error, "field_name", None) or None  # "" for a row's error
             fields = getattr(error, "field_names", None) or []
             if field is None and len(fields) == 1:
                 field = fields[0]
@@ -119,6 +124,14 @@ def frictionless_problems(
             rule: str = _registered(frictionless_rule(error))
             message = getattr(error, "note", "") or error.message
             value = getattr(error, "cell", None)
+            row = getattr(error, "row_number", None)
+            if rule == "cell-count":
+                # One line per row, as memo724's own reader gives it (Frictionless gives one
+                # per missing or extra cell).
+                if (table, row) in counted:
+                    continue
+                counted.add((table, row))
+                field, value = None, None
             if rule == "pattern" and schemas is not None:
                 rule, message = _pattern_rule(schemas, table, field, value) or (rule, message)
             problems.append(
@@ -126,7 +139,7 @@ def frictionless_problems(
                     table,
                     rule,
                     message,
-                    row=getattr(error, "row_number", None),
+                    row=row,
                     field=field,
                     value=value,
                     validator="frictionless",
