@@ -123,8 +123,9 @@ def test_load_refuses_a_damaged_csv_by_row(
 ) -> None:
     layout, damage = damaged
     file = layout.table(TABLE)
-    with pytest.raises(DatasetError) as refused:
+    with pytest.raises(memo724.DatasetError) as refused:  # the same class, at the top level
         memo724.load(TABLE, engine, path=layout.root)
+    assert memo724.DatasetError is DatasetError
     assert [str(p) for p in refused.value.problems] == [damage.line.format(file=file)]
     assert str(refused.value) == damage.line.format(file=file)
     with pytest.raises(DatasetError):

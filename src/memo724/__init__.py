@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .contract.errors import DatasetError
 from .contract.version import __version__
 from .use.helpers import describe, evidence, tables
 from .use.loader import load, load_all, load_arrow, memo_text
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 __all__ = [
+    "DatasetError",
     "__version__",
     "describe",
     "evidence",
