@@ -195,3 +195,18 @@ def test_a_release_schema_without_fields_leaves_every_copy_field_added() -> None
     assert lines(schema_drift("s", {}, {"fields": [{"name": "a"}]})) == [
         ("s", "field added (the release has none)", "a")
     ]
+
+
+def test_a_drifted_property_is_named_by_its_key_not_by_its_messages_first_word() -> None:
+    """The field is the property's path as compared, whatever its name holds (a space here),
+    never read back out of the message."""
+    release = {"name": "pkg", "resources": [{"name": "t", "path": "data/t.csv"}]}
+    copy = {
+        "name": "pkg",
+        "my note": "x",
+        "resources": [{"name": "t", "path": "data/t.csv", "a b": 1}],
+    }
+    assert [p.field for p in descriptor_drift(release, copy)] == [
+        "my note",
+        "resources[t].a b",
+    ]

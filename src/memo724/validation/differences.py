@@ -46,7 +46,8 @@ _ABSENT: Any = object()
 
 def _diff_props(
     where: str, field: str | None, old: dict[str, Any], new: dict[str, Any], skip=()
-) -> list[Problem]:
+) -> list[tuple[str, Problem]]:
+    """Each property that differs, as (its path: `key` or `constraints.<rule>`, the problem)."""
     out = []
     for key in [*old, *(k for k in new if k not in old)]:
         if key in skip:
@@ -58,9 +59,10 @@ def _diff_props(
             for rule in [*a, *(r for r in b if r not in a)]:
                 x, y = a.get(rule, _ABSENT), b.get(rule, _ABSENT)
                 if x != y:
-                    out.append(_changed(where, field, f"constraints.{rule}", x, y))
+                    what = f"constraints.{rule}"
+                    out.append((what, _changed(where, field, what, x, y)))
             continue
-        out.append(_changed(where, field, key, a, b))
+        out.append((key, _changed(where, field, key, a, b)))
     return out
 
 
@@ -68,7 +70,7 @@ def schema_drift(shown: str, release: dict[str, Any], copy: Any) -> list[Problem
     """Every difference between the release's Table Schema and the copy's."""
     if not isinstance(copy, dict):
         return [Problem(shown, DRIFT, "is not a Table Schema object as in the release")]
-    out = _diff_props(shown, None, release, copy, skip=("fields",))
+    out = [p for _, p in _diff_props(shown, None, release, copy, skip=("fields",))]
     old_fields = {f["name"]: f for f in release.get("fields", [])}
     new_list = copy.get("fields")
     if not isinstance(new_list, list):
@@ -78,7 +80,7 @@ def schema_drift(shown: str, release: dict[str, Any], copy: Any) -> list[Problem
         if name not in new_fields:
             out.append(Problem(shown, DRIFT, "field removed (the release has it)", field=name))
         else:
-            out += _diff_props(shown, name, field, new_fields[name])
+            out += [p for _, p in _diff_props(shown, name, field, new_fields[name])]
     for name in new_fields:
         if name not in old_fields:
             out.append(Problem(shown, DRIFT, "field added (the release has none)", field=name))
@@ -102,10 +104,8 @@ def descriptor_drift(
     skip: tuple[str, ...] = ("resources", *RELEASE_ONLY_KEYS)
     if own:
         skip += tuple(k for k in {*release, *copy} if k not in CONTRACT_KEYS)
-    out = [
-        replace(p, field=p.message.split(" ", 1)[0])
-        for p in _diff_props(DESCRIPTOR, None, release, copy, skip=skip)
-    ]
+    differing = _diff_props(DESCRIPTOR, None, release, copy, skip=skip)
+    out = [replace(p, field=what) for what, p in differing]
     resource_skip = OWN_RESOURCE_KEYS if own else ()
     old = {r["name"]: r for r in release.get("resources", [])}
     entries = copy.get("resources")
@@ -131,8 +131,8 @@ def descriptor_drift(
                 Problem(DESCRIPTOR, DRIFT, "resource removed (the release has it)", field=label)
             )
             continue
-        for p in _diff_props(DESCRIPTOR, label, resource, new[name], skip=resource_skip):
-            out.append(replace(p, field=f"{label}.{p.message.split(' ', 1)[0]}"))
+        for what, p in _diff_props(DESCRIPTOR, label, resource, new[name], skip=resource_skip):
+            out.append(replace(p, field=f"{label}.{what}"))
     for name in new:
         if name not in old:
             out.append(
