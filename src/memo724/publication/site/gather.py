@@ -7,7 +7,6 @@ record, and every table with a single-column key can be opened by a deep link `#
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any
 from ...contract import Contract, TableSchema, singular
 from ...contract.memo import read_memo
 from ...contract.paths import Layout
+from ...contract.typed import read_table_text
 
 
 @dataclass(frozen=True)
@@ -96,12 +96,8 @@ class SiteData:
 
 def read_rows(path: Path, schema: TableSchema) -> list[dict[str, str]]:
     """The rows of a CSV as text, in file order, each with the schema's fields that are filled."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        return [
-            {f: row[f] for f in schema.field_names if row.get(f) not in (None, "")}
-            for row in reader
-        ]
+    rows = read_table_text(path).to_pylist()  # the contract's reader: empty cells are None
+    return [{f: row[f] for f in schema.field_names if row.get(f) not in (None, "")} for row in rows]
 
 
 def _evidence(contract: Contract, rows: list[dict[str, str]]) -> list[Evidence]:
