@@ -83,3 +83,31 @@ def test_it_is_the_schema_validate_runs(
     text.to_csv(package_copy.table("events"), index=False, lineterminator="\n")
     found = [p for p in judge(package_copy.root) if p.where == "events"]
     assert [(p.row, p.field, p.rule) for p in found] == [(2, "summary", "spreadsheet-safe")]
+
+
+def test_an_evidence_id_names_the_record_its_row_points_to(
+    tables: dict[str, pd.DataFrame], pristine: Layout
+) -> None:
+    """id-names-record: the kind and record of `<kind>.<record id>.<start>` are the row's; an id
+    of another form is the pattern's alone; a record column naming nothing is the key's."""
+    schema = memo724.schema("evidence", tables=tables, memo=memo724.memo_text(pristine))
+    evidence = tables["evidence"]
+    row = evidence.index[evidence["actor_id"].notna()][0]
+    actor, start = evidence.loc[row, "actor_id"], evidence.loc[row, "start"]
+
+    def with_id(value: str, **cells: str) -> set[str]:
+        frame = evidence.copy()
+        frame.loc[row, "evidence_id"] = value
+        for column, cell in cells.items():
+            frame.loc[row, column] = cell
+        return {name.partition("@")[0] for name in failures(schema, frame)}
+
+    assert "id-names-record" not in with_id(f"actor.{actor}.{start}")
+    assert "id-names-record" in with_id(f"event.{actor}.{start}")  # another kind
+    assert "id-names-record" in with_id(f"pledge.{actor}.{start}")  # no such kind
+    assert "id-names-record" in with_id(f"actor.{actor}x.{start}")  # one code point more
+    assert "id-names-record" in with_id(f"actor.{actor.upper()}.{start}")  # case only
+    unformed = with_id(f"actor.{actor}")
+    assert "pattern" in unformed and "id-names-record" not in unformed
+    dangling = with_id(f"actor.{actor}.{start}", actor_id="nobody")
+    assert "foreignKey" in dangling and "id-names-record" not in dangling

@@ -159,17 +159,21 @@ def _id_names_record(contract: Contract, schema: TableSchema, ctx: Any) -> Built
         present = {k: c for k, c in kinds.items() if c in frame.columns}
         if key not in frame.columns or not present:
             return np.ones(len(frame), dtype=bool)
-        # One RE2 pass over the ids (record.id.start); an id of another form fails its pattern.
-        parts = pc.extract_regex(arrow(frame[key]), r"^(?P<kind>[^.]+)\.(?P<record>.*)\.[0-9]+$")
-        kind, record = pc.struct_field(parts, "kind"), pc.struct_field(parts, "record")
-        passes = np.asarray(pc.is_null(kind).to_numpy(zero_copy_only=False), dtype=bool)
+        # The ids without their `.<start>` (one RE2 pass), then each kind's rows by a literal
+        # prefix: about half the time of extracting kind and record by one regex at 1M rows.
+        ids = arrow(frame[key])
+        named = pc.replace_substring_regex(ids, r"\.[0-9]+$", "")
+        # An id not of that form is its pattern's to report.
+        unformed = pc.equal(pc.binary_length(named), pc.binary_length(ids))
+        passes = np.asarray(pc.fill_null(unformed, True).to_numpy(zero_copy_only=False), dtype=bool)
         for k, column in present.items():
-            same = pc.and_(
-                pc.equal(kind, k), pc.equal(pc.cast(arrow(frame[column]), record.type), record)
-            )
-            passes |= np.asarray(
-                pc.fill_null(same, False).to_numpy(zero_copy_only=False), dtype=bool
-            )
+            rows = pc.indices_nonzero(pc.fill_null(pc.starts_with(named, f"{k}."), False))
+            if not len(rows):
+                continue
+            record = pc.utf8_slice_codeunits(pc.take(named, rows), len(k) + 1)
+            cells = pc.cast(pc.take(arrow(frame[column]), rows), record.type)
+            same = pc.fill_null(pc.equal(record, cells), False).to_numpy(zero_copy_only=False)
+            passes[rows.to_numpy()[np.asarray(same, dtype=bool)]] = True
         if passes.all():
             return passes
         # Only the rows left: one that points at no record is one-record's to report, one
