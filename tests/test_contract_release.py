@@ -235,10 +235,11 @@ def test_the_label_field_is_the_one_the_schema_states_and_only_a_field_of_it() -
     assert label("Name", "name") is None  # names are case-sensitive
     assert label("names", "name") is None  # not a field of the table
     assert label(["name"], "name") is None  # a field's name, not a list
-    # In this release, the tables of records and the document have one; links and text do not.
+    # In this release, the tables of records, the document and its passages (named by their
+    # words) have one; the link tables and the evidence do not.
     contract = Contract(REPO.schemas)
     for name in contract.tables:
-        named = contract[name].descriptor.get("role") in ("record", "document")
+        named = contract[name].descriptor.get("role") in ("record", "document", "structure")
         assert (contract[name].label_field is not None) == named, name
 
 
