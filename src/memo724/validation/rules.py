@@ -105,27 +105,33 @@ register(
 )(_view_holder)
 
 
-def _perceivers(contract: Contract, schema: TableSchema) -> list[tuple[str, str]]:
+def _role_links(contract: Contract, schema: TableSchema) -> list[tuple[str, str]]:
     """(link table, its key into this table) of the tables that link actors to this one in a
-    role (fields actor_id and role); each must have the role 'perceiver' (refused in one line,
-    rule code-reads, when it is renamed: the rule would otherwise check nothing)."""
+    role (fields actor_id and role)."""
     out = []
     for name, link in contract.tables.items():
-        if not {"actor_id", "role"} <= set(link.field_names):
-            continue
-        keys = [(name, fk.field) for fk in link.foreign_keys if fk.resource == schema.name]
-        if keys:
-            contract.require_codes(name, "role", PERCEIVER, by="the rule view-holder-perceives")
-        out += keys
+        if {"actor_id", "role"} <= set(link.field_names):
+            out += [(name, fk.field) for fk in link.foreign_keys if fk.resource == schema.name]
     return out
+
+
+def _perceivers(contract: Contract, schema: TableSchema) -> list[tuple[str, str]]:
+    """The role links into this table (`_role_links`) whose roles include a perceiver."""
+    links = _role_links(contract, schema)
+    return [(n, k) for n, k in links if PERCEIVER in contract.tables[n].enum("role")]
 
 
 def _view_holder_perceives(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if "attributed_to_actor_id" not in schema.field_names or len(schema.primary_key) != 1:
         return []
     pk = schema.primary_key[0]
+    linked, perceiving_links = _role_links(contract, schema), _perceivers(contract, schema)
+    if linked and not perceiving_links:
+        # Role links into the table, none with a perceiver: the code was renamed, and the rule
+        # would check nothing. Refused in one line (code-reads), never passed silently.
+        contract.require_codes(linked[0][0], "role", PERCEIVER, by="the rule view-holder-perceives")
     built: Built = []
-    for name, key in _perceivers(contract, schema):
+    for name, key in perceiving_links:
         links = ctx.tables.get(name)
         if links is None or not {key, "actor_id", "role"} <= set(links.columns):
             continue
@@ -155,8 +161,8 @@ def _view_holder_perceives(contract: Contract, schema: TableSchema, ctx: Any) ->
 
 register(
     "view-holder-perceives",
-    "tables with attributed_to_actor_id that a table of actor_id and role refers to (its role"
-    " 'perceiver' is required: rule code-reads), given that table",
+    "tables with attributed_to_actor_id that a table of actor_id and role refers to (one such"
+    " table's role must have 'perceiver': rule code-reads), given that table",
     "the primary key, attributed_to_actor_id; the link table's key, actor_id and role",
     "the actor whose view a risk is must be one of its perceivers (risk_actors)",
 )(_view_holder_perceives)
