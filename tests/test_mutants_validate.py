@@ -7,13 +7,20 @@ tests that check these build a package, which the fast selection leaves out.
 from __future__ import annotations
 
 import copy
+from pathlib import Path
+from types import SimpleNamespace
 
+import frictionless
+import pandas as pd
 import pyarrow
 import pytest
 from test_mutants_builders import _contract, _memo, _tables, judge, set_cell
 
 from memo724.contract import Contract
+from memo724.contract.errors import Problem
+from memo724.contract.paths import Layout
 from memo724.contract.rules import effective_schema
+from memo724.contract.schema import TABLES
 from memo724.publication.package import csv_text
 from memo724.validation import validate
 from memo724.validation.validate import load_typed, validate_tables
@@ -109,3 +116,109 @@ def test_arrow_allocates_from_jemalloc_where_it_has_it() -> None:
         assert pyarrow.default_memory_pool().backend_name == "jemalloc"
     finally:
         pyarrow.set_memory_pool(before)
+
+
+# --- Written for the full run of validate.py (issue 16). ---
+
+
+def _p(where: str, row: int | None = None, field: str | None = None, by: str | None = None):
+    return Problem(where, "r", "m", row=row, field=field, validator=by)
+
+
+def test_problems_sort_package_first_then_tables_in_reading_order() -> None:
+    unknown, table = _p("elsewhere"), _p(TABLES[1])
+    first_table, memo, package = _p(TABLES[0]), _p("memo"), _p("datapackage.json")
+    found = validate.sorted_problems([unknown, table, first_table, memo, package])
+    assert found == [package, memo, first_table, table, unknown]
+
+
+def test_problems_of_a_table_sort_by_row_then_field_then_validator_none_first() -> None:
+    # no row (the table's) before the header's row 1; no field or validator before any named
+    rows = [_p("actors", 3), _p("actors", 1), _p("actors"), _p("actors", 2)]
+    assert [p.row for p in validate.sorted_problems(rows)] == [None, 1, 2, 3]
+    fields = [_p("actors", 2, "b"), _p("actors", 2, "B"), _p("actors", 2)]
+    assert [p.field for p in validate.sorted_problems(fields)] == [None, "B", "b"]
+    by = [_p("actors", 2, "f", "pandera"), _p("actors", 2, "f", "Y"), _p("actors", 2, "f")]
+    assert [p.validator for p in validate.sorted_problems(by)] == [None, "Y", "pandera"]
+
+
+def test_a_cause_sorts_before_what_follows_from_it() -> None:
+    follows = Problem("actors", "r", "m", row=2, follows="evidence row 5")
+    cause = _p("evidence", 5)
+    assert validate.sorted_problems([follows, cause]) == [cause, follows]
+
+
+def test_a_column_cut_from_a_validated_table_is_an_error_a_column_it_lacks_is_not() -> None:
+    frame = pd.DataFrame({"kept": ["a"]})
+    assert validate._has(frame, "kept")
+    assert not validate._has(frame, "never")
+    frame.attrs[validate.CUT] = ("cut",)
+    assert not validate._has(frame, "never")
+    with pytest.raises(LookupError, match=r"^column cut was not kept for tracing consequences$"):
+        validate._has(frame, "cut")
+
+
+def _evidence(**columns: list[str | None]) -> dict[str, pd.DataFrame]:
+    return {"evidence": pd.DataFrame(columns, dtype="string")}
+
+
+def test_an_evidence_row_whose_record_id_holds_dots_names_the_whole_id(
+    contract: Contract,
+) -> None:
+    frames = _evidence(evidence_id=["actor.a.b.14235"], actor_id=["c"])
+    where = "evidence row 2 (actor_id is not 'a.b')"
+    assert validate._evidence_causes(contract, frames) == {
+        ("actors", "a.b"): where,
+        ("actors", "c"): where,
+    }
+
+
+def test_an_evidence_row_without_an_id_is_passed_over_not_the_rows_after_it(
+    contract: Contract,
+) -> None:
+    frames = _evidence(evidence_id=[None, "actor.a.1"], actor_id=["x", None])
+    assert validate._evidence_causes(contract, frames) == {
+        ("actors", "a"): "evidence row 3 (actor_id is not 'a')"
+    }
+
+
+def test_a_subject_column_the_evidence_lacks_is_passed_over_not_the_columns_after_it(
+    contract: Contract,
+) -> None:
+    assert next(iter(contract.evidence_subjects.values())) == "actor_id"  # the one left out
+    frames = _evidence(evidence_id=["event.e.1"], event_id=["f"])
+    where = "evidence row 2 (event_id is not 'e')"
+    assert validate._evidence_causes(contract, frames) == {
+        ("events", "e"): where,
+        ("events", "f"): where,
+    }
+
+
+def test_no_evidence_table_or_no_evidence_ids_traces_no_cause(contract: Contract) -> None:
+    assert validate._evidence_causes(contract, {}) == {}
+    assert validate._evidence_causes(contract, _evidence(actor_id=["a"])) == {}
+
+
+def test_a_package_level_frictionless_error_is_one_line_on_the_descriptor(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Frictionless raises on a descriptor it cannot load, so a package-level error in its report
+    # is fed through a stand-in for its Package: what is tested is how it is reported.
+    error = SimpleNamespace(type="package-error", message="the package has an error")
+
+    class Package:
+        def __init__(self, descriptor: str) -> None:
+            assert descriptor == str(tmp_path / "datapackage.json")
+
+        def validate(self) -> SimpleNamespace:
+            return SimpleNamespace(errors=[error], tasks=[])
+
+    monkeypatch.setattr(frictionless, "Package", Package)
+    assert validate.frictionless_problems(Layout(tmp_path)) == [
+        Problem(
+            "datapackage.json",
+            "package-error",
+            "the package has an error",
+            validator="frictionless",
+        )
+    ]
