@@ -23,6 +23,8 @@ from memo724.contract.rules import effective_schema
 from memo724.contract.schema import TABLES
 from memo724.publication.package import csv_text
 from memo724.validation import validate
+from memo724.validation.checks import bound
+from memo724.validation.schemas import derive
 from memo724.validation.validate import load_typed, validate_tables
 
 
@@ -222,3 +224,69 @@ def test_a_package_level_frictionless_error_is_one_line_on_the_descriptor(
             validator="frictionless",
         )
     ]
+
+
+def test_an_evidence_row_of_another_kind_is_passed_over_not_the_rows_after_it(
+    contract: Contract,
+) -> None:
+    frames = _evidence(
+        evidence_id=["event.e.1", "nonsense.z.1", "actor.a.1"],
+        actor_id=[None, None, "x"],
+        event_id=["e", None, None],
+    )
+    where = "evidence row 4 (actor_id is not 'a')"
+    assert validate._evidence_causes(contract, frames) == {
+        ("actors", "a"): where,
+        ("actors", "x"): where,
+    }
+
+
+def test_an_empty_subject_cell_names_only_the_record_the_row_was_written_for(
+    contract: Contract,
+) -> None:
+    # "<NA>" is how pandas prints a missing cell: an id that reads so is still an id
+    frames = _evidence(evidence_id=["actor.a.1", "actor.<NA>.2"], actor_id=[None, None])
+    assert validate._evidence_causes(contract, frames) == {
+        ("actors", "a"): "evidence row 2 (actor_id is not 'a')",
+        ("actors", "<NA>"): "evidence row 3 (actor_id is not '<NA>')",
+    }
+
+
+def test_a_failure_is_traced_to_our_check_only_by_a_number_the_schema_has(
+    contract: Contract,
+) -> None:
+    schema = derive(contract, "actors")
+    column = schema.columns["actor_id"]
+    ours = {"check_number": 0, "schema_context": "Column", "column": "actor_id"}
+    assert validate._failed_check(schema, ours) == bound(column.checks[0])
+    frame = {"check_number": 0, "schema_context": "DataFrameSchema", "column": None}
+    assert validate._failed_check(schema, frame) == bound(schema.checks[0])
+    for case in (
+        {**ours, "check_number": None},  # Pandera's own checks carry no number
+        {**ours, "check_number": float("nan")},
+        {**ours, "column": "no such column"},
+        {**ours, "check_number": len(column.checks)},
+    ):
+        assert validate._failed_check(schema, case) is None, case
+
+
+def _case(**fields: object) -> pd.DataFrame:
+    case = {"column": "actor_id", "check": "not_nullable", "check_number": None, "index": 0}
+    return pd.DataFrame([{**case, "failure_case": None, **fields}])
+
+
+def test_pandera_failures_name_the_field_only_where_pandera_names_a_column(
+    contract: Contract,
+) -> None:
+    schema = derive(contract, "actors")
+    for column in (None, float("nan")):
+        (problem,) = validate._pandera_failures("actors", schema, _case(column=column))
+        assert problem.field is None
+    (problem,) = validate._pandera_failures("actors", schema, _case())
+    assert (problem.field, problem.row) == ("actor_id", 2)
+
+
+def test_a_pandera_dtype_failure_is_the_type_rule_naming_the_dtype(contract: Contract) -> None:
+    schema = derive(contract, "actors")
+    (problem,) = validate._pandera_failures("actors", schema, _case(check="dtype('Int64')"))
+    assert (problem.rule, problem.message) == ("type", "the column's dtype must be 'Int64'")
