@@ -373,3 +373,32 @@ def test_a_problem_is_one_line_with_a_long_value_shortened_and_its_rule_a_record
 def test_a_problem_reported_twice_is_listed_once() -> None:
     a, b = Problem("t", "required", "m", row=2), Problem("t", "required", "m", row=3)
     assert drift._unique([a, b, a, b]) == [drift._one_line(a), drift._one_line(b)]
+
+
+def test_a_copy_without_its_memo_names_the_memo_missing(copy: Path) -> None:
+    (copy / "data" / MEMO_NAME).unlink()
+    assert _lines(judge(copy)) == [(f"data/{MEMO_NAME}", "missing", None, None)]
+
+
+def test_resources_that_are_no_list_are_drift_not_a_crash(copy: Path) -> None:
+    _edit_json(copy / DESCRIPTOR, lambda d: d.update(resources=5))
+    assert _lines(judge(copy)) == [(DESCRIPTOR, "contract-drift", None, "resources")]
+
+
+def test_a_formula_led_number_is_refused_in_a_copy(copy: Path) -> None:
+    path = copy / "data" / "evidence.csv"
+    path.write_text(path.read_text("utf-8").replace(",14235,", ",+14235,", 1), "utf-8")
+    assert _lines(judge(copy)) == [
+        ("data/evidence.csv", "changed-since-release", None, None),
+        ("evidence", "spreadsheet-safe", 2, "start"),
+    ]
+
+
+def test_a_word_changed_in_the_memo_fails_the_rows_that_quote_it(copy: Path) -> None:
+    path = copy / "data" / MEMO_NAME
+    text = path.read_text("utf-8")
+    assert text.count("Abdul Latif Pedram") == 1
+    path.write_text(text.replace("Abdul Latif Pedram", "Abdul Latif Pedrax"), "utf-8")
+    found = _found(judge(copy))
+    assert ("documents", "memo-hash", 2, "sha256") in found
+    assert ("evidence", "exact-at-offsets", 2, "exact") in found
