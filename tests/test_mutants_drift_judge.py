@@ -402,3 +402,44 @@ def test_a_word_changed_in_the_memo_fails_the_rows_that_quote_it(copy: Path) -> 
     found = _found(judge(copy))
     assert ("documents", "memo-hash", 2, "sha256") in found
     assert ("evidence", "exact-at-offsets", 2, "exact") in found
+
+
+def test_frictionless_judges_the_rows_by_the_release_not_by_the_hashes_it_states(
+    copy: Path,
+) -> None:
+    # The private folder holds the release's descriptor without its files' sizes and hashes:
+    # the rows of a changed table are judged, not its bytes against the release's hash.
+    _blank_first_actor_id(copy)
+    found = judge(copy, frictionless=True)
+    assert {(p.where, p.rule, p.row, p.field) for p in found if p.validator == "frictionless"} == {
+        ("actors", "primaryKey", 2, None),
+        ("actors", "required", 2, "actor_id"),
+        ("event_participants", "foreignKey", 68, "actor_id"),
+        ("relations", "foreignKey", 2, "subject_actor_id"),
+        ("evidence", "foreignKey", 2, "actor_id"),
+    }
+
+
+def test_judge_own_reads_tables_and_schemas_in_nested_folders(copy: Path) -> None:
+    for folder, name in (("data", "actors.csv"), ("schemas", "actors.json")):
+        (copy / folder / "tables").mkdir()
+        (copy / folder / name).rename(copy / folder / "tables" / name)
+
+    def nest(d: dict[str, Any]) -> None:
+        d["resources"][3].update(path="data/tables/actors.csv", schema="schemas/tables/actors.json")
+
+    _edit_json(copy / DESCRIPTOR, nest)
+    assert judge_own(Layout(copy)) == []
+
+
+def test_judge_own_judges_by_the_copys_own_contract_whatever_version_it_names(
+    copy: Path,
+) -> None:
+    _edit_json(copy / DESCRIPTOR, lambda d: d.update(version="9.9.9"))
+    assert judge_own(Layout(copy), frictionless=False) == []
+
+
+def test_a_package_of_its_own_with_resources_no_list_is_drift_not_a_crash(copy: Path) -> None:
+    _edit_json(copy / DESCRIPTOR, lambda d: d.update(resources=5))
+    found = judge(copy, _release(), own=True)
+    assert _lines(found) == [(DESCRIPTOR, "contract-drift", None, "resources")]
