@@ -7,7 +7,9 @@ temporary folder instead.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import shutil
 from pathlib import Path
@@ -19,6 +21,7 @@ import pytest
 from memo724.contract.errors import Problem, Rule
 from memo724.contract.paths import DESCRIPTOR, MEMO_NAME, REPO, Layout
 from memo724.contract.release import ReleaseContract, known_versions, release_contract
+from memo724.publication.package import csv_text
 from memo724.validation import drift, guard
 from memo724.validation.catalogue import CATALOGUE
 from memo724.validation.drift import judge, judge_own
@@ -443,3 +446,20 @@ def test_a_package_of_its_own_with_resources_no_list_is_drift_not_a_crash(copy: 
     _edit_json(copy / DESCRIPTOR, lambda d: d.update(resources=5))
     found = judge(copy, _release(), own=True)
     assert _lines(found) == [(DESCRIPTOR, "contract-drift", None, "resources")]
+
+
+def test_a_memo_quote_may_begin_as_a_formula_under_a_release_naming_it_by_table(
+    copy: Path,
+) -> None:
+    # Releases up to 0.4.0 state no `memoText`: their memo quotes are known by table and field,
+    # and are exempt from the spreadsheet rule (they hold the memo's words as written).
+    release = release_contract("0.4.0")
+    assert release is not None and "memoText" not in json.dumps(release.schemas)
+    path = copy / "data" / "evidence.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
+    rows[0]["prefix"] = "-" + rows[0]["prefix"][1:]
+    path.write_text(csv_text(list(rows[0]), rows), "utf-8")
+    found = _found(judge(copy, release))
+    assert {(w, r, row, f) for w, r, row, f in found if w == "evidence"} == {
+        ("evidence", "prefix-at-offsets", 2, "start")
+    }
