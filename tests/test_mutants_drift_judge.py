@@ -463,3 +463,29 @@ def test_a_memo_quote_may_begin_as_a_formula_under_a_release_naming_it_by_table(
     assert {(w, r, row, f) for w, r, row, f in found if w == "evidence"} == {
         ("evidence", "prefix-at-offsets", 2, "start")
     }
+
+
+def test_a_table_with_its_line_ends_changed_is_still_read_for_the_keys_into_it(
+    copy: Path,
+) -> None:
+    actors = copy / "data" / "actors.csv"
+    actors.write_bytes(actors.read_bytes().replace(b"\n", b"\r\n"))
+    path = copy / "data" / "event_participants.csv"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace(",afghan-de-facto-authorities,", ",nobody,", 1), "utf-8")
+    assert _lines(judge(copy)) == [
+        ("data/actors.csv", "line-endings", None, None),
+        ("data/event_participants.csv", "changed-since-release", None, None),
+        ("event_participants", "foreignKey", 2, "actor_id"),
+    ]
+
+
+def test_frictionless_pattern_failures_are_named_by_the_contracts_rule(copy: Path) -> None:
+    path = copy / "data" / "actors.csv"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace(",Abdul Latif Pedram,", ",=Abdul Latif Pedram,", 1), "utf-8")
+    found = [p for p in judge(copy, frictionless=True) if p.validator == "frictionless"]
+    assert [(p.where, p.rule, p.row, p.field) for p in found] == [
+        ("actors", "spreadsheet-safe", 2, "name")
+    ]
+    assert found[0].message.startswith("must not begin with =, +, -, @, tab or carriage return")
