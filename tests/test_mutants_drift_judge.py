@@ -424,12 +424,14 @@ def test_frictionless_judges_the_rows_by_the_release_not_by_the_hashes_it_states
 
 
 def test_judge_own_reads_tables_and_schemas_in_nested_folders(copy: Path) -> None:
-    for folder, name in (("data", "actors.csv"), ("schemas", "actors.json")):
-        (copy / folder / "tables").mkdir()
-        (copy / folder / name).rename(copy / folder / "tables" / name)
+    # Two levels below the copy, in folders no other file is in: each level must be made.
+    (copy / "tables" / "people").mkdir(parents=True)
+    (copy / "data" / "actors.csv").rename(copy / "tables" / "people" / "actors.csv")
+    (copy / "meta" / "schemas").mkdir(parents=True)
+    (copy / "schemas" / "actors.json").rename(copy / "meta" / "schemas" / "actors.json")
 
     def nest(d: dict[str, Any]) -> None:
-        d["resources"][3].update(path="data/tables/actors.csv", schema="schemas/tables/actors.json")
+        d["resources"][3].update(path="tables/people/actors.csv", schema="meta/schemas/actors.json")
 
     _edit_json(copy / DESCRIPTOR, nest)
     assert judge_own(Layout(copy)) == []
