@@ -291,3 +291,24 @@ def test_a_pandera_dtype_failure_is_the_type_rule_naming_the_dtype(contract: Con
     schema = derive(contract, "actors")
     (problem,) = validate._pandera_failures("actors", schema, _case(check="dtype('Int64')"))
     assert (problem.rule, problem.message) == ("type", "the column's dtype must be 'Int64'")
+
+
+def test_a_pandera_failure_without_a_row_or_a_value_names_neither(contract: Contract) -> None:
+    schema = derive(contract, "actors")
+    nan = float("nan")
+    (problem,) = validate._pandera_failures("actors", schema, _case(index=nan, failure_case=nan))
+    assert (problem.row, problem.value) == (None, None)
+    (problem,) = validate._pandera_failures("actors", schema, _case(failure_case="x"))
+    assert (problem.row, problem.value) == (2, "x")
+
+
+def test_a_pandera_check_of_no_known_rule_is_named_as_pandera_names_it(
+    contract: Contract,
+) -> None:
+    schema = derive(contract, "actors")
+    case = _case(check="a_check_memo724_does_not_name")
+    (problem,) = validate._pandera_failures("actors", schema, case)
+    assert (problem.rule, problem.message) == (
+        "a_check_memo724_does_not_name",
+        "fails a_check_memo724_does_not_name",
+    )
