@@ -312,3 +312,13 @@ def test_a_pandera_check_of_no_known_rule_is_named_as_pandera_names_it(
         "a_check_memo724_does_not_name",
         "fails a_check_memo724_does_not_name",
     )
+
+
+def test_a_cell_that_does_not_parse_is_reported_once_as_unparsed() -> None:
+    # The typed frame holds it as missing: Pandera's "required" of it would say it twice.
+    found = judge(set_cell("evidence", 0, start="abc"))
+    assert [(p.where, p.rule, p.row, p.field) for p in found if p.field == "start"] == [
+        ("evidence", "type", 2, "start")
+    ]
+    found = judge(set_cell("actors", 0, kind="nonsense"))
+    assert [(p.where, p.rule, p.row, p.field) for p in found] == [("actors", "enum", 2, "kind")]
