@@ -322,3 +322,19 @@ def test_a_cell_that_does_not_parse_is_reported_once_as_unparsed() -> None:
     ]
     found = judge(set_cell("actors", 0, kind="nonsense"))
     assert [(p.where, p.rule, p.row, p.field) for p in found] == [("actors", "enum", 2, "kind")]
+
+
+def test_a_row_of_broken_structure_is_reported_as_that_alone_and_other_rows_as_they_are() -> None:
+    judged, sources = _sources("plain")
+    lines = sources["actors"].decode("utf-8").split("\n")
+    lines[1] = lines[1].split(",")[0] + ",plain"  # row 2: two cells of seven
+    cells = lines[2].split(",")
+    lines[2] = ",".join(["", *cells[1:]])  # row 3: no actor_id
+    sources["actors"] = "\n".join(lines).encode("utf-8")
+    found = [p for p in validate_tables(judged, sources, _memo()) if p.where == "actors"]
+    assert [(p.rule, p.row, p.field) for p in found] == [
+        ("cell-count", 2, None),  # not the required cells it lacks
+        ("verbatim", 3, "role_title"),
+        ("names-from-evidence", 3, "names_as_written"),
+        ("required", 3, "actor_id"),
+    ]
