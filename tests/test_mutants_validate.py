@@ -338,3 +338,23 @@ def test_a_row_of_broken_structure_is_reported_as_that_alone_and_other_rows_as_t
         ("names-from-evidence", 3, "names_as_written"),
         ("required", 3, "actor_id"),
     ]
+
+
+def test_a_consequence_at_a_tables_last_row_is_marked() -> None:
+    actors = [r["actor_id"] for r in _tables()["actors"]]
+    evidence = _tables()["evidence"]
+    at = next(i for i, r in enumerate(evidence) if r["actor_id"] == actors[-1])
+    found = judge(set_cell("evidence", at, actor_id=actors[0]))
+    cause = f"evidence row {at + 2} (actor_id is not {actors[-1]!r})"
+    last = [p for p in found if p.where == "actors" and p.row == len(actors) + 1]
+    assert last and all(p.follows == cause for p in last), last
+
+
+def test_a_problem_past_the_frames_last_row_is_left_unmarked(contract: Contract) -> None:
+    frames = {
+        **_evidence(evidence_id=["actor.a.1"], actor_id=["b"]),
+        "actors": pd.DataFrame({"actor_id": ["a", "b"]}, dtype="string"),
+    }
+    at_a, past = (Problem("actors", "names-from-evidence", "m", row=row) for row in (2, 4))
+    marked = validate.mark_consequences(contract, frames, [at_a, past])
+    assert [p.follows for p in marked] == ["evidence row 2 (actor_id is not 'a')", None]
