@@ -350,11 +350,23 @@ def test_a_consequence_at_a_tables_last_row_is_marked() -> None:
     assert last and all(p.follows == cause for p in last), last
 
 
-def test_a_problem_past_the_frames_last_row_is_left_unmarked(contract: Contract) -> None:
+def test_only_a_following_rule_at_a_caused_record_is_marked(contract: Contract) -> None:
     frames = {
-        **_evidence(evidence_id=["actor.a.1"], actor_id=["b"]),
+        **_evidence(evidence_id=["actor.a.1"], actor_id=[None]),
         "actors": pd.DataFrame({"actor_id": ["a", "b"]}, dtype="string"),
     }
-    at_a, past = (Problem("actors", "names-from-evidence", "m", row=row) for row in (2, 4))
-    marked = validate.mark_consequences(contract, frames, [at_a, past])
-    assert [p.follows for p in marked] == ["evidence row 2 (actor_id is not 'a')", None]
+    follows = [
+        Problem("actors", "names-from-evidence", "m", row=2),  # a: its evidence row left it
+        Problem("actors", "required", "m", row=2),  # a rule no broken link explains
+        Problem("actors", "names-from-evidence", "m", row=3),  # b: no cause
+        Problem("actors", "names-from-evidence", "m", row=4),  # past the frame's last row
+    ]
+    marked = validate.mark_consequences(contract, frames, follows)
+    assert [p.follows for p in marked] == ["evidence row 2 (actor_id is not 'a')", None, None, None]
+
+
+def test_no_time_model_or_no_time_links_frame_traces_no_time_cause(contract: Contract) -> None:
+    broken = [Problem("time_links", "foreignKey", "m", row=2, field="event_id")]
+    assert validate._time_link_causes(contract, {}, broken) == {}
+    alone = Contract.of({"actors": contract["actors"].descriptor})
+    assert validate._time_link_causes(alone, {}, broken) == {}
