@@ -370,3 +370,32 @@ def test_no_time_model_or_no_time_links_frame_traces_no_time_cause(contract: Con
     assert validate._time_link_causes(contract, {}, broken) == {}
     alone = Contract.of({"actors": contract["actors"].descriptor})
     assert validate._time_link_causes(alone, {}, broken) == {}
+
+
+def test_a_broken_time_link_key_or_anchor_names_the_records_it_leaves_unplaced(
+    contract: Contract,
+) -> None:
+    links = pd.DataFrame(
+        {
+            "time_link_id": ["l1", "l2"],
+            "event_id": ["e1", "gone"],
+            "position_id": [None, None],
+            "relation_id": [None, None],
+            "anchor_event_id": ["e2", "e3"],
+            "anchor_document_id": [None, None],
+        },
+        dtype="string",
+    )
+    frames = {"time_links": links, "events": pd.DataFrame({"event_id": ["e1", "e9"]})}
+    problems = [
+        Problem("events", "required", "m", row=2, field="event_id"),  # no link's key
+        Problem("time_links", "foreignKey", "m", row=3, field="event_id", value="gone"),
+        Problem("time_links", "foreignKey", "m", row=2, field="anchor_event_id", value="e2"),
+        Problem("time_links", "foreignKey", "m", row=4, field="anchor_event_id", value="x"),
+    ]
+    assert validate._time_link_causes(contract, frames, problems) == {
+        # the last link's event key names nothing: e9, which no link names, is the one it left
+        ("events", "e9"): "time_links row 3 (event_id 'gone' names no record)",
+        # the first link lost its anchor: the event it still names is left without it
+        ("events", "e1"): "time_links row 2 (anchor_event_id 'e2' names no record)",
+    }
