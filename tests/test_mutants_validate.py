@@ -391,6 +391,7 @@ def test_a_broken_time_link_key_or_anchor_names_the_records_it_leaves_unplaced(
         Problem("events", "required", "m", row=2, field="event_id"),  # no link's key
         Problem("time_links", "foreignKey", "m", row=3, field="event_id", value="gone"),
         Problem("time_links", "foreignKey", "m", row=2, field="anchor_event_id", value="e2"),
+        Problem("time_links", "foreignKey", "m", row=3, field="anchor_event_id", value="e3"),
         Problem("time_links", "foreignKey", "m", row=4, field="anchor_event_id", value="x"),
     ]
     assert validate._time_link_causes(contract, frames, problems) == {
@@ -398,4 +399,5 @@ def test_a_broken_time_link_key_or_anchor_names_the_records_it_leaves_unplaced(
         ("events", "e9"): "time_links row 3 (event_id 'gone' names no record)",
         # the first link lost its anchor: the event it still names is left without it
         ("events", "e1"): "time_links row 2 (anchor_event_id 'e2' names no record)",
+        ("events", "gone"): "time_links row 3 (anchor_event_id 'e3' names no record)",
     }
