@@ -379,7 +379,7 @@ def test_a_broken_time_link_key_or_anchor_names_the_records_it_leaves_unplaced(
         {
             "time_link_id": ["l1", "l2"],
             "event_id": ["e1", "gone"],
-            "position_id": [None, None],
+            "position_id": ["", None],  # an empty key names no record either
             "relation_id": [None, None],
             "anchor_event_id": ["e2", "e3"],
             "anchor_document_id": [None, None],
