@@ -389,6 +389,8 @@ def test_a_broken_time_link_key_or_anchor_names_the_records_it_leaves_unplaced(
     frames = {"time_links": links, "events": pd.DataFrame({"event_id": ["e1", "e9"]})}
     problems = [
         Problem("events", "required", "m", row=2, field="event_id"),  # no link's key
+        # a broken key into a table not validated here (no frame): nothing to trace, go on
+        Problem("time_links", "foreignKey", "m", row=2, field="position_id", value="p"),
         Problem("time_links", "foreignKey", "m", row=3, field="event_id", value="gone"),
         Problem("time_links", "foreignKey", "m", row=2, field="anchor_event_id", value="e2"),
         Problem("time_links", "foreignKey", "m", row=3, field="anchor_event_id", value="e3"),
