@@ -364,6 +364,34 @@ def escaped_quote(line: str) -> str:
     return f'{head},"{cell}""",{rest}'
 
 
+def renamed_field_cases(
+    rule: str, table: str, old: str, new: str, pick: Callable[[Row], bool]
+) -> list[Case]:
+    """A span rule applies by memoText, whatever its field is called: the field renamed in the
+    schema and the rows, broken at a row `pick` accepts, and left whole."""
+    schema = renamed_field(table, old, new)
+    return [
+        Case(
+            rule,
+            True,
+            table,
+            renamed_rows(table, old, new, pick),
+            new,
+            schema=schema,
+            why="renamed-field",
+        ),
+        Case(
+            rule,
+            False,
+            table,
+            renamed_rows(table, old, new),
+            new,
+            schema=schema,
+            why="renamed-field",
+        ),
+    ]
+
+
 CASES: list[Case] = [
     # Table Schema, as the typed reader and Pandera check it
     Case("type", True, "events", edit("events", has_both, date_start="2021-02-30"), "date_start"),
@@ -729,24 +757,7 @@ CASES: list[Case] = [
     ),
     Case("exact-at-offsets", False, "evidence", edit("evidence", span), "exact"),
     # The span rules apply by memoText, whatever the field is called.
-    Case(
-        "exact-at-offsets",
-        True,
-        "evidence",
-        renamed_rows("evidence", "exact", "quote", span),
-        "quote",
-        schema=renamed_field("evidence", "exact", "quote"),
-        why="renamed-field",
-    ),
-    Case(
-        "exact-at-offsets",
-        False,
-        "evidence",
-        renamed_rows("evidence", "exact", "quote"),
-        "quote",
-        schema=renamed_field("evidence", "exact", "quote"),
-        why="renamed-field",
-    ),
+    *renamed_field_cases("exact-at-offsets", "evidence", "exact", "quote", span),
     Case(
         "prefix-at-offsets",
         True,
@@ -805,24 +816,7 @@ CASES: list[Case] = [
         "text",
         why="case-only",
     ),
-    Case(
-        "text-at-offsets",
-        True,
-        "passages",
-        renamed_rows("passages", "text", "words", anyrow),
-        "words",
-        schema=renamed_field("passages", "text", "words"),
-        why="renamed-field",
-    ),
-    Case(
-        "text-at-offsets",
-        False,
-        "passages",
-        renamed_rows("passages", "text", "words"),
-        "words",
-        schema=renamed_field("passages", "text", "words"),
-        why="renamed-field",
-    ),
+    *renamed_field_cases("text-at-offsets", "passages", "text", "words", anyrow),
     Case(
         "text-at-offsets",
         False,
