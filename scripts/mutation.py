@@ -421,7 +421,8 @@ def merge(
         (previous.get("modules"), previous.get("commit")),
     ):
         for module, row in (modules if isinstance(modules, dict) else {}).items():
-            if module not in measured and isinstance(row, dict):
+            # A module moved or removed since is dropped: its row measured code that is gone.
+            if module not in measured and isinstance(row, dict) and (ROOT / module).is_file():
                 carried[module] = {**row, "commit": row.get("commit") or commit or UNNAMED}
     kept = [
         s

@@ -215,7 +215,7 @@ def test_a_run_keeps_the_other_modules_last_rows_and_scores_over_all() -> None:
         "survivors": [survivor],
         "not_run": {"src/memo724/contract/memo.py": 2, "src/memo724/contract/edtf.py": 7},
         # the form before runs were merged: rows of older runs apart, without a commit
-        "earlier": {"modules": {"src/memo724/contract/old.py": _row(4, 4, 0, 0, "")}},
+        "earlier": {"modules": {"src/memo724/contract/paths.py": _row(4, 4, 0, 0, "")}},
     }
     # memo.py's survivor is declared equivalent since: it no longer counts against the score.
     equivalents = [Equivalent("memo724.contract.memo.x_h", lines, "same")]
@@ -223,7 +223,7 @@ def test_a_run_keeps_the_other_modules_last_rows_and_scores_over_all() -> None:
     assert merged["modules"] == {
         "src/memo724/contract/edtf.py": _row(1, 1, 0, 0, now),
         "src/memo724/contract/memo.py": _row(5, 4, 1, 0, "abc"),
-        "src/memo724/contract/old.py": _row(4, 4, 0, 0, mutation.UNNAMED),
+        "src/memo724/contract/paths.py": _row(4, 4, 0, 0, mutation.UNNAMED),
     }
     assert (merged["mutants"], merged["killed"], merged["equivalent"]) == (10, 9, 1)
     assert (merged["survived"], merged["score"]) == (0, 100.0)
@@ -311,3 +311,18 @@ def test_an_entry_of_a_function_not_fully_run_is_not_called_unmatched() -> None:
     assert mutation.summarise(ran, [entry])["unmatched_equivalents"] == [entry.function]
     sampled = mutation.summarise([*ran, _mutant(3, "not run")], [entry])
     assert sampled["unmatched_equivalents"] == []
+
+
+def test_a_module_no_longer_in_the_tree_is_not_carried() -> None:
+    summary = mutation.summarise([_mutant(1, "killed")], [])
+    gone = "src/memo724/validation/no_such_module.py"
+    previous = {
+        "modules": {
+            gone: _row(5, 5, 0, 0, "abc"),
+            "src/memo724/contract/memo.py": _row(5, 5, 0, 0, "abc"),
+        },
+        "survivors": [],
+    }
+    merged = mutation.merge(summary, previous, [])
+    assert gone not in merged["modules"]
+    assert "src/memo724/contract/memo.py" in merged["modules"]

@@ -273,7 +273,36 @@ def test_one_row_unlike_the_others_is_still_that_rows_problem(package_copy: Layo
     counted = [ln for ln in _pandera_lines(lines, "risks") if "(rule: cell-count)" in ln]
     assert len(counted) == len(rows) - 1 and not any(", row 1:" in ln for ln in counted)
 
-    _, problems = read_rows("risks", b"a,b\n1,2,3\n")
-    assert [(p.row, p.rule) for p in problems] == [(2, "cell-count")]
-    _, problems = read_rows("risks", b"a,b\n1,2,3\n4,5,6\n")
-    assert [(p.row, p.rule) for p in problems] == [(1, "cell-count")]
+
+def test_the_row_reader_blames_the_header_only_when_every_row_disagrees_alike() -> None:
+    def found(raw: bytes) -> list[tuple[str, str, int | None, str | None]]:
+        _, problems = read_rows("t", raw, validator="v")
+        return [(p.where, p.rule, p.row, p.validator) for p in problems]
+
+    # one row: that row's problem, not the header's
+    assert found(b"a,b\n1,2,3\n") == [("t", "cell-count", 2, "v")]
+    # two rows alike: the header, once, in words that give both counts
+    text, problems = read_rows("t", b"a,b\n1,2,3\n4,5,6\n", validator="v")
+    assert [(p.where, p.rule, p.row, p.validator) for p in problems] == [
+        ("t", "cell-count", 1, "v")
+    ]
+    assert problems[0].message == (
+        "has 2 names, but every one of the table's 2 rows has 3 cells: the header is the line "
+        "to fix (its rows are not checked)"
+    )
+    assert text is not None and text.num_rows == 2  # the rows are still read, cut to the header
+    # two rows of different counts, or one row damaged otherwise: each row's own problem
+    assert found(b"a,b\n1,2,3\n4,5,6,7\n") == [
+        ("t", "cell-count", 2, "v"),
+        ("t", "cell-count", 3, "v"),
+    ]
+    assert [r for _, r, _, _ in found(b'a,b\n1,2,3\n4,"5\n')] == ["cell-count", "unclosed-quote"]
+    # rows that agree with the header: nothing
+    assert found(b"a,b\n1,2\n3,4\n") == []
+    # every row damaged otherwise (an oversized cell each, one cell short alike): each row's own
+    # problem; the header is blamed only for rows it is the sole fault of
+    big = b"x" * (MAX_CELL_CHARS + 1)
+    rules = [(r, row) for _, r, row, _ in found(b"a,b,c\n" + big + b",1\n" + big + b",2\n")]
+    assert (
+        ("cell-count", 1) not in rules and ("cell-size", 2) in rules and ("cell-size", 3) in rules
+    )
