@@ -151,6 +151,12 @@ def read_table_text(path: Path) -> pa.Table:
     return text
 
 
+def text_rows(path: Path) -> list[dict[str, str]]:
+    """A CSV's rows as text, in file order, empty cells as "" (read by `read_table_text`, so a
+    damaged file is refused by row): for the readers that work on rows, not columns."""
+    return [{k: v or "" for k, v in row.items()} for row in read_table_text(path).to_pylist()]
+
+
 # Lexical forms (Table Schema v2 defaults; stricter than Python's int()/float(), which also take
 # surrounding spaces and underscores).
 INTEGER = r"[+-]?[0-9]+"

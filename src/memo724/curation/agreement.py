@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from ..contract import Contract
 from ..contract.paths import Layout
-from ..contract.typed import read_table_text
+from ..contract.typed import text_rows
 from .audit import overlap
 from .blind import build_part, parts
 
@@ -168,13 +168,7 @@ def snapshot(layout: Layout) -> dict[str, Any]:
     SNAPSHOT was written when the blind coding was made; a new round of blind coding freezes the
     main coding it will be compared with the same way (written as JSON, read by `load_snapshot`)."""
     contract = Contract(layout.schemas)
-    rows = {
-        name: [
-            {k: v or "" for k, v in row.items()}
-            for row in read_table_text(layout.table(name)).to_pylist()
-        ]
-        for name in contract.tables
-    }
+    rows = {name: text_rows(layout.table(name)) for name in contract.tables}
     coding = _units(rows, contract)
     return {
         table: [

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..contract import Contract
 from ..contract.errors import Problem
 from ..contract.paths import Layout
-from ..contract.typed import read_table_text
+from ..contract.typed import text_rows
 from ..contract.version import version_key
 from ..curation.audit import retired
 from .package import csv_text
@@ -27,9 +27,7 @@ def row_digests(layout: Layout, contract: Contract) -> Snapshot:
     out: Snapshot = {}
     for name in contract.tables:
         schema = contract[name]
-        # The contract's text reader (a damaged file is refused by row); empty cells as "".
-        text = read_table_text(layout.table(name))
-        rows = [{k: v or "" for k, v in row.items()} for row in text.to_pylist()]
+        rows = text_rows(layout.table(name))
         # 16 hex digits of sha256: ample to tell a changed row among a few thousand.
         out[name] = {
             "/".join(row[k] for k in schema.primary_key): hashlib.sha256(

@@ -17,7 +17,7 @@ from typing import Any
 from ...contract import Contract, TableSchema, singular
 from ...contract.memo import read_memo
 from ...contract.paths import Layout
-from ...contract.typed import read_table_text
+from ...contract.typed import text_rows
 
 
 @dataclass(frozen=True)
@@ -96,8 +96,7 @@ class SiteData:
 
 def read_rows(path: Path, schema: TableSchema) -> list[dict[str, str]]:
     """The rows of a CSV as text, in file order, each with the schema's fields that are filled."""
-    rows = read_table_text(path).to_pylist()  # the contract's reader: empty cells are None
-    return [{f: row[f] for f in schema.field_names if row.get(f) not in (None, "")} for row in rows]
+    return [{f: row[f] for f in schema.field_names if row.get(f)} for row in text_rows(path)]
 
 
 def _evidence(contract: Contract, rows: list[dict[str, str]]) -> list[Evidence]:
