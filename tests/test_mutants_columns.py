@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow
+import pytest
 
 from memo724.validation.columns import MemoSlices, arrow, isin, matches, positions
 
@@ -49,3 +51,31 @@ def test_an_empty_column_is_in_nothing_whatever_its_type() -> None:
     # an empty object column has no Arrow type to compare the values with
     assert isin(pd.Series([], dtype=object), ["a"]).tolist() == []
     assert isin(pd.Series([], dtype="string[pyarrow]"), ["a"]).tolist() == []
+
+
+def _large(values: list[str | None]) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowExtensionArray(pyarrow.array(values, pyarrow.large_string())))
+
+
+def test_positions_of_large_string_cells_take_the_arrow_lookup(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The typed reader gives big columns large_string: they were looked up by pandas, one Python
+    # string per cell (3 s of a 10M-row validate). Either text type, or a mix, is looked up by
+    # Arrow, with the same answer.
+    def no_pandas(*args: object, **kwargs: object) -> None:
+        raise AssertionError("looked up by pandas")
+
+    monkeypatch.setattr(pd.Index, "get_indexer", no_pandas)
+    small = pd.Series(["a", "b", "c"], dtype="string[pyarrow]")
+    cells = ["c", "x", None, "a"]
+    assert positions(_large(cells), _large(["a", "b", "c"])).tolist() == [2, -1, -1, 0]
+    assert positions(_large(cells), small).tolist() == [2, -1, -1, 0]
+    assert positions(
+        pd.Series(cells, dtype="string[pyarrow]"), _large(["a", "b", "c"])
+    ).tolist() == [
+        2,
+        -1,
+        -1,
+        0,
+    ]

@@ -65,14 +65,21 @@ def positions(series: pd.Series, keys: pd.Series) -> np.ndarray:
     if isinstance(value_set, pyarrow.ChunkedArray):
         value_set = value_set.combine_chunks()
     if (
-        not pyarrow.types.is_string(cells.type)
-        or not pyarrow.types.is_string(value_set.type)
+        not _is_text(cells.type)
+        or not _is_text(value_set.type)
         or value_set.null_count
         or pc.count_distinct(value_set).as_py() != len(value_set)
     ):
         return pd.Index(keys.astype(object)).get_indexer(series.astype(object))
+    if value_set.type != cells.type:  # string and large_string: one type for the lookup
+        value_set = value_set.cast(cells.type)
     found = pc.fill_null(pc.index_in(cells, value_set=value_set), -1)
     return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _is_text(kind: pyarrow.DataType) -> bool:
+    # The typed reader gives large_string to big columns: both are text for a hash lookup.
+    return bool(pyarrow.types.is_string(kind) or pyarrow.types.is_large_string(kind))
 
 
 def valid(series: pd.Series) -> np.ndarray:
