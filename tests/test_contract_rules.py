@@ -18,6 +18,7 @@ from memo724.contract.rules import (
     SPREADSHEET_MESSAGE,
     effective_schema,
     formula_cells,
+    formula_led,
     is_memo_text,
     json_problem,
     schema_problems,
@@ -59,6 +60,17 @@ def test_a_schema_that_states_no_memo_text_falls_back_to_the_old_releases_fields
 def test_safe_text_refuses_each_formula_lead_only_at_the_start(lead: str) -> None:
     assert re.fullmatch(SAFE_TEXT, f"{lead}SUM(A1)") is None
     assert re.fullmatch(SAFE_TEXT, f"a{lead}b") is not None
+
+
+@pytest.mark.parametrize("kind", [pa.string(), pa.large_string()])
+def test_formula_led_is_the_safe_text_rule_on_the_first_character(kind: pa.DataType) -> None:
+    # The Arrow lookup the validators run agrees with the pattern the schemas carry: each lead
+    # at the start only, a wide first character, a lead after a space, missing and empty cells.
+    cells = [f"{lead}1" for lead in FORMULA_LEADS]
+    cells += ["\u00e9=", "\U0001f600", " =1", "a-b", "'=quoted", "", None, "\n=1"]
+    found = formula_led(pa.chunked_array([pa.array(cells, kind)])).to_pylist()
+    assert found == [c is not None and re.fullmatch(SAFE_TEXT, c) is None for c in cells]
+    assert found.count(True) == len(FORMULA_LEADS)
 
 
 def test_safe_text_accepts_any_other_text_including_line_breaks() -> None:

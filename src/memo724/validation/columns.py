@@ -34,6 +34,12 @@ def arrow(series: pd.Series) -> pyarrow.ChunkedArray | pyarrow.Array:
         return pyarrow.array(series.array, from_pandas=True)
 
 
+def text_data(series: pd.Series) -> pyarrow.ChunkedArray | pyarrow.Array:
+    """A column's Arrow data as text: string or large_string as it is (no copy), else cast."""
+    data = arrow(series)
+    return data if _is_text(data.type) else pc.cast(data, pyarrow.string())
+
+
 def texts(series: pd.Series) -> list[str]:
     """A text column as Python strings, missing as ''."""
     return pc.fill_null(pc.cast(arrow(series), pyarrow.string()), "").to_pylist()
@@ -91,7 +97,7 @@ def matches(series: pd.Series, regex: str) -> np.ndarray:
         codes = series.cat.codes.to_numpy()
         each = matches(pd.Series(series.cat.categories.astype(str)), regex)
         return np.where(codes >= 0, np.append(each, False)[codes], False)
-    found = pc.match_substring_regex(pc.cast(arrow(series), pyarrow.string()), regex)
+    found = pc.match_substring_regex(text_data(series), regex)
     return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 

@@ -19,10 +19,10 @@ import pyarrow
 import pyarrow.compute as pc
 
 from ..contract import Contract, TableSchema
-from ..contract.rules import FORMULA_START, SPREADSHEET_MESSAGE, unwrap
+from ..contract.rules import SPREADSHEET_MESSAGE, formula_led, unwrap
 from .catalogue import SPREADSHEET, Built, register, rule
 from .checks import column_check, row_rule
-from .columns import arrow, isin, isin_test, matches
+from .columns import arrow, isin, isin_test, matches, text_data
 
 
 def _constrained(schema: TableSchema, constraint: str) -> list[tuple[dict[str, Any], Any]]:
@@ -58,7 +58,8 @@ def _one_of(values: list[Any]) -> Callable[[pd.Series], pd.Series]:
 
 
 def _leads(series: pd.Series) -> np.ndarray:
-    return matches(series, FORMULA_START)
+    led = formula_led(text_data(series))
+    return np.asarray(pc.fill_null(led, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _pattern(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
@@ -109,7 +110,7 @@ def _full_match(pattern: str, spare_formulas: bool) -> Callable[[pd.Series], pd.
             ok = matches(series, f"^(?:{pattern})$")
         except pyarrow.ArrowInvalid:  # not RE2 syntax: Python's re
             ok = series.astype("string").str.fullmatch(pattern).fillna(False).to_numpy(bool)
-        if spare_formulas:
+        if spare_formulas and not ok.all():
             ok = ok | _leads(series)  # reported once, by spreadsheet-safe
         return pd.Series(ok, index=series.index)
 
