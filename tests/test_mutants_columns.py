@@ -11,6 +11,7 @@ import pyarrow
 import pytest
 
 from memo724.validation.columns import MemoSlices, arrow, isin, matches, positions
+from memo724.validation.records import _joined_by_record
 
 
 def test_slices_are_compared_at_every_utf8_width_boundary() -> None:
@@ -79,3 +80,15 @@ def test_positions_of_large_string_cells_take_the_arrow_lookup(
         -1,
         0,
     ]
+
+
+def test_quotes_are_joined_per_record_in_the_order_given() -> None:
+    # names-from-evidence's expected name forms: each record once (first seen first), its quotes
+    # in the evidence's order, whichever Arrow text type the columns hold.
+    records = _large(["b", "a", "b", "c", "a"])
+    quotes = pd.Series(["y1", "x1", "y2", "z", "x2"], dtype="string[pyarrow]")
+    keys, joined = _joined_by_record(records, quotes)
+    assert keys.tolist() == ["b", "a", "c"]
+    assert joined.to_pylist() == ["y1 | y2", "x1 | x2", "z"]
+    keys, joined = _joined_by_record(records[:0], quotes[:0])
+    assert keys.tolist() == [] and joined.to_pylist() == []

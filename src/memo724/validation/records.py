@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from ..contract import NAME_SEPARATOR, Contract, TableSchema
 from .catalogue import Built, register, rule
 from .checks import column_check, row_rule
-from .columns import arrow, isin_test, positions, texts, valid
+from .columns import arrow, isin_test, positions, text_data, texts, valid
 
 NAMES_FIELD = "names_as_written"
 
@@ -138,23 +138,33 @@ def _names(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if quote is None or quote not in evidence:
         return []
     forms = evidence.loc[evidence[subject].notna(), [subject, quote]].dropna().drop_duplicates()
-    quotes: dict[str, list[str]] = {}
-    for record, said in zip(texts(forms[subject]), texts(forms[quote]), strict=True):
-        quotes.setdefault(record, []).append(said)
-    expected = {record: NAME_SEPARATOR.join(said) for record, said in quotes.items()}
+    records, joined = _joined_by_record(forms[subject], forms[quote])
     pk = schema.primary_key[0]
 
     def names(frame: pd.DataFrame) -> np.ndarray:
-        keys, written = texts(frame[pk]), texts(frame[NAMES_FIELD])
-        return np.fromiter(
-            (expected.get(k, "") == w for k, w in zip(keys, written, strict=True)),
-            bool,
-            len(keys),
-        )
+        at = positions(frame[pk], records)
+        expected = pc.fill_null(pc.take(joined, pyarrow.array(at, mask=at < 0)), "")
+        written = pc.fill_null(text_data(frame[NAMES_FIELD]), "")
+        same = pc.equal(pc.cast(expected, written.type), written)
+        return np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)
 
     message = "must list the actor's evidence quotes in order"
     check = row_rule(names, rule("names-from-evidence"), NAMES_FIELD, message, [pk, NAMES_FIELD])
     return [(None, check)]
+
+
+def _joined_by_record(records: pd.Series, quotes: pd.Series) -> tuple[pd.Series, pyarrow.Array]:
+    """(each record once, its quotes joined by NAME_SEPARATOR in the order given), grouped by
+    numpy and joined by Arrow: a Python dict of lists took 3 s of a 10M-row validate."""
+    codes, uniques = pd.factorize(records)
+    order = np.argsort(codes, kind="stable")
+    offsets = np.zeros(len(uniques) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(codes, minlength=len(uniques)), out=offsets[1:])
+    said = pc.take(text_data(quotes), pyarrow.array(order))
+    if isinstance(said, pyarrow.ChunkedArray):
+        said = said.combine_chunks()
+    lists = pyarrow.ListArray.from_arrays(pyarrow.array(offsets), said)
+    return pd.Series(uniques), pc.binary_join(lists, pyarrow.scalar(NAME_SEPARATOR, said.type))
 
 
 register(
