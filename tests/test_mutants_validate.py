@@ -7,6 +7,7 @@ tests that check these build a package, which the fast selection leaves out.
 from __future__ import annotations
 
 import copy
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,7 +19,7 @@ from test_mutants_builders import _contract, _memo, _tables, judge, set_cell
 
 from memo724.contract import Contract
 from memo724.contract.errors import Problem
-from memo724.contract.paths import Layout
+from memo724.contract.paths import REPO, Layout
 from memo724.contract.rules import effective_schema
 from memo724.contract.schema import TABLES
 from memo724.publication.package import csv_text
@@ -455,4 +456,20 @@ def test_a_broken_time_link_key_or_anchor_names_the_records_it_leaves_unplaced(
         # the first link lost its anchor: the event it still names is left without it
         ("events", "e1"): "time_links row 2 (anchor_event_id 'e2' names no record)",
         ("events", "gone"): "time_links row 3 (anchor_event_id 'e3' names no record)",
+    }
+
+
+def test_the_cause_is_traced_through_the_evidence_key_whatever_its_name(tmp_path: Path) -> None:
+    # The key is the contract's, not a field named evidence_id (a rename kept the trace silent).
+    schemas = tmp_path / "schemas"
+    shutil.copytree(REPO.schemas, schemas)
+    path = schemas / "evidence.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"evidence_id"', '"span_key"'))
+    renamed = Contract(schemas)
+    assert renamed[renamed.evidence_table or ""].primary_key == ["span_key"]
+    frames = _evidence(span_key=["actor.a.1"], actor_id=["b"])
+    where = "evidence row 2 (actor_id is not 'a')"
+    assert validate._evidence_causes(renamed, frames) == {
+        ("actors", "a"): where,
+        ("actors", "b"): where,
     }

@@ -14,9 +14,10 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ..contract import NAME_SEPARATOR, Contract, TableSchema, singular
+from ..contract import NAME_SEPARATOR, Contract, TableSchema
 from ..contract.edtf import EDTFError, bounds
 from ..contract.errors import DatasetError, Problem
+from ..contract.evidence_ids import evidence_id
 from ..contract.memo import read_memo
 from ..contract.paths import Layout
 from ..contract.timeline import TimeLink, derive_placed, derive_windows
@@ -209,7 +210,7 @@ class Builder:
             passage = self.structure.passage_at(span.start)
             row = dict.fromkeys(schema.field_names, "")
             row |= {
-                "evidence_id": f"{singular(record.table)}.{record.id}.{span.start}",
+                "evidence_id": evidence_id(record.table, record.id, span.start),
                 "document_id": self.structure.document_id,
                 "passage_id": passage.passage_id if passage else "",
                 "start": str(span.start),

@@ -31,6 +31,7 @@ from ..contract.csv_rows import (
     read_rows,
 )
 from ..contract.errors import Problem, Rule
+from ..contract.evidence_ids import named_records
 from ..contract.paths import Layout
 from ..contract.rules import (
     FORMULA_LEADS,
@@ -42,6 +43,7 @@ from ..contract.rules import (
 from ..contract.typed import Unparsed, parse_table, read_csv_text, to_pandas
 from .catalogue import CATALOGUE, PANDERA_RULES, TYPE
 from .checks import Bound, bound
+from .columns import arrow
 from .rules import TimeModel
 from .schemas import Context, derive
 from .text import text_problems
@@ -491,26 +493,22 @@ def _evidence_causes(
     contract: Contract, frames: dict[str, pd.DataFrame]
 ) -> dict[tuple[str, str], str]:
     """(table, record id) -> the evidence row whose record column no longer names it."""
-    evidence = None if contract.evidence_table is None else frames.get(contract.evidence_table)
-    if evidence is None or not _has(evidence, "evidence_id"):
+    name = contract.evidence_table
+    evidence = None if name is None else frames.get(name)
+    key = None if name is None or not contract[name].primary_key else contract[name].primary_key[0]
+    if evidence is None or key is None or not _has(evidence, key):
         return {}
-    kinds = {singular(t): (t, c) for t, c in contract.evidence_subjects.items()}
+    kinds = {
+        singular(t): (t, c) for t, c in contract.evidence_subjects.items() if _has(evidence, c)
+    }
     cause: dict[tuple[str, str], str] = {}
-    ids = evidence["evidence_id"].astype("string").tolist()
-    for table, column in contract.evidence_subjects.items():
-        if not _has(evidence, column):
-            continue
-        for i, (eid, value) in enumerate(
-            zip(ids, evidence[column].astype("string").tolist(), strict=True)
-        ):
-            if eid is pd.NA or eid is None:
-                continue
-            kind, _, rest = str(eid).partition(".")
-            named = rest.rpartition(".")[0]
-            if kinds.get(kind, (None,))[0] != table:
-                continue
+    _, by_kind = named_records(arrow(evidence[key]), kinds)
+    for kind, (rows, records) in by_kind.items():
+        table, column = kinds[kind]
+        cells = evidence[column].astype("string").iloc[rows].tolist()
+        for row, named, value in zip(rows.tolist(), records.to_pylist(), cells, strict=True):
             if value is pd.NA or value is None or str(value) != named:
-                where = f"evidence row {i + 2} ({column} is not {named!r})"
+                where = f"evidence row {row + 2} ({column} is not {named!r})"
                 cause.setdefault((table, named), where)
                 if value is not pd.NA and value is not None:
                     cause.setdefault((table, str(value)), where)
