@@ -218,7 +218,12 @@ UNIT_CASES: list[
         _uncited,
         "table sources",
     ),
-    ("uncited-sources-key", dropped_key_to("evidence", "sources"), _uncited, "foreign key"),
+    (
+        "uncited-sources-key",
+        dropped_key_to("evidence", "sources"),
+        _uncited,
+        "a foreign key of evidence into sources",
+    ),
     (
         "orphans-actors",
         lambda s: s.update(people=s.pop("actors")),

@@ -310,6 +310,25 @@ class Contract:
             )
         return schema
 
+    def require_key(self, table: str, resource: str, *, by: str) -> ForeignKey:
+        """The (first) foreign key of `table` into `resource` that `by` reads, as `require`
+        reads a field: refused in one line (rule `code-reads`) when the schemas have none."""
+        schema = self.require(table, by=by)
+        key = next((fk for fk in schema.foreign_keys if fk.resource == resource), None)
+        if key is None:
+            raise DatasetError(
+                [
+                    Problem(
+                        f"schemas/{table}.json",
+                        "code-reads",
+                        f"{by} reads a foreign key of {table} into {resource}, which the schemas "
+                        "do not have: put it back, or change that code (CURATING.md, 'Where the "
+                        "code still names a table')",
+                    )
+                ]
+            )
+        return key
+
     @property
     def record_lists(self) -> dict[str, dict[str, str]]:
         """Record table -> {key of its curated records -> the link table its list fills}, from

@@ -172,11 +172,8 @@ def uncited_sources(contract: Contract, frames: dict[str, pd.DataFrame]) -> list
     by = "the uncited-source audit"
     (key,) = contract.require(SOURCES, by=by).primary_key
     evidence = contract.only("evidence", by=by)
-    cites = [fk.field for fk in contract[evidence].foreign_keys if fk.resource == SOURCES]
-    if not cites:
-        # The same refusal `require` gives, naming what is missing: the key, not a field.
-        contract.require(evidence, f"<a foreign key to {SOURCES}>", by=by)
-    cited = set(frames[evidence][cites[0]].dropna())
+    cites = contract.require_key(evidence, SOURCES, by=by).field
+    cited = set(frames[evidence][cites].dropna())
     return sorted(set(frames[SOURCES][key]) - cited)
 
 
