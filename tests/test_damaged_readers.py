@@ -51,7 +51,7 @@ def extra_cell(path: Path) -> Damage:
     path.write_text("\n".join(lines), encoding="utf-8", newline="")
     said = f"row 4: has {width + 1} cells; the header has {width} (the row is not checked further)"
     return Damage(
-        f"{{file}}, {said} (rule: cell-count)", f"{TABLE}, {said} (rule: cell-count) [pandera]"
+        f"{{file}}, {said} (rule: cell-count)", f"{TABLE}, {said} (rule: cell-count) [memo724]"
     )
 
 
@@ -66,7 +66,7 @@ def unclosed_quote(path: Path) -> Damage:
     )
     return Damage(
         f"{{file}}, {said} (rule: unclosed-quote)",
-        f"{TABLE}, {said} (rule: unclosed-quote) [pandera]",
+        f"{TABLE}, {said} (rule: unclosed-quote) [memo724]",
     )
 
 

@@ -56,6 +56,11 @@ class Rule(str):
         return str.__str__(self)
 
 
+# The label of problems found by memo724 itself (its reader, text and file checks), beside
+# those Pandera's schemas and Frictionless find.
+OWN = "memo724"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One failed rule, located as precisely as the input allows."""

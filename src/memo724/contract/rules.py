@@ -15,7 +15,7 @@ import copy
 import json
 from typing import TYPE_CHECKING, Any
 
-from .errors import Problem, Rule
+from .errors import OWN, Problem, Rule
 from .limits import pattern_error
 from .schema import MEMO_TEXT_KINDS, ROLES, memo_text_kind
 
@@ -131,7 +131,7 @@ def formula_cells(table: str, schema: dict[str, Any], text: pa.Table) -> list[Pr
                 row=int(row) + 2,
                 field=name,
                 value=value,
-                validator="memo724",
+                validator=OWN,
             )
             for row, value in zip(rows.tolist(), values, strict=True)
         ]

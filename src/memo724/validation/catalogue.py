@@ -485,21 +485,21 @@ EXAMPLES: dict[str, str] = {
     "column-order": "events, field summary: fails column-order (rule: column-order) [pandera]",
     "cell-count": (
         "actors, row 2: has 8 cells; the header has 7 (the row is not checked further) "
-        "(rule: cell-count) [pandera]"
+        "(rule: cell-count) [memo724]"
     ),
     "unclosed-quote": (
         "actors, row 2, field name: the quote opened on line 2 is never closed: it runs "
         "on to line 42, where a quote is followed by 'L'; the rows from line 3 on are "
-        "read again (the row is not checked further) (rule: unclosed-quote) [pandera]"
+        "read again (the row is not checked further) (rule: unclosed-quote) [memo724]"
     ),
     "cell-size": (
         "actors, row 2, field role_title: a cell of 1,048,577 characters, over the limit "
         "of 1,048,576 a cell may hold; it is not read (the row is not checked further) "
-        "(rule: cell-size) [pandera]"
+        "(rule: cell-size) [memo724]"
     ),
     "duplicate-column": (
         "actors, row 1, field name: the header names this column again as column 3; only "
-        "the first is checked (rule: duplicate-column) [pandera]"
+        "the first is checked (rule: duplicate-column) [memo724]"
     ),
     "enum": (
         "events, row 2, field factuality: value 'Hypothetical': must be one of "

@@ -8,10 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..contract.errors import Problem
+from ..contract.errors import OWN, Problem
 from .catalogue import BYTE_COUNT, HASH_COUNT
-
-VALIDATOR = "memo724"
 
 
 def fact_problems(
@@ -26,7 +24,7 @@ def fact_problems(
                 name,
                 BYTE_COUNT,
                 f"the descriptor says {stated} bytes; the file has {size}",
-                validator=VALIDATOR,
+                validator=OWN,
             )
         )
     stated_hash = resource.get("hash")
@@ -34,7 +32,7 @@ def fact_problems(
         algorithm, _, value = str(stated_hash).rpartition(":")
         if algorithm not in ("", "sha256"):
             problems.append(
-                Problem(name, HASH_COUNT, f"unsupported hash {algorithm!r}", validator=VALIDATOR)
+                Problem(name, HASH_COUNT, f"unsupported hash {algorithm!r}", validator=OWN)
             )
         elif value != sha256 and not (algorithm == "" and value == md5()):
             problems.append(
@@ -42,7 +40,7 @@ def fact_problems(
                     name,
                     HASH_COUNT,
                     f"the descriptor says sha256 {value}; the file's is {sha256}",
-                    validator=VALIDATOR,
+                    validator=OWN,
                 )
             )
     return problems

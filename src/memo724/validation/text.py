@@ -27,14 +27,13 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from ..contract.errors import Problem, Rule
+from ..contract.errors import OWN, Problem, Rule
 from ..contract.rules import is_memo_text
 from .catalogue import BIDI_CONTROL, BLANK_LINE, CONTROL_CHARACTER, LINE_SEPARATOR, NFC, ZERO_WIDTH
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-VALIDATOR = "memo724"
 
 # (rule, RE2 class of the characters it refuses, what it says, applies to memo-text fields)
 RULES: tuple[tuple[Rule, str, str, bool], ...] = (
@@ -146,7 +145,7 @@ def text_problems(table: str, schema: dict[str, Any], text: pa.Table) -> list[Pr
 
 def _problem(table: str, rule: Rule, message: str, row: int, field: str, value: str) -> Problem:
     # Rows count records with the header as 1, as the validators do.
-    return Problem(table, rule, message, row=row + 2, field=field, value=value, validator=VALIDATOR)
+    return Problem(table, rule, message, row=row + 2, field=field, value=value, validator=OWN)
 
 
 _QUOTE_OR_LINE_END = re.compile(rb'["\n]')
@@ -212,7 +211,7 @@ def without_blank_lines(table: str, data: bytes) -> tuple[bytes, list[Problem]]:
                         f"line {line} of the file is empty; a CSV row holds at least one cell "
                         "(Frictionless reports it as a blank row)",
                         row=row,
-                        validator=VALIDATOR,
+                        validator=OWN,
                     )
                 )
                 kept.append(data[kept_from:start])

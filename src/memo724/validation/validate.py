@@ -30,7 +30,7 @@ from ..contract.csv_rows import (
     has_oversized_cell,
     read_rows,
 )
-from ..contract.errors import Problem, Rule
+from ..contract.errors import OWN, Problem, Rule
 from ..contract.evidence_ids import named_records
 from ..contract.paths import Layout
 from ..contract.rules import (
@@ -259,11 +259,11 @@ def _typed(
         return [Problem(f"data/{name}.csv", "readable-csv", text.strerror or str(text))]
     if text is None or has_oversized_cell(text):
         # Read again row by row, to name each damaged row and check all the others.
-        text, damage = read_rows(name, source, validator=DERIVED)
+        text, damage = read_rows(name, source, validator=OWN)
         problems += damage
         if text is None:
             return problems
-    text, repeated = first_columns(name, text, validator=DERIVED)
+    text, repeated = first_columns(name, text, validator=OWN)
     problems += repeated
     if spreadsheet_safe:
         problems += formula_cells(name, contract[name].descriptor, text)
