@@ -10,6 +10,7 @@ printed, none of the parsers' words and no file changed.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -20,7 +21,7 @@ import memo724
 from memo724.cli import main
 from memo724.contract.errors import DatasetError
 from memo724.contract.files import MAX_CELL_CHARS
-from memo724.contract.paths import Layout
+from memo724.contract.paths import REPO, Layout
 from memo724.contract.typed import read_csv_text, read_header, text_frame
 
 TABLE = "sources"  # one record per line, read by all three readers
@@ -213,3 +214,19 @@ def test_a_byte_order_mark_is_read_past_as_pyarrow_and_pandas_read_it(tmp_path: 
     marked = text_frame(path)
     assert marked.dtypes.to_dict() == plain.dtypes.to_dict() == {"a": "string", "b": "string"}
     assert marked.to_dict() == plain.to_dict() == {"a": {0: "1"}, "b": {0: "2"}}
+
+
+def test_figures_refuse_a_damaged_reliability_file_by_row(
+    package_copy: Layout, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The second coding's files are read by the same row reader as the tables (pandas named the
+    # line in its own words, as an internal error, exit 3).
+    root = package_copy.root.resolve()
+    shutil.copytree(REPO.root / "reliability", root / "reliability", dirs_exist_ok=True)
+    code, out, _ = run(["figures", str(root)], root, capsys)
+    assert code == 0 and "blind second coding" in out
+    damage = extra_cell(root / "reliability" / "units.csv")
+    code, out, err = run(["figures", str(root)], root, capsys)
+    said = damage.line.format(file=root / "reliability" / "units.csv")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [said, "stopped: 1 problem(s)"]

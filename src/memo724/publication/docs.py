@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from ..contract import Contract
 from ..curation.codebook import resolve_definitions
 from ..curation.coverage import Coverage
 from .python_dist import wheel_name
+from .reliability import reliability_tables
 
 BEGIN = "<!-- BEGIN GENERATED: {name} (written by `make build`; do not edit) -->"
 END = "<!-- END GENERATED: {name} -->"
@@ -337,21 +337,10 @@ def datacard_sparsity(contract: Contract, frames: dict[str, pd.DataFrame]) -> st
     return "\n".join(lines)
 
 
-def _reliability_tables(root: Path) -> tuple[list[dict[str, str]], ...] | None:
-    folder = root / "reliability"
-    if not (folder / "units.csv").is_file():
-        return None
-    out = []
-    for name in ("units", "agreement", "adjudication"):
-        with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
-            out.append(list(csv.DictReader(handle)))
-    return tuple(out)
-
-
 def reliability_markdown(root: Path) -> str:
     """The data card's Reliability figures, from reliability/*.csv (before adjudication), and
     what adjudication decided, apart."""
-    found = _reliability_tables(root)
+    found = reliability_tables(root)
     if found is None:
         return "No second coding has been compared yet."
     units, fields, adjudication = found
@@ -399,7 +388,7 @@ def reliability_markdown(root: Path) -> str:
 
 def reliability_summary(root: Path) -> dict[str, int] | None:
     """The headline figures of reliability/ (before adjudication), or None without it."""
-    found = _reliability_tables(root)
+    found = reliability_tables(root)
     if found is None:
         return None
     units, fields, _ = found

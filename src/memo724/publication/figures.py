@@ -20,6 +20,7 @@ from ..curation.audit import (
     uncited_sources,
     unlinked_overlaps,
 )
+from .reliability import reliability_tables
 
 HAPPENED = ("occurred", "reported")
 PERCEIVER, AMPLIFIER = "perceiver", "amplifier"
@@ -181,16 +182,16 @@ def figures(layout: Layout) -> list[tuple[str, str]]:
 
 def reliability_figures(layout: Layout) -> list[tuple[str, str]]:
     """Unit agreement per table and alpha per field, from reliability/ (before adjudication)."""
-    folder = layout.root / "reliability"
-    if not (folder / "units.csv").is_file():
+    found = reliability_tables(layout.root)
+    if found is None:
         return []
-    units = pd.read_csv(folder / "units.csv", dtype=str)
-    fields = pd.read_csv(folder / "agreement.csv", dtype=str, keep_default_na=False)
+    units, fields, _ = found
     out = [("blind second coding, before adjudication", "unit agreement; alpha per field")]
-    for _, u in units.iterrows():
-        rows = fields[fields["table"] == u["table"]]
+    for u in units:
         alphas = ", ".join(
-            f"{r['field']} {float(r['alpha']):.2f}" for _, r in rows.iterrows() if r["alpha"]
+            f"{r['field']} {float(r['alpha']):.2f}"
+            for r in fields
+            if r["table"] == u["table"] and r["alpha"]
         )
         out.append(
             (
@@ -200,9 +201,8 @@ def reliability_figures(layout: Layout) -> list[tuple[str, str]]:
             )
         )
     for child in Contract(layout.schemas).with_role("link"):
-        rows = fields[fields["table"] == child]
-        for _, r in rows.iterrows():
-            if r["alpha"]:
+        for r in fields:
+            if r["table"] == child and r["alpha"]:
                 out.append((f"  {child}", f"{r['field']} alpha {float(r['alpha']):.2f}"))
     return out
 
