@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from memo724.contract.errors import DatasetError
 from memo724.contract.schema import TableSchema
 from memo724.contract.typed import (
     arrow_schema,
@@ -232,13 +233,19 @@ def test_arrow_table_is_in_the_schemas_order_with_its_metadata(tmp_path: Path) -
     assert "Tést" in stored
 
 
-def test_arrow_table_refuses_the_first_cell_that_does_not_parse(tmp_path: Path) -> None:
+def test_arrow_table_refuses_every_cell_that_does_not_parse_as_validate_does(
+    tmp_path: Path,
+) -> None:
+    # A DatasetError, as for a damaged row (README: "load raises memo724.DatasetError"), with
+    # one problem per cell in validate's words: a ValueError named only the first cell.
     path = _csv(tmp_path, "id,n,level,day\na,1,low,\nb,x,low,\nc,y,mid,\n")
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(DatasetError) as caught:
         arrow_table(SCHEMA, path)
-    assert str(caught.value) == (
-        "things.csv: field n row 3: 'x' breaks rule type (run `memo724 validate`)"
-    )
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}, row 3, field n: value 'x': must be a integer (rule: type)",
+        f"{path}, row 4, field n: value 'y': must be a integer (rule: type)",
+        f"{path}, row 4, field level: value 'mid': must be one of ['low', 'high'] (rule: enum)",
+    ]
 
 
 def test_csv_text_is_read_with_empty_cells_missing_and_every_column_text(tmp_path: Path) -> None:

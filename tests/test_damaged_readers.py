@@ -230,3 +230,26 @@ def test_figures_refuse_a_damaged_reliability_file_by_row(
     said = damage.line.format(file=root / "reliability" / "units.csv")
     assert (code, out) == (1, "")
     assert err.splitlines() == [said, "stopped: 1 problem(s)"]
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars"])
+def test_load_refuses_a_cell_not_of_its_type_as_validate_words_it(
+    package_copy: Layout, engine: Literal["pandas", "polars"], capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = package_copy.table("events")
+    lines = file.read_text(encoding="utf-8").split("\n")
+    at = lines[0].split(",").index("date_start")
+    # the first row with a date and no quoted cell (its cells split on commas)
+    row = next(
+        i for i, ln in enumerate(lines[1:], 1) if '"' not in ln and ln.split(",")[at][:2] == "20"
+    )
+    cells = lines[row].split(",")
+    cells[at] = "2021-02-30"
+    lines[row] = ",".join(cells)
+    file.write_text("\n".join(lines), encoding="utf-8", newline="")
+    said = f"row {row + 1}, field date_start: value '2021-02-30': must be a date (rule: type)"
+    with pytest.raises(memo724.DatasetError) as refused:
+        memo724.load("events", engine, path=package_copy.root)
+    assert [str(p) for p in refused.value.problems] == [f"{file}, {said}"]
+    code, _, err = run(["validate", str(package_copy.root)], package_copy.root, capsys)
+    assert code == 1 and f"events, {said} [pandera]" in err.splitlines()

@@ -174,6 +174,25 @@ class Unparsed:
     values: list[str]
 
 
+def unparsed_problems(
+    where: str, schema: TableSchema, unparsed: list[Unparsed], validator: str | None = None
+) -> list[Problem]:
+    """A Problem for each cell that is not of its field's type (rule `type`) or not a code of
+    its enum (rule `enum`), in the words of `memo724 validate`; rows count the header as 1."""
+    problems = []
+    for cells in unparsed:
+        if cells.rule == "enum":
+            message = f"must be one of {schema.enum(cells.field)}"
+        else:
+            message = f"must be a {schema.field(cells.field).get('type', 'string')}"
+        problems += [
+            Problem(where, cells.rule, message, row=row + 2, field=cells.field, value=value,
+                    validator=validator)
+            for row, value in zip(cells.rows.tolist(), cells.values, strict=True)
+        ]  # fmt: skip
+    return problems
+
+
 def text_array(values: Sequence[str | None]) -> pa.Array:
     """A string array from its buffers: `pa.array(list)` would import pandas, which the polars
     path of the loader does not need (pyarrow asks pandas whether a list is "array-like")."""
@@ -287,11 +306,7 @@ def arrow_table(schema: TableSchema, csv_path: Path) -> pa.Table:
     """The CSV of a valid table, typed by its schema (DatasetError for a damaged CSV)."""
     typed, unparsed = parse_table(schema, read_table_text(csv_path))
     if unparsed:
-        bad = unparsed[0]
-        raise ValueError(
-            f"{csv_path.name}: field {bad.field} row {int(bad.rows[0]) + 2}: "
-            f"{bad.values[0]!r} breaks rule {bad.rule} (run `memo724 validate`)"
-        )
+        raise DatasetError(unparsed_problems(str(csv_path), schema, unparsed))
     target = arrow_schema(schema)
     return pa.Table.from_arrays(
         [typed.column(f["name"]) for f in schema.fields], schema=target

@@ -40,7 +40,13 @@ from ..contract.rules import (
     formula_cells,
     unwrap,
 )
-from ..contract.typed import Unparsed, parse_table, read_csv_text, to_pandas
+from ..contract.typed import (
+    Unparsed,
+    parse_table,
+    read_csv_text,
+    to_pandas,
+    unparsed_problems,
+)
 from .catalogue import CATALOGUE, PANDERA_RULES, TYPE
 from .checks import Bound, bound
 from .columns import arrow
@@ -151,21 +157,11 @@ def frictionless_problems(
 
 
 def _parse_problems(table: str, contract: Contract, unparsed: list[Unparsed]) -> list[Problem]:
-    problems = []
-    for cells in unparsed:
-        field = contract[table].field(cells.field)
-        rule: Rule = TYPE
-        if cells.rule == "enum":
-            rule = CATALOGUE["enum"].rule
-            message = f"must be one of {contract[table].enum(cells.field)}"
-        else:
-            message = f"must be a {field.get('type', 'string')}"
-        for row, value in zip(cells.rows.tolist(), cells.values, strict=True):
-            problems.append(
-                Problem(table, rule, message, row=row + 2, field=cells.field, value=value,
-                        validator=DERIVED)
-            )  # fmt: skip
-    return problems
+    rules: dict[str, Rule] = {"type": TYPE, "enum": CATALOGUE["enum"].rule}
+    return [
+        dataclasses.replace(p, rule=rules[p.rule])
+        for p in unparsed_problems(table, contract[table], unparsed, validator=DERIVED)
+    ]
 
 
 # A table's CSV: a file to read, or its bytes already read (and hashed) through the guard.
