@@ -249,6 +249,19 @@ UNIT_CASES: list[
         _derived("risks"),
         "the rule view-holder-perceives reads the code 'perceiver' of risk_actors.role",
     ),
+    # The codes the time derivation writes: renamed in one placed table's enum, refused.
+    (
+        "rule-time-window-code",
+        renamed_code("events", "time_basis", "anchored"),
+        _derived("events"),
+        "the rule time-window reads the code 'anchored' of events.time_basis",
+    ),
+    (
+        "rule-time-window-expressed-code",
+        renamed_code("positions", "time_basis", "expressed-by-event"),
+        _derived("positions"),
+        "the rule time-window reads the code 'expressed-by-event' of positions.time_basis",
+    ),
     (
         "rule-view-holder-code",
         renamed_code("risks", "attribution", "author"),

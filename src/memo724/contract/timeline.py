@@ -26,6 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+# The time_basis codes the derivation writes (a placed table with expressed_by_event_id may also
+# get EXPRESSED): the time-window rule refuses a schema whose enum lacks one (rule code-reads).
+STATED, ANCHORED, DOCUMENT_DATE, UNKNOWN = "stated", "anchored", "document-date", "unknown"
+BASES = (STATED, ANCHORED, DOCUMENT_DATE, UNKNOWN)
 EXPRESSED = "expressed-by-event"
 
 _LOWER = {"after", "during", "simultaneous", "begins", "ends"}
@@ -129,8 +133,8 @@ def derive_windows(
     result = {}
     for event, (start, end) in windows.items():
         own = links_of.get(event, [])
-        basis = "stated" if event in has_date else _basis(own, windows, document)
-        result[event] = Window(start, end, basis if (start or end) else "unknown")
+        basis = STATED if event in has_date else _basis(own, windows, document)
+        result[event] = Window(start, end, basis if (start or end) else UNKNOWN)
     return result, conflicts
 
 
@@ -151,8 +155,8 @@ def _basis(
         else:
             by_event = True
     if by_event:
-        return "anchored"
-    return "document-date" if by_document else "unknown"
+        return ANCHORED
+    return DOCUMENT_DATE if by_document else UNKNOWN
 
 
 def derive_placed(
@@ -202,7 +206,7 @@ def derive_placed(
         has_date = own_date != (None, None)
         if has_date:
             checked = _narrow(own_date, window)
-            window, basis = own_date, "stated"
+            window, basis = own_date, STATED
         else:
             checked = window
             event = expressed_by.get(record)
@@ -212,7 +216,7 @@ def derive_placed(
                 checked = window
                 basis = EXPRESSED
             else:
-                basis = "anchored" if by_event else "document-date" if by_document else "unknown"
+                basis = ANCHORED if by_event else DOCUMENT_DATE if by_document else UNKNOWN
         start, end = checked
         if start is not None and end is not None and start > end:
             bad = next(iter(links_of.get(record, [])), None)
@@ -224,5 +228,5 @@ def derive_placed(
                 )
             )
         start, end = window
-        result[record] = Window(start, end, basis if (start or end) else "unknown")
+        result[record] = Window(start, end, basis if (start or end) else UNKNOWN)
     return result, conflicts

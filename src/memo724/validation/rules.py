@@ -20,7 +20,14 @@ import pyarrow
 
 from ..contract import Contract, TableSchema, singular
 from ..contract.edtf import EDTFError, bounds
-from ..contract.timeline import TimeLink, Window, derive_placed, derive_windows
+from ..contract.timeline import (
+    BASES,
+    EXPRESSED,
+    TimeLink,
+    Window,
+    derive_placed,
+    derive_windows,
+)
 from .catalogue import Built, register, rule
 from .checks import filled, row_rule
 from .columns import positions
@@ -288,6 +295,9 @@ class TimeModel:
         return None
 
 
+EXPRESSED_BY = "expressed_by_event_id"  # a stance takes the window of the event expressing it
+
+
 def _windows(
     model: TimeModel, tables: Mapping[str, pd.DataFrame]
 ) -> tuple[dict[str, dict[str, Window]], set[str]] | None:
@@ -317,12 +327,10 @@ def _windows(
         if not {key, "as_of_start", "as_of_end"} <= set(frame.columns):
             continue
         expressed = {}
-        if "expressed_by_event_id" in frame.columns:
+        if EXPRESSED_BY in frame.columns:
             expressed = {
                 str(k): str(v)
-                for k, v in zip(
-                    frame[key].tolist(), frame["expressed_by_event_id"].tolist(), strict=True
-                )
+                for k, v in zip(frame[key].tolist(), frame[EXPRESSED_BY].tolist(), strict=True)
                 if _text(k) is not None and _text(v) is not None
             }
         placed, more = derive_placed(
@@ -354,6 +362,10 @@ def _time_window(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
         return []
     if not set(TIME_FIELDS) <= set(schema.field_names):
         return []
+    if schema.enum("time_basis"):  # the codes the derivation writes must be codes of the field
+        placed_by_event = EXPRESSED_BY in schema.field_names
+        bases = [*BASES, *([EXPRESSED] if placed_by_event else [])]
+        contract.require_codes(schema.name, "time_basis", *bases, by="the rule time-window")
     derived = _derived(contract, ctx)
     windows = None if derived is None else derived[1].get(schema.name)
     if windows is None:
