@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..contract import Contract
 from ..contract.paths import Layout
+from ..contract.timeline import UNKNOWN
 from ..contract.typed import text_frame
 from ..curation.audit import (
     allowed_duplicates,
@@ -26,7 +27,7 @@ HAPPENED = ("occurred", "reported")
 PERCEIVER, AMPLIFIER = "perceiver", "amplifier"
 # The top of the certainty scale, the positions' attribution of the author's own view, the
 # time basis of a record placed nowhere.
-ASSERTED, AUTHOR_ASSESSMENT, UNKNOWN_BASIS = "asserted", "author-assessment", "unknown"
+ASSERTED, AUTHOR_ASSESSMENT = "asserted", "author-assessment"
 
 
 def _share(part: int, whole: int) -> str:
@@ -145,8 +146,8 @@ def figures(layout: Layout) -> list[tuple[str, str]]:
     ]
     for table in placed_tables:
         frame = frames[table]
-        contract.require_codes(table, "time_basis", UNKNOWN_BASIS, by=BY)
-        placed = int((frame["time_basis"] != UNKNOWN_BASIS).sum())
+        contract.require_codes(table, "time_basis", UNKNOWN, by=BY)
+        placed = int((frame["time_basis"] != UNKNOWN).sum())
         by = frame["time_basis"].value_counts()
         out.append(
             (
