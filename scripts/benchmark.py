@@ -96,6 +96,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--repeat-large",
+        type=int,
+        default=1,
+        help="runs of each command above 200k rows (the median is shown; a 10M-row run of "
+        "memo724 takes about a minute)",
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/memo724-bench"))
     parser.add_argument("--no-frictionless-above", type=int, default=None)
     parser.add_argument("--copies", type=int, default=0, help="add K copies of the largest size")
@@ -130,7 +137,7 @@ def main() -> None:
     print("|" + "---|" * 10)
     for label, root in packages:
         rows, size = rows_and_bytes(root)
-        repeat = args.repeat if rows <= 200_000 else 1
+        repeat = args.repeat if rows <= 200_000 else args.repeat_large
         csvs = [str(root / "data" / f"{n}.csv") for n in tables(root)]
         read = measure([sys.executable, "-c", READ, *csvs], repeat)
         # A synthetic package is a package of its own that follows this release's contract.
