@@ -25,8 +25,7 @@ from .reliability import reliability_tables
 
 HAPPENED = ("occurred", "reported")
 PERCEIVER, AMPLIFIER = "perceiver", "amplifier"
-# The top of the certainty scale, the positions' attribution of the author's own view, the
-# time basis of a record placed nowhere.
+# The top of the certainty scale, the positions' attribution of the author's own view.
 ASSERTED, AUTHOR_ASSESSMENT = "asserted", "author-assessment"
 
 
