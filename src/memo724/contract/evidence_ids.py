@@ -39,8 +39,8 @@ def named_records(
     formed = pc.fill_null(pc.not_equal(pc.binary_length(named), pc.binary_length(ids)), False)
     by_kind = {}
     for kind in kinds:
-        of_kind = pc.and_(formed, pc.fill_null(pc.starts_with(named, f"{kind}."), False))
-        rows = pc.indices_nonzero(of_kind)
+        # a missing id is not formed; indices_nonzero passes over the nulls it gives
+        rows = pc.indices_nonzero(pc.and_(formed, pc.starts_with(named, f"{kind}.")))
         if len(rows):
             record = pc.utf8_slice_codeunits(pc.take(named, rows), len(kind) + 1)
             by_kind[kind] = (rows.to_numpy(), record)
