@@ -423,3 +423,16 @@ def test_a_links_table_of_just_its_two_anchors_is_the_time_model() -> None:
     }
     model = rules.TimeModel.of(_Contract({"links": links}))  # type: ignore[arg-type]
     assert model == rules.TimeModel("links", "events", "docs", {})
+
+
+@pytest.mark.parametrize("spelling", ["<NA>", "None"])
+def test_a_window_keyed_by_the_text_of_a_missing_key_is_left_to_the_row_by_row_form(
+    spelling: str,
+) -> None:
+    # str() of a missing key reads "<NA>" (pandas' NA) or "None": a record with such an id
+    # would get the missing key's rows row by row, which the whole-column form cannot say.
+    keys = pd.Series(["a", None], dtype=pd.StringDtype("pyarrow"))
+    cells = pd.Series(pd.array([date(2020, 1, 1), None], dtype=pd.ArrowDtype(pa.date32())))
+    by_event = {"a": date(2020, 1, 1), spelling: date(2021, 1, 1)}
+    assert rules._same_columnwise(keys, cells, by_event) is None
+    assert rules._same_columnwise(keys, cells, {"a": date(2020, 1, 1)}) is not None
