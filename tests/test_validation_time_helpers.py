@@ -436,3 +436,16 @@ def test_a_window_keyed_by_the_text_of_a_missing_key_is_left_to_the_row_by_row_f
     by_event = {"a": date(2020, 1, 1), spelling: date(2021, 1, 1)}
     assert rules._same_columnwise(keys, cells, by_event) is None
     assert rules._same_columnwise(keys, cells, {"a": date(2020, 1, 1)}) is not None
+
+
+def test_a_window_with_arrow_dates_on_one_side_only_still_reads_the_text_side_as_a_date() -> None:
+    frame = pd.DataFrame(
+        {
+            "event_id": ["a"],
+            "date_start": pd.array([date(2020, 1, 1)], dtype=pd.ArrowDtype(pa.date32())),
+            "date_end": pd.Series(["2020-01-31"], dtype=object),
+        }
+    )
+    got = rules._stated(frame, "event_id", "date")
+    assert got == {"a": (date(2020, 1, 1), date(2020, 1, 31))}
+    assert type(got["a"][1]) is date  # not the text "2020-01-31" as read
