@@ -449,3 +449,21 @@ def test_a_window_with_arrow_dates_on_one_side_only_still_reads_the_text_side_as
     got = rules._stated(frame, "event_id", "date")
     assert got == {"a": (date(2020, 1, 1), date(2020, 1, 31))}
     assert type(got["a"][1]) is date  # not the text "2020-01-31" as read
+
+
+def test_an_empty_edtf_text_states_no_date_as_a_missing_value_does() -> None:
+    frame = _events(date_edtf=["", None, "2020", "2021-05"])
+    got = rules._stated(frame, "event_id", "date")
+    assert got["a"] == (None, None)  # not the cells' 2020-01-01..2020-12-31
+    assert got["b"] == (None, None)
+
+
+def test_windows_without_any_date_are_compared_columnwise_as_missing_dates() -> None:
+    # Every expected start missing: the expected dates are still Arrow dates (all missing),
+    # never an untyped column that numpy cannot compare with the cells' dates.
+    keys = pd.Series(["a", "b", "zz"], dtype=pd.StringDtype("pyarrow"))
+    cells = pd.Series(pd.array([None, date(2020, 1, 1), None], dtype=pd.ArrowDtype(pa.date32())))
+    got = rules._same_columnwise(keys, cells, {"a": None, "b": None})
+    assert got is not None and got.tolist() == [True, False, True]
+    empty = rules._same_columnwise(keys, cells, {})
+    assert empty is not None and empty.tolist() == [True, False, True]
