@@ -39,3 +39,10 @@ def test_the_certainty_rule_needs_an_ordered_scale() -> None:
     assert rules._certainty(None, unordered, None) == []
     no_scale = _schema({"name": "hedge"}, {"name": "certainty", "categoriesOrdered": True})
     assert rules._certainty(None, no_scale, None) == []
+
+
+def test_the_top_of_the_certainty_scale_is_its_last_value() -> None:
+    scale = {"name": "certainty", "constraints": {"enum": ["low", "mid", "high"]}}
+    schema = _schema({"name": "hedge"}, {**scale, "categoriesOrdered": True})
+    frame = pd.DataFrame({"certainty": ["low", "mid", "high"], "hedge": [None, None, None]})
+    assert _verdicts(rules._certainty(None, schema, None), frame) == [False, False, True]
