@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+import pytest
 
-from memo724.contract import TableSchema
+from memo724.contract import Contract, TableSchema
+from memo724.contract.errors import DatasetError
 from memo724.validation import rules
 
 
@@ -46,3 +48,42 @@ def test_the_top_of_the_certainty_scale_is_its_last_value() -> None:
     schema = _schema({"name": "hedge"}, {**scale, "categoriesOrdered": True})
     frame = pd.DataFrame({"certainty": ["low", "mid", "high"], "hedge": [None, None, None]})
     assert _verdicts(rules._certainty(None, schema, None), frame) == [False, False, True]
+
+
+def test_the_band_rule_applies_to_a_table_of_just_hedge_certainty_and_likelihood() -> None:
+    schema = _schema({"name": "hedge"}, _certainty(), {"name": "likelihood"})
+    frame = pd.DataFrame(
+        {"likelihood": ["likely", None, "likely"], "hedge": [None, None, "may"], "certainty": None}
+    )
+    assert _verdicts(rules._band(None, schema, None), frame) == [False, True, True]
+
+
+def _views(*fields: dict[str, Any]) -> Contract:
+    return Contract.of({"t": {"fields": list(fields)}})
+
+
+_ATTRIBUTION = {"name": "attribution", "constraints": {"enum": ["author", "actor"]}}
+
+
+def test_the_view_holder_rule_applies_to_a_table_of_just_its_two_fields() -> None:
+    contract = _views(_ATTRIBUTION, {"name": "attributed_to_actor_id"})
+    frame = pd.DataFrame(
+        {
+            "attribution": ["author", "author", "actor", "actor", None, None],
+            "attributed_to_actor_id": [None, "a1", "a1", None, "a1", None],
+        }
+    )
+    built = rules._view_holder(contract, contract["t"], None)
+    # A missing attribution is no author's view: its holder is filled (the type check
+    # reports the missing attribution itself).
+    assert _verdicts(built, frame) == [True, False, True, False, True, False]
+
+
+def test_the_view_holder_rule_refuses_a_renamed_author_code_naming_itself() -> None:
+    renamed = {"name": "attribution", "constraints": {"enum": ["writer", "actor"]}}
+    contract = _views(renamed, {"name": "attributed_to_actor_id"})
+    with pytest.raises(DatasetError) as raised:
+        rules._view_holder(contract, contract["t"], None)
+    (problem,) = raised.value.problems
+    assert problem.rule == "code-reads" and problem.field == "attribution"
+    assert problem.message.startswith("the rule view-holder reads the code 'author' of t.")
