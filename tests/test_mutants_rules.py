@@ -31,8 +31,15 @@ def _certainty(**extra: Any) -> dict[str, Any]:
 
 def test_the_certainty_rule_applies_to_a_table_of_just_hedge_and_certainty() -> None:
     schema = _schema({"name": "hedge"}, _certainty(categoriesOrdered=True))
-    frame = pd.DataFrame({"certainty": ["low", "high", "low"], "hedge": [None, None, "may"]})
-    assert _verdicts(rules._certainty(None, schema, None), frame) == [False, True, True]
+    frame = pd.DataFrame(
+        {"certainty": ["low", "high", "low", None], "hedge": [None, None, "may", None]}
+    )
+    built = rules._certainty(None, schema, None)
+    assert _verdicts(built, frame) == [False, True, True, True]  # a missing one: the type's
+    assert built[0][1].error == (
+        "certainty-needs-hedge@certainty: a certainty below 'high' must show the memo's words"
+        " in hedge"
+    )
 
 
 def test_the_certainty_rule_needs_an_ordered_scale() -> None:
