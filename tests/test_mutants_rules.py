@@ -62,7 +62,12 @@ def test_the_band_rule_applies_to_a_table_of_just_hedge_certainty_and_likelihood
     frame = pd.DataFrame(
         {"likelihood": ["likely", None, "likely"], "hedge": [None, None, "may"], "certainty": None}
     )
-    assert _verdicts(rules._band(None, schema, None), frame) == [False, True, True]
+    built = rules._band(None, schema, None)
+    assert _verdicts(built, frame) == [False, True, True]
+    assert built[0][1].error == (
+        "band-needs-hedge@likelihood: an ICD 203 band needs the words that name a probability"
+        " in hedge"
+    )
 
 
 def _views(*fields: dict[str, Any]) -> Contract:
@@ -84,6 +89,10 @@ def test_the_view_holder_rule_applies_to_a_table_of_just_its_two_fields() -> Non
     # A missing attribution is no author's view: its holder is filled (the type check
     # reports the missing attribution itself).
     assert _verdicts(built, frame) == [True, False, True, False, True, False]
+    assert built[0][1].error == (
+        "view-holder@attributed_to_actor_id: filled exactly when the view is an actor's"
+        " (attribution other than 'author')"
+    )
 
 
 def test_the_view_holder_rule_refuses_a_renamed_author_code_naming_itself() -> None:
