@@ -423,3 +423,47 @@ def test_a_links_table_of_just_its_two_anchors_is_the_time_model() -> None:
     }
     model = rules.TimeModel.of(_Contract({"links": links}))  # type: ignore[arg-type]
     assert model == rules.TimeModel("links", "events", "docs", {})
+
+
+@pytest.mark.parametrize("spelling", ["<NA>", "None"])
+def test_a_window_keyed_by_the_text_of_a_missing_key_is_left_to_the_row_by_row_form(
+    spelling: str,
+) -> None:
+    # str() of a missing key reads "<NA>" (pandas' NA) or "None": a record with such an id
+    # would get the missing key's rows row by row, which the whole-column form cannot say.
+    keys = pd.Series(["a", None], dtype=pd.StringDtype("pyarrow"))
+    cells = pd.Series(pd.array([date(2020, 1, 1), None], dtype=pd.ArrowDtype(pa.date32())))
+    by_event = {"a": date(2020, 1, 1), spelling: date(2021, 1, 1)}
+    assert rules._same_columnwise(keys, cells, by_event) is None
+    assert rules._same_columnwise(keys, cells, {"a": date(2020, 1, 1)}) is not None
+
+
+def test_a_window_with_arrow_dates_on_one_side_only_still_reads_the_text_side_as_a_date() -> None:
+    frame = pd.DataFrame(
+        {
+            "event_id": ["a"],
+            "date_start": pd.array([date(2020, 1, 1)], dtype=pd.ArrowDtype(pa.date32())),
+            "date_end": pd.Series(["2020-01-31"], dtype=object),
+        }
+    )
+    got = rules._stated(frame, "event_id", "date")
+    assert got == {"a": (date(2020, 1, 1), date(2020, 1, 31))}
+    assert type(got["a"][1]) is date  # not the text "2020-01-31" as read
+
+
+def test_an_empty_edtf_text_states_no_date_as_a_missing_value_does() -> None:
+    frame = _events(date_edtf=["", None, "2020", "2021-05"])
+    got = rules._stated(frame, "event_id", "date")
+    assert got["a"] == (None, None)  # not the cells' 2020-01-01..2020-12-31
+    assert got["b"] == (None, None)
+
+
+def test_windows_without_any_date_are_compared_columnwise_as_missing_dates() -> None:
+    # Every expected start missing: the expected dates are still Arrow dates (all missing),
+    # never an untyped column that numpy cannot compare with the cells' dates.
+    keys = pd.Series(["a", "b", "zz"], dtype=pd.StringDtype("pyarrow"))
+    cells = pd.Series(pd.array([None, date(2020, 1, 1), None], dtype=pd.ArrowDtype(pa.date32())))
+    got = rules._same_columnwise(keys, cells, {"a": None, "b": None})
+    assert got is not None and got.tolist() == [True, False, True]
+    empty = rules._same_columnwise(keys, cells, {})
+    assert empty is not None and empty.tolist() == [True, False, True]
