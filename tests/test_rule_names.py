@@ -39,6 +39,7 @@ PASSED_ON: dict[tuple[str, str], str] = {
     ("validation/guard.py", "exc.rule"): "NotStrictJSON: its default and each raise's rule=",
     ("curation/records.py", "exc.rule"): "_Refused: each raise's rule",
     ("contract/csv_rows.py", "found.rule"): "_Damage: each one's rule (CSV_RULES)",
+    ("contract/typed.py", "cells.rule"): "Unparsed.rule: type or enum (parse_column's two rules)",
     ("validation/text.py", "rule"): "text.RULES",
     ("validation/validate.py", "rule"): "the catalogue's records, or Frictionless's own names",
     ("validation/validate.py", "error.type"): "Frictionless's own names of its errors",
