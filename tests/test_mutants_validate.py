@@ -219,41 +219,70 @@ def _evidence(**columns: list[str | None]) -> dict[str, pd.DataFrame]:
     return {"evidence": pd.DataFrame(columns, dtype="string")}
 
 
-def test_an_evidence_row_whose_record_id_holds_dots_names_the_whole_id(
+# (why, the evidence's columns, the causes traced): each row is passed over or traced alone, and
+# the rows and columns after it are still read.
+EVIDENCE_CAUSES: list[tuple[str, dict[str, list[str | None]], dict[tuple[str, str], str]]] = [
+    (
+        "a record id holding dots is named whole",
+        {"evidence_id": ["actor.a.b.14235"], "actor_id": ["c"]},
+        {
+            ("actors", "a.b"): "evidence row 2 (actor_id is not 'a.b')",
+            ("actors", "c"): "evidence row 2 (actor_id is not 'a.b')",
+        },
+    ),
+    (
+        "a row without an id is passed over, not the rows after it",
+        {"evidence_id": [None, "actor.a.1"], "actor_id": ["x", None]},
+        {("actors", "a"): "evidence row 3 (actor_id is not 'a')"},
+    ),
+    (
+        "a subject column the evidence lacks (actor_id, the first) is passed over, not the others",
+        {"evidence_id": ["event.e.1"], "event_id": ["f"]},
+        {
+            ("events", "e"): "evidence row 2 (event_id is not 'e')",
+            ("events", "f"): "evidence row 2 (event_id is not 'e')",
+        },
+    ),
+    (
+        "a row of another kind is passed over, not the rows after it",
+        {
+            "evidence_id": ["event.e.1", "nonsense.z.1", "actor.a.1"],
+            "actor_id": [None, None, "x"],
+            "event_id": ["e", None, None],
+        },
+        {
+            ("actors", "a"): "evidence row 4 (actor_id is not 'a')",
+            ("actors", "x"): "evidence row 4 (actor_id is not 'a')",
+        },
+    ),
+    (
+        # "<NA>" is how pandas prints a missing cell: an id that reads so is still an id
+        "an empty subject cell names only the record the row was written for",
+        {"evidence_id": ["actor.a.1", "actor.<NA>.2"], "actor_id": [None, None]},
+        {
+            ("actors", "a"): "evidence row 2 (actor_id is not 'a')",
+            ("actors", "<NA>"): "evidence row 3 (actor_id is not '<NA>')",
+        },
+    ),
+    ("no evidence ids traces no cause", {"actor_id": ["a"]}, {}),
+]
+
+
+@pytest.mark.parametrize(
+    ("why", "columns", "causes"), EVIDENCE_CAUSES, ids=[c[0] for c in EVIDENCE_CAUSES]
+)
+def test_the_evidence_rows_causes_are_traced_row_by_row(
     contract: Contract,
+    why: str,
+    columns: dict[str, list[str | None]],
+    causes: dict[tuple[str, str], str],
 ) -> None:
-    frames = _evidence(evidence_id=["actor.a.b.14235"], actor_id=["c"])
-    where = "evidence row 2 (actor_id is not 'a.b')"
-    assert validate._evidence_causes(contract, frames) == {
-        ("actors", "a.b"): where,
-        ("actors", "c"): where,
-    }
+    assert next(iter(contract.evidence_subjects.values())) == "actor_id"  # the cases' premise
+    assert validate._evidence_causes(contract, _evidence(**columns)) == causes, why
 
 
-def test_an_evidence_row_without_an_id_is_passed_over_not_the_rows_after_it(
-    contract: Contract,
-) -> None:
-    frames = _evidence(evidence_id=[None, "actor.a.1"], actor_id=["x", None])
-    assert validate._evidence_causes(contract, frames) == {
-        ("actors", "a"): "evidence row 3 (actor_id is not 'a')"
-    }
-
-
-def test_a_subject_column_the_evidence_lacks_is_passed_over_not_the_columns_after_it(
-    contract: Contract,
-) -> None:
-    assert next(iter(contract.evidence_subjects.values())) == "actor_id"  # the one left out
-    frames = _evidence(evidence_id=["event.e.1"], event_id=["f"])
-    where = "evidence row 2 (event_id is not 'e')"
-    assert validate._evidence_causes(contract, frames) == {
-        ("events", "e"): where,
-        ("events", "f"): where,
-    }
-
-
-def test_no_evidence_table_or_no_evidence_ids_traces_no_cause(contract: Contract) -> None:
+def test_no_evidence_table_traces_no_cause(contract: Contract) -> None:
     assert validate._evidence_causes(contract, {}) == {}
-    assert validate._evidence_causes(contract, _evidence(actor_id=["a"])) == {}
 
 
 def test_a_package_level_frictionless_error_is_one_line_on_the_descriptor(
@@ -279,32 +308,6 @@ def test_a_package_level_frictionless_error_is_one_line_on_the_descriptor(
             validator="frictionless",
         )
     ]
-
-
-def test_an_evidence_row_of_another_kind_is_passed_over_not_the_rows_after_it(
-    contract: Contract,
-) -> None:
-    frames = _evidence(
-        evidence_id=["event.e.1", "nonsense.z.1", "actor.a.1"],
-        actor_id=[None, None, "x"],
-        event_id=["e", None, None],
-    )
-    where = "evidence row 4 (actor_id is not 'a')"
-    assert validate._evidence_causes(contract, frames) == {
-        ("actors", "a"): where,
-        ("actors", "x"): where,
-    }
-
-
-def test_an_empty_subject_cell_names_only_the_record_the_row_was_written_for(
-    contract: Contract,
-) -> None:
-    # "<NA>" is how pandas prints a missing cell: an id that reads so is still an id
-    frames = _evidence(evidence_id=["actor.a.1", "actor.<NA>.2"], actor_id=[None, None])
-    assert validate._evidence_causes(contract, frames) == {
-        ("actors", "a"): "evidence row 2 (actor_id is not 'a')",
-        ("actors", "<NA>"): "evidence row 3 (actor_id is not '<NA>')",
-    }
 
 
 def test_a_failure_is_traced_to_our_check_only_by_a_number_the_schema_has(
