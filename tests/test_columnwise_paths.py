@@ -7,25 +7,21 @@ import random
 import re
 from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
 
 from memo724.contract.edtf import EDTFError, bounds
 from memo724.validation.columns import positions
-from memo724.validation.rules import _cells, _day, _same_columnwise, _stated, _text
+from memo724.validation.rules import (
+    _cells,
+    _day,
+    _same_columnwise,
+    _same_row_by_row,
+    _stated,
+    _text,
+)
 from memo724.validation.text import _any_outside_quotes
-
-
-def _row_by_row(keys: pd.Series, cells: pd.Series, by_event: dict, read) -> np.ndarray:
-    return np.asarray(
-        [
-            read(c) == by_event.get(str(e))
-            for e, c in zip(keys.tolist(), _cells(cells), strict=True)
-        ],
-        dtype=bool,
-    )
 
 
 def test_time_windows_are_compared_columnwise_as_row_by_row() -> None:
@@ -46,10 +42,10 @@ def test_time_windows_are_compared_columnwise_as_row_by_row() -> None:
     )
     fast = _same_columnwise(keys, starts, by_start)
     assert fast is not None and 0 < fast.sum() < n  # both verdicts occur
-    assert (fast == _row_by_row(keys, starts, by_start, _day)).all()
+    assert (fast == _same_row_by_row(keys, starts, by_start, _day)).all()
     fast = _same_columnwise(keys, basis, by_basis)
     assert fast is not None and 0 < fast.sum() < n
-    assert (fast == _row_by_row(keys, basis, by_basis, _text)).all()
+    assert (fast == _same_row_by_row(keys, basis, by_basis, _text)).all()
     # A user's own dtypes (dates as text, keys as objects) are left to the row-by-row form.
     assert _same_columnwise(keys.astype(object), starts, by_start) is None
     assert _same_columnwise(keys, starts.astype(str), by_start) is None

@@ -242,8 +242,8 @@ def test_arrow_table_refuses_every_cell_that_does_not_parse_as_validate_does(
     with pytest.raises(DatasetError) as caught:
         arrow_table(SCHEMA, path)
     assert [str(p) for p in caught.value.problems] == [
-        f"{path}, row 3, field n: value 'x': must be a integer (rule: type)",
-        f"{path}, row 4, field n: value 'y': must be a integer (rule: type)",
+        f"{path}, row 3, field n: value 'x': must be an integer (rule: type)",
+        f"{path}, row 4, field n: value 'y': must be an integer (rule: type)",
         f"{path}, row 4, field level: value 'mid': must be one of ['low', 'high'] (rule: enum)",
     ]
 

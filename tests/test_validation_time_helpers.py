@@ -8,6 +8,7 @@ these helpers (MUTATION.md).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -425,17 +426,30 @@ def test_a_links_table_of_just_its_two_anchors_is_the_time_model() -> None:
     assert model == rules.TimeModel("links", "events", "docs", {})
 
 
-@pytest.mark.parametrize("spelling", ["<NA>", "None"])
-def test_a_window_keyed_by_the_text_of_a_missing_key_is_left_to_the_row_by_row_form(
-    spelling: str,
+@pytest.mark.parametrize(
+    ("spelling", "dtype"),
+    [("<NA>", pd.StringDtype("pyarrow")), ("None", pd.StringDtype("pyarrow")), ("nan", "str")],
+)
+def test_a_missing_key_finds_no_window_even_where_a_record_is_spelled_as_its_text(
+    spelling: str, dtype: Any
 ) -> None:
-    # str() of a missing key reads "<NA>" (pandas' NA) or "None": a record with such an id
-    # would get the missing key's rows row by row, which the whole-column form cannot say.
-    keys = pd.Series(["a", None], dtype=pd.StringDtype("pyarrow"))
-    cells = pd.Series(pd.array([date(2020, 1, 1), None], dtype=pd.ArrowDtype(pa.date32())))
+    # str() of a missing key reads "<NA>", "None" or "nan" (pandas 3's `str`): the row-by-row
+    # form once looked that text up and gave a record spelled so to the missing key's rows,
+    # where the whole-column form finds no window. Both forms now agree: no window.
+    keys = pd.Series(["a", None], dtype=dtype)
+    cells = pd.Series(
+        pd.array([date(2020, 1, 1), date(2021, 1, 1)], dtype=pd.ArrowDtype(pa.date32()))
+    )
     by_event = {"a": date(2020, 1, 1), spelling: date(2021, 1, 1)}
-    assert rules._same_columnwise(keys, cells, by_event) is None
-    assert rules._same_columnwise(keys, cells, {"a": date(2020, 1, 1)}) is not None
+    fast = rules._same_columnwise(keys, cells, by_event)
+    assert fast is not None and fast.tolist() == [True, False]
+    assert rules._same_row_by_row(keys, cells, by_event, rules._day).tolist() == [True, False]
+    as_objects = keys.astype(object)  # a user's own dtype: judged row by row only
+    assert rules._same_columnwise(as_objects, cells, by_event) is None
+    assert rules._same_row_by_row(as_objects, cells, by_event, rules._day).tolist() == [
+        True,
+        False,
+    ]
 
 
 def test_a_window_with_arrow_dates_on_one_side_only_still_reads_the_text_side_as_a_date() -> None:

@@ -184,7 +184,8 @@ def unparsed_problems(
         if cells.rule == "enum":
             message = f"must be one of {schema.enum(cells.field)}"
         else:
-            message = f"must be a {schema.field(cells.field).get('type', 'string')}"
+            kind = schema.field(cells.field).get("type", "string")
+            message = f"must be {'an' if kind[:1] in tuple('aeiou') else 'a'} {kind}"
         problems += [
             Problem(where, cells.rule, message, row=row + 2, field=cells.field, value=value,
                     validator=validator)

@@ -110,7 +110,7 @@ TYPE = declare(
     "type",
     "every field (its Table Schema type)",
     "the field",
-    "must be a {type}",
+    "must be a(n) {type}",
 )
 REQUIRED = declare(
     "required",

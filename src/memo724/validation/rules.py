@@ -9,7 +9,7 @@ the contract; nothing here knows how the tables were built, nor a table by its n
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -401,13 +401,7 @@ def _time_window(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
             if fast is not None:
                 return fast
             read = _text if field == "time_basis" else _day
-            return np.asarray(
-                [
-                    read(cell) == by_event.get(str(e))
-                    for e, cell in zip(frame[key].tolist(), _cells(frame[field]), strict=True)
-                ],
-                dtype=bool,
-            )
+            return _same_row_by_row(frame[key], frame[field], by_event, read)
 
         message = (
             f"{field} must be what the stated date and the time links give (contract.timeline)"
@@ -425,15 +419,29 @@ register(
 )(_time_window)
 
 
+def _same_row_by_row(
+    keys: pd.Series, cells: pd.Series, by_event: dict[str, Any], read: Callable[[Any], Any]
+) -> np.ndarray:
+    """`read(cell) == by_event.get(key)` per row, for any dtypes; a missing key has no window
+    (its text, "<NA>", "None" or "nan" by the dtype, would find a record spelled so)."""
+    return np.asarray(
+        [
+            read(cell) == (None if (k := _text(e)) is None else by_event.get(k))
+            for e, cell in zip(keys.tolist(), _cells(cells), strict=True)
+        ],
+        dtype=bool,
+    )
+
+
 def _same_columnwise(
     keys: pd.Series, cells: pd.Series, by_event: dict[str, Any], at: np.ndarray | None = None
 ) -> np.ndarray | None:
-    """`_day(cell) == by_event.get(str(key))` (or `_text` for text) per row, on whole columns, for
-    the frames `load()` gives: text keys, and Arrow dates or text/coded cells. None for any other
-    frame (a user's own dtypes), which the row-by-row comparison judges. At 1M rows the
-    row-by-row form was the slowest of the time rules."""
-    if not isinstance(keys.dtype, pd.StringDtype) or {"<NA>", "None"} & by_event.keys():
-        return None  # str() of a missing key is one of those: leave the spelling to str()
+    """`_same_row_by_row` with `_day` (or `_text` for text), on whole columns, for the frames
+    `load()` gives: text keys, and Arrow dates or text/coded cells. None for any other frame (a
+    user's own dtypes), which the row-by-row comparison judges. At 1M rows the row-by-row form
+    was the slowest of the time rules."""
+    if not isinstance(keys.dtype, pd.StringDtype):
+        return None
     if at is None:  # where each key is among by_event's (the caller may have looked it up)
         at = positions(keys, pd.Series(list(by_event), dtype=pd.StringDtype("pyarrow")))
     known = at >= 0
