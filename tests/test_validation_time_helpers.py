@@ -19,26 +19,36 @@ from memo724.contract import Contract, TableSchema
 from memo724.contract.paths import REPO
 from memo724.contract.timeline import TimeLink, Window
 from memo724.validation import rules
+from memo724.validation.columns import positions
+from memo724.validation.windows import as_days, days, key_texts
 
 
-def test_arrow_date_cells_become_dates_and_missing_ones_none() -> None:
+def _dates(*values: str | None) -> list[object]:
+    return [None if v is None else np.datetime64(v, "D") for v in values]
+
+
+def test_arrow_date_cells_become_days_and_missing_ones_none() -> None:
     series = pd.Series(pd.array([date(2020, 1, 2), None], dtype=pd.ArrowDtype(pa.date32())))
-    got = rules._cells(series)
-    assert got == [date(2020, 1, 2), None]
-    assert got[1] is None  # not pandas' NA, as series.tolist() would give
-    assert all(type(v) is date for v in got[:1])
+    got = days(series, rules._day)
+    assert got.dtype == np.dtype("datetime64[D]")
+    assert [None if np.isnat(d) else d for d in got] == _dates("2020-01-02", None)
 
 
 def test_a_chunked_arrow_date_column_is_read_whole() -> None:
     chunked = pa.chunked_array([[date(2020, 1, 2)], [None, date(2021, 3, 4)]], type=pa.date32())
     series = pd.Series(pd.arrays.ArrowExtensionArray(chunked))
-    assert rules._cells(series) == [date(2020, 1, 2), None, date(2021, 3, 4)]
+    got = days(series, rules._day)
+    assert [None if np.isnat(d) else d for d in got] == _dates("2020-01-02", None, "2021-03-04")
 
 
-def test_other_cells_are_read_as_they_are() -> None:
-    assert rules._cells(pd.Series(["a", None], dtype=object)) == ["a", None]
-    text = pd.Series(["2020-01-02"], dtype=pd.ArrowDtype(pa.string()))
-    assert rules._cells(text) == ["2020-01-02"]  # an Arrow column that holds no dates
+def test_other_cells_are_read_one_by_one_as_dates() -> None:
+    cells = pd.Series(["2020-01-02", None, "not a date", date(2021, 3, 4)], dtype=object)
+    got = days(cells, rules._day)
+    assert [None if np.isnat(d) else d for d in got] == _dates(
+        "2020-01-02", None, None, "2021-03-04"
+    )
+    text = pd.Series(["2020-01-02"], dtype=pd.ArrowDtype(pa.string()))  # Arrow, but no dates
+    assert days(text, rules._day).tolist() == [date(2020, 1, 2)]
 
 
 @pytest.mark.parametrize(
@@ -433,23 +443,19 @@ def test_a_links_table_of_just_its_two_anchors_is_the_time_model() -> None:
 def test_a_missing_key_finds_no_window_even_where_a_record_is_spelled_as_its_text(
     spelling: str, dtype: Any
 ) -> None:
-    # str() of a missing key reads "<NA>", "None" or "nan" (pandas 3's `str`): the row-by-row
-    # form once looked that text up and gave a record spelled so to the missing key's rows,
-    # where the whole-column form finds no window. Both forms now agree: no window.
+    # str() of a missing key reads "<NA>", "None" or "nan" (pandas 3's `str`): a row-by-row
+    # lookup by that text once gave a record spelled so to the missing key's rows.
     keys = pd.Series(["a", None], dtype=dtype)
     cells = pd.Series(
         pd.array([date(2020, 1, 1), date(2021, 1, 1)], dtype=pd.ArrowDtype(pa.date32()))
     )
-    by_event = {"a": date(2020, 1, 1), spelling: date(2021, 1, 1)}
-    fast = rules._same_columnwise(keys, cells, by_event)
-    assert fast is not None and fast.tolist() == [True, False]
-    assert rules._same_row_by_row(keys, cells, by_event, rules._day).tolist() == [True, False]
-    as_objects = keys.astype(object)  # a user's own dtype: judged row by row only
-    assert rules._same_columnwise(as_objects, cells, by_event) is None
-    assert rules._same_row_by_row(as_objects, cells, by_event, rules._day).tolist() == [
-        True,
-        False,
-    ]
+    ids = pd.Series(["a", spelling], dtype=pd.StringDtype("pyarrow"))
+    wanted = as_days([date(2020, 1, 1), date(2021, 1, 1)])
+    for given in (keys, keys.astype(object)):  # as loaded, and a user's own dtype
+        at = positions(key_texts(given, rules._text), ids)
+        assert at.tolist() == [0, -1]
+        assert rules._same(cells, wanted, at).tolist() == [True, False]
+        assert rules._same(cells.astype(object), wanted, at).tolist() == [True, False]
 
 
 def test_a_window_with_arrow_dates_on_one_side_only_still_reads_the_text_side_as_a_date() -> None:
@@ -473,11 +479,11 @@ def test_an_empty_edtf_text_states_no_date_as_a_missing_value_does() -> None:
 
 
 def test_windows_without_any_date_are_compared_columnwise_as_missing_dates() -> None:
-    # Every expected start missing: the expected dates are still Arrow dates (all missing),
-    # never an untyped column that numpy cannot compare with the cells' dates.
-    keys = pd.Series(["a", "b", "zz"], dtype=pd.StringDtype("pyarrow"))
+    # Every expected start missing: the expected dates are still dates (all missing), never an
+    # untyped column that numpy cannot compare with the cells' dates.
     cells = pd.Series(pd.array([None, date(2020, 1, 1), None], dtype=pd.ArrowDtype(pa.date32())))
-    got = rules._same_columnwise(keys, cells, {"a": None, "b": None})
-    assert got is not None and got.tolist() == [True, False, True]
-    empty = rules._same_columnwise(keys, cells, {})
-    assert empty is not None and empty.tolist() == [True, False, True]
+    at = np.array([0, 1, -1])  # the third row's key is no record's
+    got = rules._same(cells, as_days([None, None]), at)
+    assert got.tolist() == [True, False, True]
+    empty = rules._same(cells, as_days([]), np.array([-1, -1, -1]))
+    assert empty.tolist() == [True, False, True]

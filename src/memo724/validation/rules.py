@@ -9,14 +9,13 @@ the contract; nothing here knows how the tables were built, nor a table by its n
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow
 
 from ..contract import Contract, TableSchema, singular
 from ..contract.edtf import EDTFError, bounds
@@ -24,13 +23,22 @@ from ..contract.timeline import (
     BASES,
     EXPRESSED,
     TimeLink,
-    Window,
-    derive_placed,
-    derive_windows,
 )
 from .catalogue import Built, register, rule
 from .checks import filled, row_rule
 from .columns import positions
+from .windows import (
+    NAT,
+    TEXT,
+    Dated,
+    Windows,
+    as_days,
+    days,
+    event_windows,
+    key_texts,
+    last_rows,
+    placed_windows,
+)
 
 AUTHOR_VIEW = "author"
 # The role of a linked actor who perceives a record (a risk's perceivers, in its link table).
@@ -175,20 +183,6 @@ register(
 )(_view_holder_perceives)
 
 
-def _cells(series: pd.Series) -> list[Any]:
-    """A column's cells as Python values. Arrow dates (what `load()` gives) are converted by
-    numpy in one pass: pandas makes each one a Python object in a loop, the slowest part of the
-    time rules at 1M rows. Missing dates become None."""
-    dtype = series.dtype
-    if isinstance(dtype, pd.ArrowDtype) and pyarrow.types.is_date32(dtype.pyarrow_dtype):
-        data = series.array._pa_array  # a ChunkedArray on pandas 3, an Array or one on pandas 2
-        if isinstance(data, pyarrow.ChunkedArray):
-            data = data.combine_chunks()
-        days = data.to_numpy(zero_copy_only=False)
-        return days.astype("datetime64[D]").astype(object).tolist()
-    return series.tolist()
-
-
 def _day(value: Any) -> date | None:
     """A date cell as read (text, date, timestamp or missing) as a date; unreadable -> None."""
     if isinstance(value, date) and value is not pd.NaT:  # the common case first
@@ -227,36 +221,23 @@ def _links(links: pd.DataFrame, key: str) -> list[TimeLink]:
     ]
 
 
-def _stated(
-    frame: pd.DataFrame, key: str, group: str
-) -> dict[str, tuple[date | None, date | None]]:
+def _stated(frame: pd.DataFrame, key: str, group: str) -> Dated:
     """Each record's stated (start, end): the bounds of its EDTF value, which the date cells
     only restate. Read from the EDTF value, a wrong date cell is reported once, on itself
     (edtf-bounds), not again as a wrong time window; the cells serve where the EDTF value is
-    missing from the frame or unreadable (that is reported on its own)."""
-    starts, ends = frame[f"{group}_start"], frame[f"{group}_end"]
-    # Arrow dates (what `load()` gives) are already dates or None: `_day` would return them.
-    as_read = _is_date32(starts) and _is_date32(ends)
-    rows = len(frame)
-    # Each row's EDTF bounds by code, parsed once per distinct value; the last code is a
-    # missing value (read as "", which has no bounds), and None falls back to the cells.
-    codes: Any = [-1] * rows
-    by_code: list[tuple[date | None, date | None] | None] = [None]
+    missing from the frame or unreadable (that is reported on its own). A repeated id keeps its
+    last row."""
+    start = days(frame[f"{group}_start"], _day)
+    end = days(frame[f"{group}_end"], _day)
     if f"{group}_edtf" in frame.columns:
+        # Each EDTF value's bounds parsed once; the last code is a missing value (read as "",
+        # which has no bounds), and an unreadable value (None) leaves the cells.
         codes, uniques = pd.factorize(frame[f"{group}_edtf"], use_na_sentinel=True)
         by_code = [_edtf_window(_text(u) or "") for u in uniques] + [_edtf_window("")]
-        codes = codes.tolist()
-    out = {}
-    for e, s, t, c in zip(frame[key].tolist(), _cells(starts), _cells(ends), codes, strict=True):
-        if _text(e) is None:
-            continue
-        out[str(e)] = by_code[c] or ((s, t) if as_read else (_day(s), _day(t)))
-    return out
-
-
-def _is_date32(series: pd.Series) -> bool:
-    dtype = series.dtype
-    return isinstance(dtype, pd.ArrowDtype) and pyarrow.types.is_date32(dtype.pyarrow_dtype)
+        readable = np.array([w is not None for w in by_code], dtype=bool)[codes]
+        start = np.where(readable, as_days(w[0] if w else None for w in by_code)[codes], start)
+        end = np.where(readable, as_days(w[1] if w else None for w in by_code)[codes], end)
+    return Dated.of(key_texts(frame[key], _text), start, end)
 
 
 def _edtf_window(value: str) -> tuple[date | None, date | None] | None:
@@ -300,7 +281,7 @@ EXPRESSED_BY = "expressed_by_event_id"  # a stance takes the window of the event
 
 def _windows(
     model: TimeModel, tables: Mapping[str, pd.DataFrame]
-) -> tuple[dict[str, dict[str, Window]], set[str]] | None:
+) -> tuple[dict[str, Windows], set[str]] | None:
     """Windows re-derived from the stated dates and the time links (contract.timeline), by
     table (events, then what is placed relative to them), and the ids of links that contradict
     them; None when a table or column the rule needs is missing."""
@@ -315,10 +296,10 @@ def _windows(
     document: tuple[date | None, date | None] = (None, None)
     if len(documents) and {"date_start", "date_end"} <= set(documents.columns):
         document = (_day(documents["date_start"].iloc[0]), _day(documents["date_end"].iloc[0]))
-    windows, conflicts = derive_windows(
+    windows, conflicts = event_windows(
         _stated(events, "event_id", "date"), _links(links, "event_id"), document
     )
-    found = {model.events: windows}
+    found: dict[str, Windows] = {model.events: windows}
     bad = {c.link_id for c in conflicts}
     for table, key in model.subjects.items():
         frame = tables.get(table)
@@ -326,24 +307,33 @@ def _windows(
             continue
         if not {key, "as_of_start", "as_of_end"} <= set(frame.columns):
             continue
-        expressed = {}
-        if EXPRESSED_BY in frame.columns:
-            expressed = {
-                str(k): str(v)
-                for k, v in zip(frame[key].tolist(), frame[EXPRESSED_BY].tolist(), strict=True)
-                if _text(k) is not None and _text(v) is not None
-            }
-        placed, more = derive_placed(
-            _stated(frame, key, "as_of"), _links(links, key), windows, document, expressed
+        stated = _stated(frame, key, "as_of")
+        placed, more = placed_windows(
+            stated, _links(links, key), windows, document, _expressed_by(frame, key, stated)
         )
         found[table] = placed
         bad |= {c.link_id for c in more if c.link_id}
     return found, bad
 
 
+def _expressed_by(frame: pd.DataFrame, key: str, stated: Dated) -> pd.Series:
+    """The id of the event expressing each of `stated`'s records (missing: none), from the
+    last row where the record has one."""
+    if EXPRESSED_BY not in frame.columns:
+        return pd.Series([None] * len(stated.ids), dtype=TEXT)
+    events = key_texts(frame[EXPRESSED_BY], _text)
+    keys = key_texts(frame[key], _text).where(events.notna())
+    rows = last_rows(keys)
+    at = positions(stated.ids, keys.iloc[rows])
+    said = events.iloc[rows].reset_index(drop=True)
+    return pd.Series(
+        pd.array(said.array.take(at, allow_fill=True), dtype=TEXT)  # -1: missing
+    )
+
+
 def _derived(contract: Contract, ctx: Any) -> tuple[TimeModel, dict[str, Any], set[str]] | None:
     """The windows of every placed table and the contradicting links, derived once per context
-    (the checks keep only plain dictionaries, so no reference cycle ties a frame to a schema)."""
+    (the checks keep only arrays, so no reference cycle ties a frame to a schema)."""
     model = TimeModel.of(contract)
     if model is None:
         return None
@@ -371,37 +361,23 @@ def _time_window(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     if windows is None:
         return []
     key = model.subjects[schema.name]
-    expected: dict[str, dict[str, Any]] = {
-        "time_start": {e: w.start for e, w in windows.items()},
-        "time_end": {e: w.end for e, w in windows.items()},
-        "time_basis": {e: w.basis for e, w in windows.items()},
-    }
+    expected = {"time_start": windows.start, "time_end": windows.end, "time_basis": windows.basis}
     built: Built = []
     # The three fields' windows share their keys: each frame's keys are looked up once (the
     # frame held weakly, so the checks never keep it alive).
-    ids = pd.Series(list(windows), dtype=pd.StringDtype("pyarrow"))
     last: list[Any] = [lambda: None, None]
 
-    def lookup(frame: pd.DataFrame) -> np.ndarray | None:
-        if not isinstance(frame[key].dtype, pd.StringDtype):
-            return None  # _same_columnwise decides what to do with other keys
+    def lookup(frame: pd.DataFrame) -> np.ndarray:
         if last[0]() is not frame:
-            last[:] = [weakref.ref(frame), positions(frame[key], ids)]
+            last[:] = [weakref.ref(frame), positions(key_texts(frame[key], _text), windows.ids)]
         return np.asarray(last[1])
 
-    for field, by_event in expected.items():
+    for field, wanted in expected.items():
 
         def same(
-            frame: pd.DataFrame,
-            field: str = field,
-            by_event: dict[str, Any] = by_event,
-            key: str = key,
+            frame: pd.DataFrame, field: str = field, wanted: np.ndarray = wanted
         ) -> np.ndarray:
-            fast = _same_columnwise(frame[key], frame[field], by_event, lookup(frame))
-            if fast is not None:
-                return fast
-            read = _text if field == "time_basis" else _day
-            return _same_row_by_row(frame[key], frame[field], by_event, read)
+            return _same(frame[field], wanted, lookup(frame))
 
         message = (
             f"{field} must be what the stated date and the time links give (contract.timeline)"
@@ -419,55 +395,23 @@ register(
 )(_time_window)
 
 
-def _same_row_by_row(
-    keys: pd.Series, cells: pd.Series, by_event: dict[str, Any], read: Callable[[Any], Any]
-) -> np.ndarray:
-    """`read(cell) == by_event.get(key)` per row, for any dtypes; a missing key has no window
-    (its text, "<NA>", "None" or "nan" by the dtype, would find a record spelled so)."""
-    return np.asarray(
-        [
-            read(cell) == (None if (k := _text(e)) is None else by_event.get(k))
-            for e, cell in zip(keys.tolist(), _cells(cells), strict=True)
-        ],
-        dtype=bool,
-    )
+def _same(cells: pd.Series, wanted: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Whether each cell is its record's derived value: `wanted` by record (datetime64[D], NaT
+    for none, or the bases as text), `at` each row's record among them (-1: none, so no value).
 
-
-def _same_columnwise(
-    keys: pd.Series, cells: pd.Series, by_event: dict[str, Any], at: np.ndarray | None = None
-) -> np.ndarray | None:
-    """`_same_row_by_row` with `_day` (or `_text` for text), on whole columns, for the frames
-    `load()` gives: text keys, and Arrow dates or text/coded cells. None for any other frame (a
-    user's own dtypes), which the row-by-row comparison judges. At 1M rows the row-by-row form
-    was the slowest of the time rules."""
-    if not isinstance(keys.dtype, pd.StringDtype):
-        return None
-    if at is None:  # where each key is among by_event's (the caller may have looked it up)
-        at = positions(keys, pd.Series(list(by_event), dtype=pd.StringDtype("pyarrow")))
-    known = at >= 0
-    dtype = cells.dtype
-    if isinstance(dtype, pd.ArrowDtype) and pyarrow.types.is_date32(dtype.pyarrow_dtype):
-        data = cells.array._pa_array  # as in _cells: no Python object per cell
-        if isinstance(data, pyarrow.ChunkedArray):
-            data = data.combine_chunks()
-        got = data.to_numpy(zero_copy_only=False).astype("datetime64[D]")
-        # pyarrow converts the dates in C: numpy's own conversion of date objects took 20x as
-        # long (0.5 s of the 1M-row package).
-        want = pyarrow.array([*by_event.values(), None], pyarrow.date32()).to_numpy(
-            zero_copy_only=False
-        )
-        wanted = want[np.where(known, at, len(by_event))]
+    Dates are compared on whole columns (read as `_day` reads them); text and coded cells too,
+    other cells (a user's own dtypes) are read one at a time as text."""
+    if np.issubdtype(wanted.dtype, np.datetime64):
+        wanted = np.append(wanted, NAT)[np.where(at >= 0, at, len(wanted))]
+        got = days(cells, _day)
         return np.asarray((got == wanted) | (np.isnat(got) & np.isnat(wanted)), dtype=bool)
-    if isinstance(dtype, (pd.CategoricalDtype, pd.StringDtype)):
-        values = list(by_event.values())
-        if not all(v is None or isinstance(v, str) for v in values):
-            return None
+    wanted = np.append(wanted, np.array([None], dtype=object))[np.where(at >= 0, at, len(wanted))]
+    if isinstance(cells.dtype, (pd.CategoricalDtype, pd.StringDtype)):
         text = cells.astype(object)
         got_text = text.to_numpy(dtype=object, copy=True)
         got_text[~text.notna().to_numpy(dtype=bool)] = None
-        want_text = np.array([*values, None], dtype=object)[np.where(known, at, len(values))]
-        return np.asarray(got_text == want_text, dtype=bool)
-    return None
+        return np.asarray(got_text == wanted, dtype=bool)
+    return np.asarray([_text(c) == w for c, w in zip(cells.tolist(), wanted, strict=True)])
 
 
 def _link_rules(schema: TableSchema, contract: Contract) -> TimeModel | None:
