@@ -1,7 +1,7 @@
-"""The verbatim rule tests each distinct (value, passage) pair once (issue 16, speed): on the
-repository's tables with values changed at random (another passage's words, words the memo never
-says, one value given to many records, a value cut from the record's own passage), it reports
-exactly the records whose value no passage of their spans holds, as `memo724 validate` runs it."""
+"""The verbatim rule, as `memo724 validate` runs it, against its words checked record by record:
+on the repository's tables with values changed at random (another passage's words, words the memo
+never says, one value given to many records, a value cut from the record's own passage), it
+reports exactly the records whose value no passage of their spans holds."""
 
 from __future__ import annotations
 

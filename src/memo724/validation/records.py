@@ -104,23 +104,15 @@ def _verbatim(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
         def inside(frame: pd.DataFrame, n: str = name) -> np.ndarray:
             record_at = records_at(frame)
             filled = valid(frame[n])
-            # Only spans whose record exists and has a value can find it. Arrow has no
-            # substring kernel with one pattern per row, so `in` runs in map's C loop, once
-            # per distinct (value, passage) pair: a value is often quoted from one passage by
-            # many spans (the memo's text is finite), and each pair is tested once.
+            # Only spans whose record exists and has a value can find it: the pairs are
+            # gathered by numpy (the passages' strings shared, not copied) and `in` runs in
+            # map's C loop; Arrow has no substring kernel with one pattern per row.
             pair = np.flatnonzero(record_at >= 0)
             pair = pair[filled[record_at[pair]]]
             values = pc.cast(arrow(frame[n]), pyarrow.string())
-            if isinstance(values, pyarrow.ChunkedArray):
-                values = values.combine_chunks()
-            coded = pc.dictionary_encode(values)  # a code per distinct value
-            codes = pc.fill_null(coded.indices, -1).to_numpy()[record_at[pair]]  # none missing
-            key = codes.astype(np.int64) * len(words) + span_words[pair]
-            distinct, inverse = np.unique(key, return_inverse=True)
-            needles = coded.dictionary.take(pyarrow.array(distinct // len(words))).to_pylist()
-            hay = words[distinct % len(words)].tolist()
-            tested = np.fromiter(map(operator.contains, hay, needles), bool, len(distinct))
-            hit = tested[inverse.reshape(-1)]
+            needles = values.take(pyarrow.array(record_at[pair])).to_pylist()
+            hay = words[span_words[pair]].tolist()
+            hit = np.fromiter(map(operator.contains, hay, needles), bool, len(pair))
             found = np.bincount(record_at[pair[hit]], minlength=len(frame)) > 0
             return found | ~filled
 
