@@ -1,0 +1,78 @@
+"""The contract's refusals, word for word (contract/schema.py), for the mutants that survived them.
+
+The fast tests mutmut runs read the checkout's own schemas, which are whole: a missing folder, a
+role with no table or two, and a foreign key gone were never reached there (their tests build a
+package), so the one line the user reads in each case could lose its file or its words unseen.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from memo724.contract import Contract
+from memo724.contract.errors import DatasetError, Problem
+from memo724.contract.paths import REPO
+
+
+def _schemas() -> dict[str, dict[str, Any]]:
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in REPO.schemas.glob("*.json")}
+
+
+def _refused(call: Any) -> list[Problem]:
+    with pytest.raises(DatasetError) as caught:
+        call()
+    return caught.value.problems
+
+
+def test_a_missing_schema_folder_is_one_problem_naming_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "schemas"
+    problems = _refused(lambda: Contract(folder))
+    assert problems == [Problem(str(folder), "missing", "the folder of Table Schemas is missing")]
+
+
+def test_a_role_no_table_has_is_refused_naming_none() -> None:
+    schemas = _schemas()
+    schemas["evidence"]["role"] = "link"  # a stated role: an absent one falls back to evidence
+    problems = _refused(lambda: Contract.of(schemas).only("evidence", by="the check"))
+    message = "the check reads the one table of role 'evidence'; the schemas have none"
+    assert problems == [Problem("schemas/", "code-reads", message)]
+
+
+def test_a_role_two_tables_have_is_refused_naming_both() -> None:
+    schemas = _schemas()
+    schemas["passages"]["role"] = "document"
+    problems = _refused(lambda: Contract.of(schemas).only("document", by="the check"))
+    message = (
+        "the check reads the one table of role 'document'; the schemas have documents, passages"
+    )
+    assert problems == [Problem("schemas/", "code-reads", message)]
+
+
+def test_a_foreign_key_of_a_missing_table_is_refused_as_the_table() -> None:
+    schemas = _schemas()
+    del schemas["evidence"]
+    problems = _refused(lambda: Contract.of(schemas).require_key("evidence", "sources", by="X"))
+    assert [(p.where, p.rule) for p in problems] == [("schemas/evidence.json", "code-reads")]
+    assert problems[0].message.startswith("X reads table evidence, which the schemas do not have")
+
+
+def test_a_missing_foreign_key_is_refused_in_the_words_of_curating() -> None:
+    schemas = _schemas()
+    keys = schemas["evidence"]["foreignKeys"]
+    schemas["evidence"]["foreignKeys"] = [
+        k for k in keys if k["reference"]["resource"] != "sources"
+    ]
+    problems = _refused(lambda: Contract.of(schemas).require_key("evidence", "sources", by="X"))
+    message = (
+        "X reads a foreign key of evidence into sources, which the schemas do not have: put it "
+        "back, or change that code (CURATING.md, 'Where the code still names a table')"
+    )
+    assert problems == [Problem("schemas/evidence.json", "code-reads", message)]
+    # the section named is the one CURATING.md has
+    assert "### Where the code still names a table" in (REPO.root / "CURATING.md").read_text(
+        encoding="utf-8"
+    )
