@@ -8,6 +8,7 @@ package), so the one line the user reads in each case could lose its file or its
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,31 @@ def test_a_missing_schema_folder_is_one_problem_naming_the_folder(tmp_path: Path
     folder = tmp_path / "schemas"
     problems = _refused(lambda: Contract(folder))
     assert problems == [Problem(str(folder), "missing", "the folder of Table Schemas is missing")]
+
+
+def test_each_broken_schema_file_is_one_problem_naming_it(tmp_path: Path) -> None:
+    """Every file is read (a broken one never stops the reading), each in its own words."""
+    folder = tmp_path / "schemas"
+    shutil.copytree(REPO.schemas, folder)
+    (folder / "actors.json").write_text("{\n", encoding="utf-8")
+    (folder / "events.json").write_bytes(b'{"a\xff": 1}')
+    (folder / "passages.json").unlink()
+    (folder / "passages.json").mkdir()  # there, but unreadable
+    with pytest.raises(OSError) as unreadable:  # in the system's words ("Is a directory")
+        (folder / "passages.json").read_text(encoding="utf-8")
+    (folder / "risks.json").write_text("[]", encoding="utf-8")
+    (folder / "sources.json").write_text('{"fields": {}}', encoding="utf-8")
+    (folder / "time_links.json").unlink()
+    not_schema = "a Table Schema is a JSON object with a list of fields"
+    json_error = "line 2 column 1 (character 2): Expecting property name enclosed in double quotes"
+    assert _refused(lambda: Contract(folder)) == [
+        Problem(str(folder / "actors.json"), "json", f"not valid JSON at {json_error}"),
+        Problem(str(folder / "events.json"), "utf-8", "not UTF-8 text: byte 0xff at offset 3"),
+        Problem(str(folder / "passages.json"), "unreadable", unreadable.value.strerror),
+        Problem(str(folder / "risks.json"), "table-schema", not_schema),
+        Problem(str(folder / "sources.json"), "table-schema", not_schema),
+        Problem(str(folder / "time_links.json"), "missing", "the file is missing"),
+    ]
 
 
 def test_a_role_no_table_has_is_refused_naming_none() -> None:
