@@ -102,3 +102,21 @@ def test_a_missing_foreign_key_is_refused_in_the_words_of_curating() -> None:
     assert "### Where the code still names a table" in (REPO.root / "CURATING.md").read_text(
         encoding="utf-8"
     )
+
+
+def test_an_error_without_the_systems_words_is_reported_by_its_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An OSError raised with a message only (no errno, so no strerror) still says something."""
+    folder = tmp_path / "schemas"
+    shutil.copytree(REPO.schemas, folder)
+    read_text = Path.read_text
+
+    def failing(path: Path, *args: Any, **kwargs: Any) -> str:
+        if path.name == "risks.json":
+            raise OSError("the device went away")
+        return read_text(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", failing)
+    problems = _refused(lambda: Contract(folder))
+    assert problems == [Problem(str(folder / "risks.json"), "unreadable", "the device went away")]
