@@ -120,3 +120,31 @@ def test_an_error_without_the_systems_words_is_reported_by_its_text(
     monkeypatch.setattr(Path, "read_text", failing)
     problems = _refused(lambda: Contract(folder))
     assert problems == [Problem(str(folder / "risks.json"), "unreadable", "the device went away")]
+
+
+def test_a_missing_table_or_field_is_refused_in_the_words_of_curating() -> None:
+    schemas = _schemas()
+    del schemas["risks"]
+    contract = Contract.of(schemas)
+    where = "(CURATING.md, 'Where the code still names a table')"
+    problems = _refused(lambda: contract.require("risks", "label", by="X"))
+    message = "X reads table risks, which the schemas do not have: rename it back, or change "
+    assert problems == [Problem("schemas/risks.json", "code-reads", f"{message}that code {where}")]
+    problems = _refused(lambda: contract.require("events", "event_id", "gone", "when", by="X"))
+    message = "X reads events.gone, events.when, which the schemas do not have: rename it back, or "
+    assert problems == [
+        Problem("schemas/events.json", "code-reads", f"{message}change that code {where}")
+    ]
+
+
+def test_a_missing_code_is_refused_in_the_words_of_curating() -> None:
+    contract = Contract.of(_schemas())
+    problems = _refused(
+        lambda: contract.require_codes("sources", "kind", "hyperlink", "gone", "lost", by="X")
+    )
+    message = (
+        "X reads the code 'gone', 'lost' of sources.kind, which its enum does not have: rename "
+        "it back, or change that code (CURATING.md, 'Where the code names a code')"
+    )
+    assert problems == [Problem("schemas/sources.json", "code-reads", message, field="kind")]
+    assert contract.require_codes("sources", "kind", "hyperlink", by="X") is contract["sources"]
