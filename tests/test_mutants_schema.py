@@ -148,3 +148,10 @@ def test_a_missing_code_is_refused_in_the_words_of_curating() -> None:
     )
     assert problems == [Problem("schemas/sources.json", "code-reads", message, field="kind")]
     assert contract.require_codes("sources", "kind", "hyperlink", by="X") is contract["sources"]
+
+
+def test_a_code_of_a_missing_field_is_refused_as_the_field_by_its_reader() -> None:
+    contract = Contract.of(_schemas())
+    problems = _refused(lambda: contract.require_codes("sources", "genre", "x", by="the figure"))
+    assert [(p.where, p.rule) for p in problems] == [("schemas/sources.json", "code-reads")]
+    assert problems[0].message.startswith("the figure reads sources.genre, which the schemas")
