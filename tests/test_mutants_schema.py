@@ -17,6 +17,7 @@ import pytest
 from memo724.contract import Contract
 from memo724.contract.errors import DatasetError, Problem
 from memo724.contract.paths import REPO
+from memo724.contract.schema import reading_order
 
 
 def _schemas() -> dict[str, dict[str, Any]]:
@@ -155,3 +156,19 @@ def test_a_code_of_a_missing_field_is_refused_as_the_field_by_its_reader() -> No
     problems = _refused(lambda: contract.require_codes("sources", "genre", "x", by="the figure"))
     assert [(p.where, p.rule) for p in problems] == [("schemas/sources.json", "code-reads")]
     assert problems[0].message.startswith("the figure reads sources.genre, which the schemas")
+
+
+def test_reading_order_names_each_table_once_the_evidence_last() -> None:
+    """Contract keeps the order in a dict, which would hide a table listed twice."""
+    unstated: dict[str, dict[str, Any]] = {n: {} for n in ("evidence", "zeta", "events")}
+    assert reading_order({"evidence", "zeta", "events"}, unstated) == ["events", "zeta", "evidence"]
+    stated = {"spans": {"role": "evidence"}, "documents": {}, "evidence": {"role": "link"}}
+    assert reading_order(["spans", "evidence", "documents"], stated) == [
+        "documents",
+        "evidence",
+        "spans",
+    ]
+    schemas = _schemas()
+    assert reading_order(set(schemas), schemas) == list(Contract.of(schemas).tables)
+    assert reading_order(set(schemas), schemas)[-1] == "evidence"
+    assert len(reading_order(set(schemas), schemas)) == len(schemas)
