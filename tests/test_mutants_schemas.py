@@ -27,6 +27,7 @@ def test_the_memos_slices_are_of_the_memo_given() -> None:
     found = slices.equal(np.array([0, 7]), np.array([4, 11]), pd.Series(["Kyiv", "Київ"]))
     assert found.tolist() == [True, True]
     assert slices.length == len(memo)
+    assert Context(memo="").slices().length == 0  # an empty memo is a memo, of no text
 
 
 def test_shared_values_are_built_once_until_forgotten() -> None:
