@@ -8,12 +8,17 @@ until told to forget, were never observed, so mutants of them survived.
 from __future__ import annotations
 
 import hashlib
+import json
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 import pytest
 
-from memo724.validation.schemas import Context
+import memo724
+from memo724.contract import Contract
+from memo724.contract.paths import REPO
+from memo724.validation.schemas import Context, derive
 
 
 def test_a_context_without_the_memo_refuses_its_slices() -> None:
@@ -62,3 +67,65 @@ def test_a_column_is_none_unless_its_table_and_field_are_given() -> None:
     assert ctx.column("events", "label") is None
     assert ctx.column("actors", "event_id") is None
     assert Context(None).tables == {}
+
+
+def _failed_checks(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> set[str]:
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        return set(errors.failure_cases["check"].astype(str))
+    return set()
+
+
+def test_a_table_must_have_its_columns_in_order_and_no_other() -> None:
+    """strict, ordered and required: what the CSV header check also says, for a typed frame."""
+    contract = Contract(REPO.schemas)
+    schema = derive(contract, "event_participants")
+    frame = memo724.load("event_participants")
+    assert _failed_checks(schema, frame) == set()
+    assert "column_in_schema" in _failed_checks(schema, frame.assign(extra="x"))
+    assert "column_ordered" in _failed_checks(schema, frame[["actor_id", "event_id", "role"]])
+    assert "column_in_dataframe" in _failed_checks(schema, frame.drop(columns="role"))
+
+
+def test_a_key_of_several_fields_is_unique_as_a_whole() -> None:
+    contract = Contract(REPO.schemas)
+    schema = derive(contract, "event_participants")
+    frame = memo724.load("event_participants")
+    twice = pd.concat([frame, frame.iloc[:1]], ignore_index=True)
+    assert "multiple_fields_uniqueness" in _failed_checks(schema, twice)
+    # one field of the key repeated is no duplicate
+    assert frame["event_id"].duplicated().any() and _failed_checks(schema, frame) == set()
+
+
+def test_each_column_is_nullable_and_unique_as_its_field_states() -> None:
+    contract = Contract(REPO.schemas)
+    for name, table in contract.tables.items():
+        schema = derive(contract, name)
+        assert schema.name == name
+        for field in table.fields:
+            column = schema.columns[field["name"]]
+            constraints = field.get("constraints", {})
+            assert column.nullable is not constraints.get("required", False), field
+            assert column.unique is bool(constraints.get("unique", False)), field
+        one_unique = len(table.primary_key) == 1 and schema.columns[table.primary_key[0]].unique
+        assert schema.unique == (None if one_unique else table.primary_key)
+
+
+def test_a_one_field_key_is_checked_once_unique_or_not() -> None:
+    """A duplicated key is reported once: as its column's rule when the field is declared
+    unique, else as the key's (a key field that does not say unique is still a key)."""
+    schemas = {
+        p.stem: json.loads(p.read_text(encoding="utf-8")) for p in REPO.schemas.glob("*.json")
+    }
+    frame = memo724.load("sources")
+    twice = pd.concat([frame, frame.iloc[:1]], ignore_index=True)
+    failed = _failed_checks(derive(Contract.of(schemas), "sources"), twice)
+    assert "field_uniqueness" in failed and "multiple_fields_uniqueness" not in failed
+    key = schemas["sources"]["primaryKey"]
+    key = key if isinstance(key, str) else key[0]
+    for field in schemas["sources"]["fields"]:
+        if field["name"] == key:
+            field["constraints"].pop("unique")
+    failed = _failed_checks(derive(Contract.of(schemas), "sources"), twice)
+    assert "multiple_fields_uniqueness" in failed and "field_uniqueness" not in failed
