@@ -129,3 +129,20 @@ def test_a_one_field_key_is_checked_once_unique_or_not() -> None:
             field["constraints"].pop("unique")
     failed = _failed_checks(derive(Contract.of(schemas), "sources"), twice)
     assert "multiple_fields_uniqueness" in failed and "field_uniqueness" not in failed
+
+
+def test_a_column_of_another_type_is_reported_never_converted() -> None:
+    """The schema validates the typed frame as it is: a key given as numbers is a wrong type,
+    not something to convert to text and pass."""
+    contract = Contract(REPO.schemas)
+    schema = derive(contract, "event_participants")
+    frame = memo724.load("event_participants")
+    numbered = frame.assign(event_id=range(len(frame)))
+    try:
+        schema.validate(numbered, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    else:
+        raise AssertionError("a key of numbers passed as text")
+    wrong = cases[cases["check"].astype(str).str.startswith("dtype(")]
+    assert set(wrong["column"]) == {"event_id"}
