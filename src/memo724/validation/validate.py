@@ -9,6 +9,7 @@ counts once, as there).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import csv
 import ctypes
 import dataclasses
@@ -277,30 +278,51 @@ def schema_problems(
 ) -> list[Problem]:
     """Validate each typed frame with its derived schema, the other frames and memo as context.
 
-    `frames` is consumed: before the last table is checked, the others are replaced in it by
-    frames cut to their `consequence_columns` (pass a copy of the dict to keep whole frames).
+    `frames` is consumed: once checked, every table but the last is replaced in it by a frame
+    cut to its `consequence_columns` (pass a copy of the dict to keep whole frames).
     """
     ctx = Context(frames, memo)
-    problems = []
     names = [name for name in contract.tables if name in frames]
-    for name in names:
-        schema = derive(contract, name, ctx)
-        if name == names[-1]:
-            # Every check has read its context (each rule reads the other tables when it is
-            # built, never while it runs): the tables already validated keep only the
-            # columns the problems' consequences are traced by.
-            _keep_for_consequences(contract, frames, ctx, name)
-        # A shallow view (no data copied): Pandera registers the schema on the frame it
-        # validates, which would keep every check's captured context (joined spans, windows)
-        # alive as long as the frame; on the view it dies with the view.
-        view = frames[name].copy(deep=False)
-        try:
-            schema.validate(view, lazy=True, inplace=True)
-        except pa.errors.SchemaErrors as exc:
-            problems += _pandera_failures(name, schema, exc.failure_cases)
-        del schema, view
-        _return_freed_memory()
+    if not names:
+        return []
+    last = names[-1]
+    # The last table (the largest, evidence) is checked on the second core while the others are
+    # checked here: much of a check is Arrow and numpy work, which releases the GIL. Its schema
+    # is derived first, here (deriving reads the context; checking never does).
+    last_schema = derive(contract, last, ctx)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checked = pool.submit(
+            contextvars.copy_context().run,  # the caller's Pandera settings, in the thread too
+            _failures,
+            last,
+            last_schema,
+            frames[last],
+        )
+        del last_schema
+        problems = []
+        for name in names[:-1]:
+            problems += _failures(name, derive(contract, name, ctx), frames[name])
+            _return_freed_memory()
+        # Every check has read its context (each rule reads the other tables when it is built,
+        # never while it runs): the tables already checked keep only the columns the
+        # problems' consequences are traced by.
+        _keep_for_consequences(contract, frames, ctx, last)
+        problems += checked.result()
+    _return_freed_memory()
     return problems
+
+
+def _failures(name: str, schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[Problem]:
+    """One frame validated by its derived schema: the problems found."""
+    # A shallow view (no data copied): Pandera registers the schema on the frame it validates,
+    # which would keep every check's captured context (joined spans, windows) alive as long as
+    # the frame; on the view it dies with the view.
+    view = frame.copy(deep=False)
+    try:
+        schema.validate(view, lazy=True, inplace=True)
+    except pa.errors.SchemaErrors as exc:
+        return _pandera_failures(name, schema, exc.failure_cases)
+    return []
 
 
 def consequence_columns(contract: Contract) -> dict[str, list[str]]:
