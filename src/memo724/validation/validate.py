@@ -341,8 +341,8 @@ def _keep_for_consequences(
     contract: Contract, frames: dict[str, pd.DataFrame], ctx: Context, current: str
 ) -> None:
     """Every frame but `current` cut to its `consequence_columns`, in `frames` and in the context
-    (whose derived values are dropped too): at 1M rows the largest table, validated last, is
-    then checked beside the other tables' keys only."""
+    (whose derived values are dropped too): the largest table, checked last (on its own
+    thread), then runs on beside the other tables' keys only."""
     kept = consequence_columns(contract)
     for name, frame in frames.items():
         if name != current:
