@@ -61,7 +61,7 @@ def test_each_way_of_registering_files_the_rule_with_its_kind_and_builder() -> N
     assert (declared.rule.applies, declared.rule.reads, declared.rule.message) == (
         "every field (its Table Schema type)",
         "the field",
-        "must be a {type}",
+        "must be a(n) {type}",
     )
     text = CATALOGUE["control-character"]  # declare(..., kind="text")
     assert (text.kind, text.build) == ("text", None)
