@@ -6,34 +6,10 @@ reports exactly the records whose value no passage of their spans holds."""
 from __future__ import annotations
 
 import copy
-import csv
-import io
 import random
-from functools import cache
 
 import pytest
-
-from memo724.contract import Contract
-from memo724.contract.memo import read_memo
-from memo724.contract.paths import REPO
-from memo724.contract.rules import effective_schema
-from memo724.publication.package import csv_text
-from memo724.validation.validate import validate_tables
-
-Tables = dict[str, list[dict[str, str]]]
-
-
-@cache
-def _contract() -> Contract:
-    return Contract(REPO.schemas)
-
-
-@cache
-def _tables() -> Tables:
-    return {
-        name: list(csv.DictReader(io.StringIO(REPO.table(name).read_text("utf-8"), newline="")))
-        for name in _contract().tables
-    }
+from test_mutants_builders import Tables, _contract, _tables, judge, where
 
 
 def _expected(tables: Tables) -> set[tuple[str, int, str]]:
@@ -78,12 +54,5 @@ def test_verbatim_reports_the_records_no_passage_of_theirs_holds(seed: int) -> N
                 row[field] = row[field][: max(1, len(row[field]) // 2)]  # its own, cut
     expected = _expected(tables)
     assert expected and len(expected) < sum(len(tables[t]) for t, _ in fields)  # both occur
-    memo = read_memo(REPO.memo)
-    effective = {
-        name: effective_schema(name, s.descriptor, len(memo)) for name, s in contract.tables.items()
-    }
-    judged = Contract.of(effective)
-    sources = {name: csv_text(list(t[0]), t).encode("utf-8") for name, t in tables.items()}
-    problems = validate_tables(judged, sources, memo, spreadsheet_safe=True)
-    found = {(p.where, p.row, p.field) for p in problems if p.rule == "verbatim"}
-    assert found == expected
+    found = where(judge(lambda judged: judged.update(copy.deepcopy(tables))), "verbatim")
+    assert set(found) == expected
