@@ -128,16 +128,26 @@ class Windows(Mapping[str, Window]):
     """Each record's derived window, by id, as columns (see Dated); basis as Python text."""
 
     def __init__(self, dated: Dated, basis: np.ndarray) -> None:
-        self.ids, self.start, self.end, self.basis = dated.ids, dated.start, dated.end, basis
-        self._dated = dated
+        self._dated, self.basis = dated, basis
+
+    @property
+    def ids(self) -> pd.Series:
+        return self._dated.ids
+
+    @property
+    def start(self) -> np.ndarray:
+        return self._dated.start
+
+    @property
+    def end(self) -> np.ndarray:
+        return self._dated.end
 
     def windows(self, ids: Iterable[str]) -> dict[str, Window]:
         """The windows of those of `ids` that are here."""
         where = self._dated.where(ids)
-        starts, ends = self.start[where].astype(object), self.end[where].astype(object)
-        names = self.ids.iloc[where].tolist()
-        found = zip(names, starts.tolist(), ends.tolist(), self.basis[where].tolist(), strict=True)
-        return {n: Window(s, e, str(b)) for n, s, e, b in found}
+        pairs = self._dated.pairs(where).items()
+        basis = self.basis[where].tolist()
+        return {n: Window(s, e, str(b)) for (n, (s, e)), b in zip(pairs, basis, strict=True)}
 
     def set(self, where: np.ndarray, found: Mapping[str, Window]) -> None:
         """Put the windows `found` (record by record) for the records at `where`."""
