@@ -61,6 +61,31 @@ def test_a_frame_of_text_is_refused_for_its_types(pristine: Layout) -> None:
     assert any(c.startswith("dtype(") for c in failures(memo724.schema("passages"), text))
 
 
+def test_an_object_column_passes_as_text_only_if_its_cells_are_text(
+    tables: dict[str, pd.DataFrame],
+) -> None:
+    """A user's frame may hold text in object columns. Whole numbers there are refused; strings
+    and missing cells are judged as Pandera's own string dtype judges them (pandera 0.35 accepts
+    them, 0.24 refuses any object column)."""
+    actors = tables["actors"]
+    schema = memo724.schema("actors")
+    plain = pa.DataFrameSchema({"text": pa.Column(pd.StringDtype("pyarrow"), nullable=True)})
+    for column in ("actor_id", "role_title"):
+        as_object = actors.astype({column: object})
+        as_object.loc[0, "role_title"] = None
+        accepted = not failures(plain, pd.DataFrame({"text": as_object[column]}))
+        assert not failures(schema, as_object) if accepted else failures(schema, as_object)
+    numbered = actors.assign(actor_id=pd.Series(range(len(actors)), dtype=object))
+    try:
+        schema.validate(numbered, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    else:
+        raise AssertionError("whole numbers in an object column passed as text")
+    wrong = cases[cases["check"].astype(str).str.startswith("dtype(")]
+    assert set(wrong["column"]) == {"actor_id"}
+
+
 def test_unknown_table() -> None:
     with pytest.raises(KeyError, match="no table 'nope'"):
         memo724.schema("nope")

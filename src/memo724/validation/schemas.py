@@ -61,10 +61,14 @@ class Text(pandas_engine.STRING):
     """pandas' Arrow-backed string dtype, checked once per column.
 
     Pandera's own STRING check answers with one boolean per cell and then reshapes the (empty)
-    failures, about 5 ms a column whatever its length; the dtype alone decides this.
+    failures, about 5 ms a column whatever its length; the dtype alone decides this, except for
+    an object column (a user's own frame), which may hold anything: its cells are checked as
+    the plain dtype checks them, so whole numbers there are refused.
     """
 
-    def check(self, pandera_dtype: Any, data_container: Any = None) -> bool:
+    def check(self, pandera_dtype: Any, data_container: Any = None) -> Any:
+        if data_container is not None and pd.api.types.is_object_dtype(data_container):
+            return super().check(pandera_dtype, data_container)
         return bool(super().check(pandera_dtype, None))
 
 
