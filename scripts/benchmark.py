@@ -130,11 +130,12 @@ def main() -> None:
 
     header = (
         "| rows | CSV MiB | pyarrow read | frictionless validate | memo724 validate "
-        "| fl / memo724 | memo724 / pyarrow | memo724 peak / CSV bytes | load_all() "
+        "| fl / memo724 | memo724 / pyarrow | memo724 peak / CSV bytes "
+        "| pyarrow peak / CSV bytes | load_all() "
         "| load average (1 min) |"
     )
     print(header)
-    print("|" + "---|" * 10)
+    print("|" + "---|" * 11)
     for label, root in packages:
         rows, size = rows_and_bytes(root)
         repeat = args.repeat if rows <= 200_000 else args.repeat_large
@@ -160,7 +161,7 @@ def main() -> None:
             f"| {rows:,} ({label}) | {mib:.1f} | {read[0]:.2f} s / {read[1]:.0f} MiB "
             f"| {frictionless} "
             f"| {mine[0]:.2f} s (CPU {mine[2]:.2f} s) / {mine[1]:.0f} MiB "
-            f"| {ratio} | {mine[0] / read[0]:.1f}x | {mine[1] / mib:.2f} "
+            f"| {ratio} | {mine[0] / read[0]:.1f}x | {mine[1] / mib:.2f} | {read[1] / mib:.2f} "
             f"| {loaded[0]:.2f} s / {loaded[1]:.0f} MiB | {os.getloadavg()[0]:.1f} |",
             flush=True,
         )
