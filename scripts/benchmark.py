@@ -12,7 +12,9 @@ into --work; with --copies K, a last package is K copies of the largest (`synthe
 process (os.wait4). The machine is shared: compare the ratios within one run, never figures
 across runs; the CPU time varies less with the load than the wall time. Measured here, never
 asserted in a test. `load_all()` is the loader reading every table into pandas frames, timed
-the same way.
+the same way. "imports + parse" is what every `memo724 validate` does before its first check:
+import pandas, pyarrow and Pandera and parse each table's bytes as Arrow text (the project's
+reader, one table at a time): the floor under its time and peak memory.
 """
 
 from __future__ import annotations
@@ -40,6 +42,11 @@ READ = (
     "for p in sys.argv[1:]: c.read_csv(p, parse_options=options)\n"
 )  # fmt: skip
 LOAD = "import sys, memo724\nmemo724.load_all(path=sys.argv[1])\n"
+FLOOR = (  # imported as `memo724 validate` imports, the collector paused, then frozen
+    "import gc, sys, pathlib\ngc.disable()\nimport memo724.validation.api\n"
+    "gc.freeze()\ngc.enable()\nfrom memo724.contract.typed import read_csv_text\n"
+    "for p in sys.argv[1:]: read_csv_text(pathlib.Path(p).read_bytes())\n"
+)  # fmt: skip
 
 
 def run(argv: list[str]) -> tuple[float, float, int, float]:
@@ -131,11 +138,11 @@ def main() -> None:
     header = (
         "| rows | CSV MiB | pyarrow read | frictionless validate | memo724 validate "
         "| fl / memo724 | memo724 / pyarrow | memo724 peak / CSV bytes "
-        "| pyarrow peak / CSV bytes | load_all() "
+        "| pyarrow peak / CSV bytes | imports + parse | load_all() "
         "| load average (1 min) |"
     )
     print(header)
-    print("|" + "---|" * 11)
+    print("|" + "---|" * 12)
     for label, root in packages:
         rows, size = rows_and_bytes(root)
         repeat = args.repeat if rows <= 200_000 else args.repeat_large
@@ -144,6 +151,7 @@ def main() -> None:
         # A synthetic package is a package of its own that follows this release's contract.
         own = [] if label == "release" else ["--contract", __version__]
         mine = measure([str(BIN / "memo724"), "validate", str(root), *own], repeat)
+        floor = measure([sys.executable, "-c", FLOOR, *csvs], repeat)
         skip = args.no_frictionless_above is not None and rows > args.no_frictionless_above
         fl = (
             None
@@ -162,6 +170,7 @@ def main() -> None:
             f"| {frictionless} "
             f"| {mine[0]:.2f} s (CPU {mine[2]:.2f} s) / {mine[1]:.0f} MiB "
             f"| {ratio} | {mine[0] / read[0]:.1f}x | {mine[1] / mib:.2f} | {read[1] / mib:.2f} "
+            f"| {floor[0]:.2f} s / {floor[1]:.0f} MiB "
             f"| {loaded[0]:.2f} s / {loaded[1]:.0f} MiB | {os.getloadavg()[0]:.1f} |",
             flush=True,
         )
