@@ -160,6 +160,25 @@ def test_verbatim_is_left_unchecked_without_the_passages_or_their_key() -> None:
     assert where(judge(wrong_words), "verbatim") != []
 
 
+def test_verbatim_is_left_unchecked_when_the_evidence_has_no_key_into_the_passages() -> None:
+    """Without a foreign key from the evidence into the structure's table there is no passage to
+    find words in: the rule checks nothing rather than stop the validation."""
+
+    def no_key(schemas: dict[str, Any]) -> None:
+        schemas["evidence"]["foreignKeys"] = [
+            fk
+            for fk in schemas["evidence"]["foreignKeys"]
+            if fk["reference"]["resource"] != "passages"
+        ]
+
+    def wrong_words(tables: Tables) -> None:
+        row = next(r for r in tables["positions"] if r["hedge"])
+        row["hedge"] = "words the memo never says"
+
+    assert where(judge(wrong_words), "verbatim") != []
+    assert where(judge(wrong_words, no_key), "verbatim") == []
+
+
 def test_a_record_without_evidence_has_no_name_forms_to_list() -> None:
     """A record no evidence quotes lists no name forms: an empty names_as_written is what it
     should hold (it fails has-evidence, and required, not names-from-evidence)."""
