@@ -179,6 +179,24 @@ def test_verbatim_is_left_unchecked_when_the_evidence_has_no_key_into_the_passag
     assert where(judge(wrong_words, no_key), "verbatim") == []
 
 
+def test_verbatim_is_left_unchecked_without_the_passages_words() -> None:
+    def no_words(tables: Tables) -> None:
+        for row in tables["passages"]:
+            del row["text"]
+
+    assert where(judge(no_words), "verbatim") == []
+
+
+def test_a_repeated_passage_id_is_the_keys_to_report_and_verbatim_reads_its_first_row() -> None:
+    def repeated(tables: Tables) -> None:
+        first = tables["passages"][0]
+        tables["passages"].append(dict(first, text="other words", ordinal="999"))
+
+    problems = judge(repeated)
+    assert where(problems, "verbatim") == []
+    assert {(w, f) for w, _, f in where(problems, "unique")} == {("passages", "passage_id")}
+
+
 def test_a_record_without_evidence_has_no_name_forms_to_list() -> None:
     """A record no evidence quotes lists no name forms: an empty names_as_written is what it
     should hold (it fails has-evidence, and required, not names-from-evidence)."""
