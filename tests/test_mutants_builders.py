@@ -197,6 +197,56 @@ def test_a_repeated_passage_id_is_the_keys_to_report_and_verbatim_reads_its_firs
     assert {(w, f) for w, _, f in where(problems, "unique")} == {("passages", "passage_id")}
 
 
+def _quoted_in_one_passage() -> tuple[int, str]:
+    """A position with a hedge whose evidence all lies in one passage: its row and that passage."""
+    tables = _tables()
+    passages: dict[str, set[str]] = {}
+    for r in tables["evidence"]:
+        if r["position_id"]:
+            passages.setdefault(r["position_id"], set()).add(r["passage_id"])
+    i, row = next(
+        (i, r)
+        for i, r in enumerate(tables["positions"])
+        if r["hedge"] and len(passages.get(r["position_id"], ())) == 1
+    )
+    return i, next(iter(passages[row["position_id"]]))
+
+
+def test_verbatim_words_are_found_in_the_first_passage_too() -> None:
+    _, passage = _quoted_in_one_passage()
+
+    def first(tables: Tables) -> None:
+        rows = tables["passages"]
+        rows.insert(0, rows.pop(next(k for k, r in enumerate(rows) if r["passage_id"] == passage)))
+
+    assert where(judge(first), "verbatim") == []
+
+
+def test_a_span_into_a_passage_that_does_not_exist_finds_no_words_at_all() -> None:
+    i, _ = _quoted_in_one_passage()
+    record = _tables()["positions"][i]["position_id"]
+
+    def nowhere(tables: Tables) -> None:
+        for r in tables["evidence"]:
+            if r["position_id"] == record:
+                r["passage_id"] = "no-such-passage"
+        tables["positions"][i]["hedge"] = "X"  # a letter most passages' words hold
+
+    assert ("positions", i + 2, "hedge") in where(judge(nowhere), "verbatim")
+
+
+def test_words_ending_in_a_nul_character_are_found_as_they_are() -> None:
+    # numpy's fixed-width text drops trailing NULs: the passages' words stay Python strings.
+    i, passage = _quoted_in_one_passage()
+
+    def nul(tables: Tables) -> None:
+        row = next(r for r in tables["passages"] if r["passage_id"] == passage)
+        row["text"] += "\x00"
+        tables["positions"][i]["hedge"] = row["text"][-6:]
+
+    assert where(judge(nul), "verbatim") == []
+
+
 def test_a_record_without_evidence_has_no_name_forms_to_list() -> None:
     """A record no evidence quotes lists no name forms: an empty names_as_written is what it
     should hold (it fails has-evidence, and required, not names-from-evidence)."""
