@@ -225,14 +225,16 @@ def test_verbatim_words_are_found_in_the_first_passage_too() -> None:
 def test_a_span_into_a_passage_that_does_not_exist_finds_no_words_at_all() -> None:
     i, _ = _quoted_in_one_passage()
     record = _tables()["positions"][i]["position_id"]
+    # a letter most passages' words hold, and words of the passages' last row
+    for words in ("X", _tables()["passages"][-1]["text"][:20]):
 
-    def nowhere(tables: Tables) -> None:
-        for r in tables["evidence"]:
-            if r["position_id"] == record:
-                r["passage_id"] = "no-such-passage"
-        tables["positions"][i]["hedge"] = "X"  # a letter most passages' words hold
+        def nowhere(tables: Tables, words: str = words) -> None:
+            for r in tables["evidence"]:
+                if r["position_id"] == record:
+                    r["passage_id"] = "no-such-passage"
+            tables["positions"][i]["hedge"] = words
 
-    assert ("positions", i + 2, "hedge") in where(judge(nowhere), "verbatim")
+        assert ("positions", i + 2, "hedge") in where(judge(nowhere), "verbatim")
 
 
 def test_words_ending_in_a_nul_character_are_found_as_they_are() -> None:
