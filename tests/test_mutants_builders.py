@@ -263,6 +263,29 @@ def test_a_record_without_evidence_has_no_name_forms_to_list() -> None:
     assert where(problems, "names-from-evidence") == []
 
 
+def test_name_forms_are_left_unchecked_when_the_evidence_quotes_no_span() -> None:
+    """Without a memoText span field the evidence has no quotes to list: names-from-evidence
+    checks nothing rather than stop the validation."""
+
+    def no_span(schemas: dict[str, Any]) -> None:
+        # the quote under another name, stating no memoText (only `exact` is a span unstated)
+        for f in schemas["evidence"]["fields"]:
+            if f.get("memoText") == "span":
+                f["name"] = "quote"
+                del f["memoText"]
+
+    i = next(i for i, r in enumerate(_tables()["actors"]) if r["names_as_written"])
+
+    def wrong(tables: Tables, renamed: bool = False) -> None:
+        tables["actors"][i]["names_as_written"] = "Nobody the memo names"
+        for row in tables["evidence"] if renamed else []:
+            row["quote"] = row.pop("exact")
+
+    assert where(judge(wrong), "names-from-evidence") != []
+    problems = judge(lambda tables: wrong(tables, renamed=True), no_span)
+    assert where(problems, "names-from-evidence") == []
+
+
 def test_name_forms_the_evidence_does_not_quote_are_reported_on_their_field() -> None:
     i = next(i for i, r in enumerate(_tables()["actors"]) if r["names_as_written"])
     problems = judge(set_cell("actors", i, names_as_written="Nobody the memo names"))
