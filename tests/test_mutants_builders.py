@@ -286,6 +286,14 @@ def test_name_forms_are_left_unchecked_when_the_evidence_quotes_no_span() -> Non
     assert where(problems, "names-from-evidence") == []
 
 
+def test_name_forms_are_left_unchecked_without_the_evidence_quotes_column() -> None:
+    def no_quotes(tables: Tables) -> None:
+        for row in tables["evidence"]:
+            del row["exact"]
+
+    assert where(judge(no_quotes), "names-from-evidence") == []
+
+
 def test_name_forms_the_evidence_does_not_quote_are_reported_on_their_field() -> None:
     i = next(i for i, r in enumerate(_tables()["actors"]) if r["names_as_written"])
     problems = judge(set_cell("actors", i, names_as_written="Nobody the memo names"))
