@@ -15,12 +15,15 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
+import pandas as pd
+
 from memo724.contract import Contract
 from memo724.contract.errors import Problem
 from memo724.contract.memo import read_memo
 from memo724.contract.paths import REPO
 from memo724.contract.rules import effective_schema
 from memo724.publication.package import csv_text
+from memo724.validation.table_schema import lengths
 from memo724.validation.validate import load_typed, schema_problems, validate_tables
 
 Row = dict[str, str]
@@ -345,6 +348,25 @@ def test_time_windows_of_ones_own_frames_are_judged_row_by_row() -> None:
     assert (name, i + 2, "time_basis") in where(
         schema_problems(contract, frames, _memo()), "time-window"
     )
+
+
+def test_a_length_bound_judges_a_frame_of_ones_own_by_its_index() -> None:
+    """A frame whose index is not 0..n-1 (rows a user selected or renumbered): the cell too long
+    is reported on its own row, the lengths kept on the column's index."""
+    contract, frames = _typed_frames()
+    actors = frames["actors"].copy()
+    actors.index = actors.index + 100
+    ids = actors["actor_id"].astype(object)
+    ids.iloc[1] = "a" * 65  # one past the key's maxLength
+    actors["actor_id"] = ids.astype(frames["actors"]["actor_id"].dtype)
+    frames["actors"] = actors
+    problems = schema_problems(contract, frames, _memo())
+    assert where(problems, "maxLength") == [("actors", 103, "actor_id")]
+
+
+def test_the_length_of_a_coded_cell_is_its_codes_and_a_missing_one_passes() -> None:
+    coded = pd.Series(["ab", None, "abcd", "ab"], dtype="category")
+    assert lengths(coded, 99).tolist() == [2, 99, 4, 2]
 
 
 def test_without_the_memo_the_memo_rules_check_nothing() -> None:
