@@ -119,6 +119,18 @@ def test_a_date_maximum_is_compared_as_a_date() -> None:
     assert where(judge(set_cell("events", i, date_start=high.isoformat()), schema), "maximum") == []
 
 
+def test_a_pattern_re2_cannot_read_is_matched_by_python_and_spares_missing_cells() -> None:
+    """A lookahead is not RE2 syntax: the pattern is matched by Python's re instead, and a
+    missing cell (iso3 is empty for every actor but a state) still passes."""
+    schema = constrain("actors", "iso3", pattern="(?!ZZ)[A-Z]{3}")
+    i = next(i for i, r in enumerate(_tables()["actors"]) if r["iso3"])
+    assert any(not r["iso3"] for r in _tables()["actors"])
+    assert where(judge(schemas=schema), "pattern") == []
+    assert where(judge(set_cell("actors", i, iso3="ZZA"), schema), "pattern") == [
+        ("actors", i + 2, "iso3")
+    ]
+
+
 def test_a_span_may_start_at_the_memos_first_character() -> None:
     memo = _memo()
 
