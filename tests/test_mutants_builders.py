@@ -376,6 +376,11 @@ def test_a_length_bound_judges_a_frame_of_ones_own_by_its_index() -> None:
     assert where(problems, "maxLength") == [("actors", 103, "actor_id")]
 
 
+def test_the_length_of_a_text_cell_is_in_code_points_and_a_missing_one_passes() -> None:
+    text = pd.Series(["ab", None, "a\U0001f600"], dtype="string[pyarrow]")
+    assert lengths(text, 99).tolist() == [2, 99, 2]
+
+
 def test_the_length_of_a_coded_cell_is_its_codes_and_a_missing_one_passes() -> None:
     coded = pd.Series(["ab", None, "abcd", "ab"], dtype="category")
     assert lengths(coded, 99).tolist() == [2, 99, 4, 2]
