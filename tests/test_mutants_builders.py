@@ -23,7 +23,7 @@ from memo724.contract.memo import read_memo
 from memo724.contract.paths import REPO
 from memo724.contract.rules import effective_schema
 from memo724.publication.package import csv_text
-from memo724.validation.table_schema import lengths
+from memo724.validation.table_schema import _full_match, _one_of, lengths
 from memo724.validation.validate import load_typed, schema_problems, validate_tables
 
 Row = dict[str, str]
@@ -129,6 +129,20 @@ def test_a_pattern_re2_cannot_read_is_matched_by_python_and_spares_missing_cells
     assert where(judge(set_cell("actors", i, iso3="ZZA"), schema), "pattern") == [
         ("actors", i + 2, "iso3")
     ]
+
+
+def test_a_pattern_spares_formula_led_cells_only_when_spreadsheet_safe_reports_them() -> None:
+    cells = pd.Series(["=AB", "abc", "ABC"], dtype="string[pyarrow]", index=[5, 6, 7])
+    spared = _full_match("[A-Z]{3}", True)(cells)
+    assert spared.index.tolist() == [5, 6, 7]  # the column's own rows
+    assert spared.tolist() == [True, False, True]  # "=AB" is spreadsheet-safe's to report
+    assert _full_match("[A-Z]{3}", False)(cells).tolist() == [False, False, True]
+
+
+def test_a_coded_value_is_judged_on_the_columns_own_rows() -> None:
+    cells = pd.Series(["a", "b"], index=[7, 8])
+    judged = _one_of(["a"])(cells)
+    assert judged.index.tolist() == [7, 8] and judged.tolist() == [True, False]
 
 
 def test_a_span_may_start_at_the_memos_first_character() -> None:
