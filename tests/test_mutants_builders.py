@@ -145,6 +145,18 @@ def test_a_coded_value_is_judged_on_the_columns_own_rows() -> None:
     assert judged.index.tolist() == [7, 8] and judged.tolist() == [True, False]
 
 
+def test_a_value_outside_the_enum_in_ones_own_frame_is_reported_with_the_values_allowed() -> None:
+    # A CSV's coded cells are refused as they are parsed; a frame of one's own (text, not
+    # categories) reaches the enum check, whose message lists what is allowed.
+    contract, frames = _typed_frames()
+    cells = frames["events"]["factuality"].astype(object)
+    cells.iloc[0] = "occured"
+    frames["events"]["factuality"] = cells
+    enum = [p for p in schema_problems(contract, frames, _memo()) if p.rule == "enum"]
+    assert [(p.where, p.row, p.field) for p in enum] == [("events", 2, "factuality")]
+    assert enum[0].message.startswith("must be one of") and "occurred" in enum[0].message
+
+
 def test_a_span_may_start_at_the_memos_first_character() -> None:
     memo = _memo()
 
