@@ -402,6 +402,22 @@ def test_a_length_bound_judges_a_frame_of_ones_own_by_its_index() -> None:
     assert where(problems, "maxLength") == [("actors", 103, "actor_id")]
 
 
+def test_a_formula_led_cell_is_reported_once_on_its_own_row_of_ones_own_frame() -> None:
+    """A cell failing its pattern because it starts like a formula is spreadsheet-safe's to
+    report, not the pattern's too; on a frame whose index is not 0..n-1 (and a column with no
+    missing cell, whose checks' results are not realigned), on its own row."""
+    contract, frames = _typed_frames()
+    actors = frames["actors"].copy()
+    actors.index = actors.index + 100
+    ids = actors["actor_id"].astype(object)
+    ids.iloc[1] = "=ab"
+    actors["actor_id"] = ids.astype(frames["actors"]["actor_id"].dtype)
+    frames["actors"] = actors
+    problems = schema_problems(contract, frames, _memo())
+    assert where(problems, "spreadsheet-safe") == [("actors", 103, "actor_id")]
+    assert where(problems, "pattern") == []
+
+
 def test_the_length_of_a_text_cell_is_in_code_points_and_a_missing_one_passes() -> None:
     text = pd.Series(["ab", None, "a\U0001f600"], dtype="string[pyarrow]")
     assert lengths(text, 99).tolist() == [2, 99, 2]
