@@ -157,6 +157,26 @@ def test_a_value_outside_the_enum_in_ones_own_frame_is_reported_with_the_values_
     assert enum[0].message.startswith("must be one of") and "occurred" in enum[0].message
 
 
+def test_a_key_into_its_own_table_is_reported_with_the_key_it_must_be_and_ends_no_others() -> None:
+    """A self-referencing foreign key (a passage continuing another) listed before a key into
+    another table: both are checked, each reported with the key it must be."""
+
+    def self_first(schemas: dict[str, Any]) -> None:
+        keys = schemas["passages"]["foreignKeys"]
+        keys.sort(key=lambda fk: fk["reference"]["resource"] != "passages")
+
+    def broken(tables: Tables) -> None:
+        tables["passages"][0].update(
+            document_id="no-such-document", continues_passage_id="no-such-passage"
+        )
+
+    found = [(p.field, p.message) for p in judge(broken, self_first) if p.rule == "foreignKey"]
+    assert sorted(found) == [
+        ("continues_passage_id", "must be a passages.passage_id"),
+        ("document_id", "must be a documents.document_id"),
+    ]
+
+
 def test_a_span_may_start_at_the_memos_first_character() -> None:
     memo = _memo()
 
