@@ -15,12 +15,18 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
+import pandas as pd
+
+# validate first: it imports the modules that register rules in the catalogue's own order
+# (the order the codebook lists them in), which importing table_schema alone would change.
+import memo724.validation.validate  # noqa: F401
 from memo724.contract import Contract
 from memo724.contract.errors import Problem
 from memo724.contract.memo import read_memo
 from memo724.contract.paths import REPO
 from memo724.contract.rules import effective_schema
 from memo724.publication.package import csv_text
+from memo724.validation.table_schema import _full_match, _one_of, lengths
 from memo724.validation.validate import load_typed, schema_problems, validate_tables
 
 Row = dict[str, str]
@@ -116,6 +122,64 @@ def test_a_date_maximum_is_compared_as_a_date() -> None:
     assert where(judge(set_cell("events", i, date_start=high.isoformat()), schema), "maximum") == []
 
 
+def test_a_pattern_re2_cannot_read_is_matched_by_python_and_spares_missing_cells() -> None:
+    """A lookahead is not RE2 syntax: the pattern is matched by Python's re instead, and a
+    missing cell (iso3 is empty for every actor but a state) still passes."""
+    schema = constrain("actors", "iso3", pattern="(?!ZZ)[A-Z]{3}")
+    i = next(i for i, r in enumerate(_tables()["actors"]) if r["iso3"])
+    assert any(not r["iso3"] for r in _tables()["actors"])
+    assert where(judge(schemas=schema), "pattern") == []
+    assert where(judge(set_cell("actors", i, iso3="ZZA"), schema), "pattern") == [
+        ("actors", i + 2, "iso3")
+    ]
+
+
+def test_a_pattern_spares_formula_led_cells_only_when_spreadsheet_safe_reports_them() -> None:
+    cells = pd.Series(["=AB", "abc", "ABC"], dtype="string[pyarrow]", index=[5, 6, 7])
+    spared = _full_match("[A-Z]{3}", True)(cells)
+    assert spared.index.tolist() == [5, 6, 7]  # the column's own rows
+    assert spared.tolist() == [True, False, True]  # "=AB" is spreadsheet-safe's to report
+    assert _full_match("[A-Z]{3}", False)(cells).tolist() == [False, False, True]
+
+
+def test_a_coded_value_is_judged_on_the_columns_own_rows() -> None:
+    cells = pd.Series(["a", "b"], index=[7, 8])
+    judged = _one_of(["a"])(cells)
+    assert judged.index.tolist() == [7, 8] and judged.tolist() == [True, False]
+
+
+def test_a_value_outside_the_enum_in_ones_own_frame_is_reported_with_the_values_allowed() -> None:
+    # A CSV's coded cells are refused as they are parsed; a frame of one's own (text, not
+    # categories) reaches the enum check, whose message lists what is allowed.
+    contract, frames = _typed_frames()
+    cells = frames["events"]["factuality"].astype(object)
+    cells.iloc[0] = "occured"
+    frames["events"]["factuality"] = cells
+    enum = [p for p in schema_problems(contract, frames, _memo()) if p.rule == "enum"]
+    assert [(p.where, p.row, p.field) for p in enum] == [("events", 2, "factuality")]
+    assert enum[0].message.startswith("must be one of") and "occurred" in enum[0].message
+
+
+def test_a_key_into_its_own_table_is_reported_with_the_key_it_must_be_and_ends_no_others() -> None:
+    """A self-referencing foreign key (a passage continuing another) listed before a key into
+    another table: both are checked, each reported with the key it must be."""
+
+    def self_first(schemas: dict[str, Any]) -> None:
+        keys = schemas["passages"]["foreignKeys"]
+        keys.sort(key=lambda fk: fk["reference"]["resource"] != "passages")
+
+    def broken(tables: Tables) -> None:
+        tables["passages"][0].update(
+            document_id="no-such-document", continues_passage_id="no-such-passage"
+        )
+
+    found = [(p.field, p.message) for p in judge(broken, self_first) if p.rule == "foreignKey"]
+    assert sorted(found) == [
+        ("continues_passage_id", "must be a passages.passage_id"),
+        ("document_id", "must be a documents.document_id"),
+    ]
+
+
 def test_a_span_may_start_at_the_memos_first_character() -> None:
     memo = _memo()
 
@@ -160,6 +224,95 @@ def test_verbatim_is_left_unchecked_without_the_passages_or_their_key() -> None:
     assert where(judge(wrong_words), "verbatim") != []
 
 
+def test_verbatim_is_left_unchecked_when_the_evidence_has_no_key_into_the_passages() -> None:
+    """Without a foreign key from the evidence into the structure's table there is no passage to
+    find words in: the rule checks nothing rather than stop the validation."""
+
+    def no_key(schemas: dict[str, Any]) -> None:
+        schemas["evidence"]["foreignKeys"] = [
+            fk
+            for fk in schemas["evidence"]["foreignKeys"]
+            if fk["reference"]["resource"] != "passages"
+        ]
+
+    def wrong_words(tables: Tables) -> None:
+        row = next(r for r in tables["positions"] if r["hedge"])
+        row["hedge"] = "words the memo never says"
+
+    assert where(judge(wrong_words), "verbatim") != []
+    assert where(judge(wrong_words, no_key), "verbatim") == []
+
+
+def test_verbatim_is_left_unchecked_without_the_passages_words() -> None:
+    def no_words(tables: Tables) -> None:
+        for row in tables["passages"]:
+            del row["text"]
+
+    assert where(judge(no_words), "verbatim") == []
+
+
+def test_a_repeated_passage_id_is_the_keys_to_report_and_verbatim_reads_its_first_row() -> None:
+    def repeated(tables: Tables) -> None:
+        first = tables["passages"][0]
+        tables["passages"].append(dict(first, text="other words", ordinal="999"))
+
+    problems = judge(repeated)
+    assert where(problems, "verbatim") == []
+    assert {(w, f) for w, _, f in where(problems, "unique")} == {("passages", "passage_id")}
+
+
+def _quoted_in_one_passage() -> tuple[int, str]:
+    """A position with a hedge whose evidence all lies in one passage: its row and that passage."""
+    tables = _tables()
+    passages: dict[str, set[str]] = {}
+    for r in tables["evidence"]:
+        if r["position_id"]:
+            passages.setdefault(r["position_id"], set()).add(r["passage_id"])
+    i, row = next(
+        (i, r)
+        for i, r in enumerate(tables["positions"])
+        if r["hedge"] and len(passages.get(r["position_id"], ())) == 1
+    )
+    return i, next(iter(passages[row["position_id"]]))
+
+
+def test_verbatim_words_are_found_in_the_first_passage_too() -> None:
+    _, passage = _quoted_in_one_passage()
+
+    def first(tables: Tables) -> None:
+        rows = tables["passages"]
+        rows.insert(0, rows.pop(next(k for k, r in enumerate(rows) if r["passage_id"] == passage)))
+
+    assert where(judge(first), "verbatim") == []
+
+
+def test_a_span_into_a_passage_that_does_not_exist_finds_no_words_at_all() -> None:
+    i, _ = _quoted_in_one_passage()
+    record = _tables()["positions"][i]["position_id"]
+    # a letter most passages' words hold, and words of the passages' last row
+    for words in ("X", _tables()["passages"][-1]["text"][:20]):
+
+        def nowhere(tables: Tables, words: str = words) -> None:
+            for r in tables["evidence"]:
+                if r["position_id"] == record:
+                    r["passage_id"] = "no-such-passage"
+            tables["positions"][i]["hedge"] = words
+
+        assert ("positions", i + 2, "hedge") in where(judge(nowhere), "verbatim")
+
+
+def test_words_ending_in_a_nul_character_are_found_as_they_are() -> None:
+    # numpy's fixed-width text drops trailing NULs: the passages' words stay Python strings.
+    i, passage = _quoted_in_one_passage()
+
+    def nul(tables: Tables) -> None:
+        row = next(r for r in tables["passages"] if r["passage_id"] == passage)
+        row["text"] += "\x00"
+        tables["positions"][i]["hedge"] = row["text"][-6:]
+
+    assert where(judge(nul), "verbatim") == []
+
+
 def test_a_record_without_evidence_has_no_name_forms_to_list() -> None:
     """A record no evidence quotes lists no name forms: an empty names_as_written is what it
     should hold (it fails has-evidence, and required, not names-from-evidence)."""
@@ -172,6 +325,37 @@ def test_a_record_without_evidence_has_no_name_forms_to_list() -> None:
     row = len(_tables()["actors"]) + 2
     assert ("actors", row, "actor_id") in where(problems, "has-evidence")
     assert where(problems, "names-from-evidence") == []
+
+
+def test_name_forms_are_left_unchecked_when_the_evidence_quotes_no_span() -> None:
+    """Without a memoText span field the evidence has no quotes to list: names-from-evidence
+    checks nothing rather than stop the validation."""
+
+    def no_span(schemas: dict[str, Any]) -> None:
+        # the quote under another name, stating no memoText (only `exact` is a span unstated)
+        for f in schemas["evidence"]["fields"]:
+            if f.get("memoText") == "span":
+                f["name"] = "quote"
+                del f["memoText"]
+
+    i = next(i for i, r in enumerate(_tables()["actors"]) if r["names_as_written"])
+
+    def wrong(tables: Tables, renamed: bool = False) -> None:
+        tables["actors"][i]["names_as_written"] = "Nobody the memo names"
+        for row in tables["evidence"] if renamed else []:
+            row["quote"] = row.pop("exact")
+
+    assert where(judge(wrong), "names-from-evidence") != []
+    problems = judge(lambda tables: wrong(tables, renamed=True), no_span)
+    assert where(problems, "names-from-evidence") == []
+
+
+def test_name_forms_are_left_unchecked_without_the_evidence_quotes_column() -> None:
+    def no_quotes(tables: Tables) -> None:
+        for row in tables["evidence"]:
+            del row["exact"]
+
+    assert where(judge(no_quotes), "names-from-evidence") == []
 
 
 def test_name_forms_the_evidence_does_not_quote_are_reported_on_their_field() -> None:
@@ -225,6 +409,46 @@ def test_time_windows_of_ones_own_frames_are_judged_row_by_row() -> None:
     assert (name, i + 2, "time_basis") in where(
         schema_problems(contract, frames, _memo()), "time-window"
     )
+
+
+def test_a_length_bound_judges_a_frame_of_ones_own_by_its_index() -> None:
+    """A frame whose index is not 0..n-1 (rows a user selected or renumbered): the cell too long
+    is reported on its own row, the lengths kept on the column's index."""
+    contract, frames = _typed_frames()
+    actors = frames["actors"].copy()
+    actors.index = actors.index + 100
+    ids = actors["actor_id"].astype(object)
+    ids.iloc[1] = "a" * 65  # one past the key's maxLength
+    actors["actor_id"] = ids.astype(frames["actors"]["actor_id"].dtype)
+    frames["actors"] = actors
+    problems = schema_problems(contract, frames, _memo())
+    assert where(problems, "maxLength") == [("actors", 103, "actor_id")]
+
+
+def test_a_formula_led_cell_is_reported_once_on_its_own_row_of_ones_own_frame() -> None:
+    """A cell failing its pattern because it starts like a formula is spreadsheet-safe's to
+    report, not the pattern's too; on a frame whose index is not 0..n-1 (and a column with no
+    missing cell, whose checks' results are not realigned), on its own row."""
+    contract, frames = _typed_frames()
+    actors = frames["actors"].copy()
+    actors.index = actors.index + 100
+    ids = actors["actor_id"].astype(object)
+    ids.iloc[1] = "=ab"
+    actors["actor_id"] = ids.astype(frames["actors"]["actor_id"].dtype)
+    frames["actors"] = actors
+    problems = schema_problems(contract, frames, _memo())
+    assert where(problems, "spreadsheet-safe") == [("actors", 103, "actor_id")]
+    assert where(problems, "pattern") == []
+
+
+def test_the_length_of_a_text_cell_is_in_code_points_and_a_missing_one_passes() -> None:
+    text = pd.Series(["ab", None, "a\U0001f600"], dtype="string[pyarrow]")
+    assert lengths(text, 99).tolist() == [2, 99, 2]
+
+
+def test_the_length_of_a_coded_cell_is_its_codes_and_a_missing_one_passes() -> None:
+    coded = pd.Series(["ab", None, "abcd", "ab"], dtype="category")
+    assert lengths(coded, 99).tolist() == [2, 99, 4, 2]
 
 
 def test_without_the_memo_the_memo_rules_check_nothing() -> None:

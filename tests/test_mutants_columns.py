@@ -5,11 +5,14 @@ memo in the tests held a character of exactly U+10000, the first one four bytes 
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pandas as pd
 import pyarrow
 import pytest
 
+from memo724.contract import NAME_SEPARATOR
 from memo724.validation.columns import MemoSlices, arrow, isin, matches, positions
 from memo724.validation.records import _joined_by_record
 
@@ -92,3 +95,19 @@ def test_quotes_are_joined_per_record_in_the_order_given() -> None:
     assert joined.to_pylist() == ["y1 | y2", "x1 | x2", "z"]
     keys, joined = _joined_by_record(records[:0], quotes[:0])
     assert keys.tolist() == [] and joined.to_pylist() == []
+
+
+def test_many_quotes_of_each_record_keep_the_evidences_order() -> None:
+    # On more than a handful of rows numpy's default sort is not stable: grouping the quotes
+    # by record keeps their order only because a stable sort is asked for.
+    rng = random.Random(7)
+    records = [f"r{rng.randrange(20)}" for _ in range(2000)]
+    quotes = [f"q{i}" for i in range(2000)]
+    keys, joined = _joined_by_record(
+        pd.Series(records, dtype="string[pyarrow]"), pd.Series(quotes, dtype="string[pyarrow]")
+    )
+    expected: dict[str, list[str]] = {}
+    for record, quote in zip(records, quotes, strict=True):
+        expected.setdefault(record, []).append(quote)
+    assert keys.tolist() == list(expected)
+    assert joined.to_pylist() == [NAME_SEPARATOR.join(q) for q in expected.values()]

@@ -1549,6 +1549,16 @@ def test_the_generated_rule_list_names_every_rule_once() -> None:
             assert "(rule: " in row, name
 
 
+def test_the_codebook_lists_each_rule_in_the_catalogues_words() -> None:
+    # The build writes the list into CODEBOOK.md; read here without a build, so words changed
+    # in a rule's registration and not in the committed codebook fail the fast tests too.
+    from memo724.publication.docs import rules_markdown
+
+    codebook = (REPO.root / "CODEBOOK.md").read_text(encoding="utf-8").splitlines()
+    rows = [line for line in rules_markdown() if line.startswith("| `")]
+    assert rows and [row for row in rows if row not in codebook] == []
+
+
 # ---- The rules of the build, the release and the blind second coding ----
 #
 # Each case breaks (or leaves whole) the cheapest input the stage reads: a copy of the checkout's

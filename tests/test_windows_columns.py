@@ -8,15 +8,16 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
 
 from memo724.contract import Contract
 from memo724.contract.paths import REPO
-from memo724.contract.timeline import TimeLink, derive_placed, derive_windows
+from memo724.contract.timeline import TimeLink, Window, derive_placed, derive_windows
 from memo724.validation import rules
-from memo724.validation.windows import Dated, as_days, last_rows
+from memo724.validation.windows import Dated, Windows, as_days, last_rows, placed_windows
 
 RELATIONS = ["before", "after", "during", "simultaneous", "begins", "ends", "includes", "overlaps"]
 
@@ -136,3 +137,39 @@ def test_a_repeated_id_keeps_its_last_row_and_a_missing_one_none() -> None:
     start = as_days(date(2020, 1, d) for d in range(1, 6))
     dated = Dated.of(keys, start, start)
     assert dict(dated) == {"b": (date(2020, 1, 3),) * 2, "a": (date(2020, 1, 4),) * 2}
+
+
+# Where the comparison above cannot see: the basis of the windows looked up by id (the placed
+# records' derivation reads only their anchors' dates), and ids that repeat, which the columns
+# refuse rather than pair a record with another row's values.
+TEXT = pd.StringDtype("pyarrow")
+DAY = date(2021, 10, 5)
+
+
+def _windows(ids: list[str], basis: list[str]) -> Windows:
+    start = as_days([DAY if b == "stated" else None for b in basis])
+    return Windows(Dated(pd.Series(ids, dtype=TEXT), start, start.copy()), np.array(basis, object))
+
+
+def test_windows_looked_up_by_id_keep_each_records_own_basis() -> None:
+    windows = _windows(["a", "b", "c"], ["stated", "anchored", "unknown"])
+    assert windows.windows(["c", "a"]) == {
+        "a": Window(DAY, DAY, "stated"),
+        "c": Window(None, None, "unknown"),
+    }
+
+
+def test_windows_whose_ids_repeat_are_refused_rather_than_given_another_rows_basis() -> None:
+    windows = _windows(["a", "b", "a"], ["stated", "anchored", "unknown"])
+    with pytest.raises(ValueError):
+        windows.windows(["a"])
+
+
+def test_placing_records_whose_ids_repeat_is_refused_rather_than_pairing_the_wrong_event() -> None:
+    # The two rows of "p" name different expressing events: one would be dropped silently.
+    stated = Dated(pd.Series(["p", "q", "p"], dtype=TEXT), as_days([None] * 3), as_days([None] * 3))
+    events = _windows(["e1", "e2"], ["stated", "stated"])
+    links = [TimeLink("l1", "p", "after", "e1")]
+    expressed_by = pd.Series(["e1", None, "e2"], dtype=TEXT)
+    with pytest.raises(ValueError):
+        placed_windows(stated, links, events, (DAY, DAY), expressed_by)
