@@ -142,7 +142,7 @@ def main() -> None:
         "| load average (1 min) |"
     )
     print(header)
-    print("|" + "---|" * 12)
+    print("|" + "---|" * (header.count("|") - 1))
     for label, root in packages:
         rows, size = rows_and_bytes(root)
         repeat = args.repeat if rows <= 200_000 else args.repeat_large
