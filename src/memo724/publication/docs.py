@@ -153,7 +153,7 @@ def codebook_markdown(contract: Contract, codebook: Any, frames: dict[str, pd.Da
 def rules_markdown() -> list[str]:
     """The validation rules, listed from the validators' catalogue: name, what it applies to,
     what it reads and checks, and a failure line as `memo724 validate` prints it."""
-    from ..validation.catalogue import CATALOGUE
+    from ..validation.catalogue import entries
 
     lines = [
         '<a id="validation-rules"></a>',
@@ -174,13 +174,13 @@ def rules_markdown() -> list[str]:
         lines += [f"### {title}", ""]
         lines += ["| rule | applies to | reads | checks | example failure |"]
         lines += ["| --- | --- | --- | --- | --- |"]
-        for name, entry in CATALOGUE.items():
+        for entry in entries():
             if entry.kind not in kinds:
                 continue
             rule = entry.rule
             mark = " (*Table Schema*)" if entry.kind == "table-schema" else ""
             lines.append(
-                f"| `{name}`{mark} | {_cell(rule.applies)} | {_cell(rule.reads)} |"
+                f"| `{rule.name}`{mark} | {_cell(rule.applies)} | {_cell(rule.reads)} |"
                 f" {_cell(rule.message)} | {_code(entry.example)} |"
             )
         lines.append("")
@@ -198,12 +198,12 @@ def rules_markdown() -> list[str]:
         "| rule | reported by | applies to | reads | checks |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for name, entry in CATALOGUE.items():
+    for entry in entries():
         if entry.kind in stages:
             rule = entry.rule
             lines.append(
-                f"| `{name}` | {stages[entry.kind]} | {_cell(rule.applies)} | {_cell(rule.reads)}"
-                f" | {_cell(rule.message)} |"
+                f"| `{rule.name}` | {stages[entry.kind]} | {_cell(rule.applies)}"
+                f" | {_cell(rule.reads)} | {_cell(rule.message)} |"
             )
     lines.append("")
     return lines

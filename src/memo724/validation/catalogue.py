@@ -14,13 +14,15 @@ record here (tests/test_rule_names.py reads src/ to hold that).
 
 The form follows pycldf's validators and Pandera's registered checks: a list of records, each
 applying by what the contract states (fields with an enum, date groups, the table that holds
-evidence, ...), never by a table's name. `derive` (schemas.py) asks every builder in order.
+evidence, ...), never by a table's name. `derive` (schemas.py) asks every builder in the
+catalogue's stated order (`entries()`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ..contract.csv_rows import CELL_COUNT, CELL_SIZE, DUPLICATE_COLUMN, UNCLOSED_QUOTE
@@ -65,7 +67,14 @@ class Entry:
         return text
 
 
+# Every registered rule, by name, in the order of registration (which depends on what a process
+# imported first: read `entries()` for the whole catalogue in its stated order).
 CATALOGUE: dict[str, Entry] = {}
+
+# The modules that register builders, in the order their checks run and the docs list them:
+# Table Schema's constraints and keys, then the memo and the date groups, then the data model's
+# rules, then each record's evidence. The catalogue's own rules (no builder) come first.
+REGISTRARS = ("table_schema", "provenance", "rules", "records")
 
 
 def register(
@@ -99,6 +108,20 @@ def _add(entry: Entry) -> Entry:
         raise ValueError(f"rule {entry.rule.name!r} is registered twice")
     CATALOGUE[entry.rule.name] = entry
     return entry
+
+
+def entries() -> list[Entry]:
+    """Every rule of the catalogue, in its stated order (REGISTRARS), whatever a process imported
+    first: the registering modules are imported here, so no rule is missing either."""
+    rank = {f"{__package__}.{name}": i for i, name in enumerate(REGISTRARS)}
+    for module in rank:
+        import_module(module)
+    # A stable sort: within a module, rules keep the order the module registers them in.
+    return sorted(CATALOGUE.values(), key=lambda e: rank.get(_module(e), -1))
+
+
+def _module(entry: Entry) -> str:
+    return entry.build.__module__ if entry.build is not None else __name__
 
 
 def rule(name: str) -> Rule:
@@ -450,13 +473,13 @@ PANDERA_RULES = {
 
 def table_schema_rules() -> frozenset[str]:
     """The rules Table Schema states (both validators enforce them); the others are provenance."""
-    return frozenset(n for n, e in CATALOGUE.items() if e.kind == "table-schema")
+    return frozenset(e.rule.name for e in entries() if e.kind == "table-schema")
 
 
 def checks_for(contract: Contract, schema: TableSchema, ctx: Any) -> Built:
     """Every registered builder's checks for one table, in catalogue order."""
     built: Built = []
-    for entry in CATALOGUE.values():
+    for entry in entries():
         if entry.build is not None:
             built += entry.build(contract, schema, ctx)
     return built

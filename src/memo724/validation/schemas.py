@@ -45,10 +45,6 @@ from pandera.engines import pandas_engine
 
 from ..contract import Contract
 from ..contract.typed import pandas_dtype
-
-# Registration order is the order of the checks: keys, then the memo and the dates, then the
-# model's rules, then each record's evidence (imported for the rules they register).
-from . import table_schema, provenance, rules, records  # noqa: F401  # isort: skip
 from .catalogue import checks_for, table_schema_rules
 from .columns import MemoSlices
 
