@@ -10,9 +10,11 @@ import copy
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import frictionless
 import pandas as pd
+import pandera.pandas as pa
 import pyarrow
 import pytest
 from test_mutants_builders import _contract, _memo, _tables, judge, set_cell
@@ -24,7 +26,8 @@ from memo724.contract.rules import effective_schema
 from memo724.contract.schema import TABLES
 from memo724.publication.package import csv_text
 from memo724.validation import validate
-from memo724.validation.checks import bound
+from memo724.validation.catalogue import rule
+from memo724.validation.checks import bound, row_rule
 from memo724.validation.schemas import derive
 from memo724.validation.validate import load_typed, validate_tables
 
@@ -342,6 +345,25 @@ def test_pandera_failures_name_the_field_only_where_pandera_names_a_column(
         assert problem.field is None
     (problem,) = validate._pandera_failures("actors", schema, _case())
     assert (problem.field, problem.row) == ("actor_id", 2)
+
+
+def test_a_row_rule_that_raises_is_reported_on_its_field_not_passed() -> None:
+    """Pandera reports a check that raised on no column; dropping it as another column's cell
+    (as for a failing row's other cells) would pass a table the rule never judged."""
+
+    def crash(frame: pd.DataFrame) -> Any:
+        raise AttributeError("Bounds has no attribute 'finish'")
+
+    check = row_rule(crash, rule("edtf-bounds"), "date_end", "must be the end", ["date_end"])
+    schema = pa.DataFrameSchema(checks=[check])
+    (problem,) = validate._failures("events", schema, pd.DataFrame({"date_end": ["2021-10-31"]}))
+    assert (problem.where, problem.rule, problem.field, problem.row) == (
+        "events",
+        "edtf-bounds",
+        "date_end",
+        None,
+    )
+    assert problem.value is not None and "finish" in problem.value
 
 
 def test_a_pandera_dtype_failure_is_the_type_rule_naming_the_dtype(contract: Contract) -> None:

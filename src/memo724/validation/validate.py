@@ -392,7 +392,11 @@ def _pandera_failures(table: str, schema: pa.DataFrameSchema, cases: pd.DataFram
         if check is not None:
             rule, message = check.rule, check.message
             if check.on_field is not None and field != check.on_field:
-                continue  # Pandera lists every cell of a failing row; keep the rule's own field
+                if field is not None:
+                    continue  # Pandera lists every cell of a failing row; keep the rule's own
+                # No column: the check raised instead of answering. Report it on its field, or
+                # a rule that crashes would pass every table it was meant to judge.
+                field = check.on_field
         else:
             name = str(case["check"])
             if name.startswith("dtype("):  # Pandera's dtype check names the dtype it wanted
