@@ -20,7 +20,7 @@ import pandas as pd
 # validate first: it imports the modules that register rules in the catalogue's own order
 # (the order the codebook lists them in), which importing table_schema alone would change.
 import memo724.validation.validate  # noqa: F401
-from memo724.contract import Contract
+from memo724.contract import CONTEXT_CHARS, Contract
 from memo724.contract.errors import Problem
 from memo724.contract.memo import read_memo
 from memo724.contract.paths import REPO
@@ -464,3 +464,138 @@ def test_a_field_without_constraints_is_judged_by_the_others() -> None:
                 f.pop("constraints", None)
 
     assert judge(schemas=unconstrained) == []
+
+
+def _quote_with_context() -> int:
+    """An evidence row whose prefix and suffix are CONTEXT_CHARS long (inside the memo)."""
+    rows, n = _tables()["evidence"], len(_memo())
+    return next(
+        i
+        for i, r in enumerate(rows)
+        if int(r["start"]) >= CONTEXT_CHARS and int(r["end"]) + CONTEXT_CHARS <= n
+    )
+
+
+def _memo_words(problems: list[Problem]) -> list[tuple[str, str, int | None, str | None, str]]:
+    rules = ("exact-at-offsets", "text-at-offsets", "prefix-at-offsets", "suffix-at-offsets")
+    return sorted((p.where, p.rule, p.row, p.field, p.message) for p in problems if p.rule in rules)
+
+
+def test_words_off_the_memo_are_reported_on_their_field_saying_what_they_must_be() -> None:
+    i = _quote_with_context()
+
+    def damage(tables: Tables) -> None:
+        row = tables["evidence"][i]
+        row.update(
+            exact=row["exact"] + "!",
+            prefix="x" + row["prefix"][1:],
+            suffix=row["suffix"][:-1] + "x",
+        )
+        tables["passages"][0]["text"] = tables["passages"][0]["text"].upper()
+
+    before = f"prefix must be the {CONTEXT_CHARS} code points before start"
+    after = f"suffix must be the {CONTEXT_CHARS} code points after end"
+    assert _memo_words(judge(damage)) == [
+        ("evidence", "exact-at-offsets", i + 2, "exact", "memo[start:end] must equal exact"),
+        ("evidence", "prefix-at-offsets", i + 2, "start", before),
+        ("evidence", "suffix-at-offsets", i + 2, "end", after),
+        ("passages", "text-at-offsets", 2, "text", "memo[start:end] must equal text"),
+    ]
+
+
+def test_a_context_at_the_memos_first_code_point_is_empty_before_and_the_memo_after() -> None:
+    """Offset 0 is inside the memo: a span there has no words before it (start and end both 0
+    here), and the context rules judge it right; only the empty quote is wrong."""
+    memo = _memo()
+
+    def at_start(tables: Tables) -> None:
+        row = tables["evidence"][0]
+        row.update(start="0", end="0", exact="", prefix="", suffix=memo[:CONTEXT_CHARS])
+
+    assert [w[:4] for w in _memo_words(judge(at_start))] == [
+        ("evidence", "exact-at-offsets", 2, "exact")
+    ]
+
+    def wrong(tables: Tables) -> None:
+        at_start(tables)
+        tables["evidence"][0].update(prefix="x", suffix=memo[1 : CONTEXT_CHARS + 1])
+
+    assert [w[:4] for w in _memo_words(judge(wrong))] == [
+        ("evidence", "exact-at-offsets", 2, "exact"),
+        ("evidence", "prefix-at-offsets", 2, "start"),
+        ("evidence", "suffix-at-offsets", 2, "end"),
+    ]
+
+
+def _into_passage(passage: str) -> Callable[[Tables], None]:
+    """Evidence row 0's span moved into `passage`, at that passage's own offsets."""
+
+    def move(tables: Tables) -> None:
+        at = next(r for r in tables["passages"] if r["passage_id"] == passage)
+        start = int(at["start"])
+        tables["evidence"][0].update(passage_id=passage, start=str(start), end=str(start + 5))
+
+    return move
+
+
+def test_a_span_may_start_where_a_passage_starting_at_the_memos_first_code_point_does() -> None:
+    def first_at_zero(tables: Tables) -> None:
+        tables["passages"][0]["start"] = "0"  # text-at-offsets reports its text, not the span
+        _into_passage(tables["passages"][0]["passage_id"])(tables)
+
+    assert where(judge(first_at_zero), "span-in-passage") == []
+
+
+def test_a_span_is_placed_by_passages_holding_only_their_key_and_offsets() -> None:
+    keep = ("passage_id", "start", "end")
+
+    def bare_schema(schemas: dict[str, Any]) -> None:
+        passages = schemas["passages"]
+        passages["fields"] = [f for f in passages["fields"] if f["name"] in keep]
+        passages.pop("foreignKeys", None)
+
+    def bare_rows(tables: Tables) -> None:
+        tables["passages"] = [{k: r[k] for k in keep} for r in tables["passages"]]
+        row = tables["evidence"][0]
+        other = next(r for r in tables["passages"] if r["passage_id"] != row["passage_id"])
+        row["passage_id"] = other["passage_id"]  # its span lies in another passage
+
+    found = where(judge(bare_rows, bare_schema), "span-in-passage")
+    assert found == [("evidence", 2, "passage_id")]
+
+
+def test_a_span_into_no_passage_is_left_to_the_key_when_one_passage_is_left() -> None:
+    """Only the first passage is left: every other evidence row points at no passage (its
+    foreign key's to report); the one moved into it is placed, and nothing else breaks."""
+
+    def one_passage(tables: Tables) -> None:
+        del tables["passages"][1:]
+        _into_passage(tables["passages"][0]["passage_id"])(tables)
+
+    problems = judge(one_passage)
+    assert where(problems, "span-in-passage") == []
+    assert ("evidence", 3, "passage_id") in where(problems, "foreignKey")
+
+
+def test_an_evidence_row_naming_no_record_is_its_foreign_keys_to_report_not_its_ids() -> None:
+    """The id names the record its row pointed to; the row now points at a record that does
+    not exist: the foreign key reports that, once, and id-names-record stays silent."""
+    problems = judge(set_cell("evidence", 0, actor_id="no-such-actor"))
+    assert ("evidence", 2, "actor_id") in where(problems, "foreignKey")
+    assert where(problems, "id-names-record") == []
+    # The same row pointing at another actor that exists is the id's to report.
+    named = _tables()["evidence"][0]["actor_id"]
+    other = next(r["actor_id"] for r in _tables()["actors"] if r["actor_id"] != named)
+    problems = judge(set_cell("evidence", 0, actor_id=other))
+    assert where(problems, "id-names-record") == [("evidence", 2, "evidence_id")]
+
+
+def test_an_evidence_frame_of_ones_own_without_subject_columns_has_no_ids_to_judge() -> None:
+    """Each missing column is reported on its own; id-names-record has no record to hold the
+    ids to, and passes every row."""
+    contract, frames = _typed_frames()
+    subjects = list(contract.evidence_subjects.values())
+    frames["evidence"] = frames["evidence"].drop(columns=subjects)
+    problems = schema_problems(contract, frames, _memo())
+    assert where(problems, "id-names-record") == []
+    assert {f for _, _, f in where(problems, "missing-column")} == set(subjects)
