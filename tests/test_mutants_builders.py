@@ -599,3 +599,14 @@ def test_an_evidence_frame_of_ones_own_without_subject_columns_has_no_ids_to_jud
     problems = schema_problems(contract, frames, _memo())
     assert where(problems, "id-names-record") == []
     assert {f for _, _, f in where(problems, "missing-column")} == set(subjects)
+
+
+def test_an_empty_passage_at_its_offsets_is_the_memos_words_there() -> None:
+    """Only an evidence span must not be empty: a passage with start equal to end and no text
+    is the memo's (empty) words there, for text-at-offsets."""
+
+    def empty(tables: Tables) -> None:
+        row = tables["passages"][0]
+        row.update(end=row["start"], text="")
+
+    assert where(judge(empty), "text-at-offsets") == []
