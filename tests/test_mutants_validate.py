@@ -348,22 +348,25 @@ def test_pandera_failures_name_the_field_only_where_pandera_names_a_column(
 
 
 def test_a_row_rule_that_raises_is_reported_on_its_field_not_passed() -> None:
-    """Pandera reports a check that raised on no column; dropping it as another column's cell
-    (as for a failing row's other cells) would pass a table the rule never judged."""
+    """Pandera reports a check that raised on no row (naming the table as its column, or none);
+    dropping it as another column's cell (as for a failing row's other cells) would pass a
+    table the rule never judged."""
 
     def crash(frame: pd.DataFrame) -> Any:
         raise AttributeError("Bounds has no attribute 'finish'")
 
     check = row_rule(crash, rule("edtf-bounds"), "date_end", "must be the end", ["date_end"])
-    schema = pa.DataFrameSchema(checks=[check])
-    (problem,) = validate._failures("events", schema, pd.DataFrame({"date_end": ["2021-10-31"]}))
-    assert (problem.where, problem.rule, problem.field, problem.row) == (
-        "events",
-        "edtf-bounds",
-        "date_end",
-        None,
-    )
-    assert problem.value is not None and "finish" in problem.value
+    frame = pd.DataFrame({"date_end": ["2021-10-31"]})
+    for name in (None, "events"):
+        schema = pa.DataFrameSchema(checks=[check], name=name)
+        (problem,) = validate._failures("events", schema, frame)
+        assert (problem.where, problem.rule, problem.field, problem.row) == (
+            "events",
+            "edtf-bounds",
+            "date_end",
+            None,
+        )
+        assert problem.value is not None and "finish" in problem.value
 
 
 def test_a_pandera_dtype_failure_is_the_type_rule_naming_the_dtype(contract: Contract) -> None:
