@@ -610,3 +610,74 @@ def test_an_empty_passage_at_its_offsets_is_the_memos_words_there() -> None:
         row.update(end=row["start"], text="")
 
     assert where(judge(empty), "text-at-offsets") == []
+
+
+def test_without_the_memo_a_document_frame_of_ones_own_has_no_hash_to_match() -> None:
+    """memo-hash needs the memo's hash: without the memo it is not built (an object column,
+    as a user's own frame may hold, would fail every cell against a missing hash)."""
+    contract, frames = _typed_frames()
+    documents = frames["documents"]
+    frames["documents"] = documents.assign(sha256=documents["sha256"].astype(object))
+    assert where(schema_problems(contract, frames, None), "memo-hash") == []
+
+
+def test_span_in_passage_judges_only_tables_that_quote_a_span() -> None:
+    """The evidence without its span field (exact) quotes nothing: its offsets are not placed
+    in passages, though it keeps its key into them and its prefix and suffix."""
+
+    def no_span_field(schemas: dict[str, Any]) -> None:
+        evidence = schemas["evidence"]
+        evidence["fields"] = [f for f in evidence["fields"] if f["name"] != "exact"]
+
+    def moved(tables: Tables) -> None:
+        for r in tables["evidence"]:
+            del r["exact"]
+        row = tables["evidence"][0]
+        other = next(r for r in tables["passages"] if r["passage_id"] != row["passage_id"])
+        row["passage_id"] = other["passage_id"]  # its offsets lie in another passage
+
+    assert where(judge(moved, no_span_field), "span-in-passage") == []
+
+
+def test_a_span_is_placed_only_by_keys_into_the_passages() -> None:
+    """Actors given offsets of their own are not passages: evidence's key into them places no
+    span, and nothing is reported on actor_id."""
+
+    def offsets(schemas: dict[str, Any]) -> None:
+        schemas["actors"]["fields"] += [
+            {"name": "start", "type": "integer"},
+            {"name": "end", "type": "integer"},
+        ]
+
+    def at_zero(tables: Tables) -> None:
+        for r in tables["actors"]:
+            r.update(start="0", end="0")
+
+    assert where(judge(at_zero, offsets), "span-in-passage") == []
+
+
+def test_a_repeated_passage_places_spans_by_its_first_row() -> None:
+    def repeated(tables: Tables) -> None:
+        passage = tables["evidence"][0]["passage_id"]
+        first = next(r for r in tables["passages"] if r["passage_id"] == passage)
+        tables["passages"].append(dict(first, start="0", end="1", ordinal="999"))
+
+    assert where(judge(repeated), "span-in-passage") == []
+
+
+def test_a_span_at_the_memos_first_code_point_outside_its_passage_is_reported() -> None:
+    """Offsets 0 are known offsets: a span there, in a passage that starts later, lies outside
+    it (empty, start and end both 0, or not)."""
+    assert int(_tables()["passages"][0]["start"]) > 0  # no passage starts at 0 here
+    for end in ("0", "5"):
+        problems = judge(set_cell("evidence", 0, start="0", end=end))
+        assert where(problems, "span-in-passage") == [("evidence", 2, "passage_id")], end
+
+
+def test_an_id_naming_a_record_its_row_no_longer_points_to_is_reported() -> None:
+    """The row's actor column is emptied and an event named instead: the id still names the
+    actor, whose cell is now missing, so it names no record of this row."""
+    event = _tables()["events"][0]["event_id"]
+    assert _tables()["evidence"][0]["evidence_id"].startswith("actor.")
+    problems = judge(set_cell("evidence", 0, actor_id="", event_id=event))
+    assert where(problems, "id-names-record") == [("evidence", 2, "evidence_id")]
