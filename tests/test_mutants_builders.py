@@ -20,7 +20,7 @@ import pandas as pd
 # validate first: it imports the modules that register rules in the catalogue's own order
 # (the order the codebook lists them in), which importing table_schema alone would change.
 import memo724.validation.validate  # noqa: F401
-from memo724.contract import Contract
+from memo724.contract import CONTEXT_CHARS, Contract
 from memo724.contract.errors import Problem
 from memo724.contract.memo import read_memo
 from memo724.contract.paths import REPO
@@ -464,3 +464,220 @@ def test_a_field_without_constraints_is_judged_by_the_others() -> None:
                 f.pop("constraints", None)
 
     assert judge(schemas=unconstrained) == []
+
+
+def _quote_with_context() -> int:
+    """An evidence row whose prefix and suffix are CONTEXT_CHARS long (inside the memo)."""
+    rows, n = _tables()["evidence"], len(_memo())
+    return next(
+        i
+        for i, r in enumerate(rows)
+        if int(r["start"]) >= CONTEXT_CHARS and int(r["end"]) + CONTEXT_CHARS <= n
+    )
+
+
+def _memo_words(problems: list[Problem]) -> list[tuple[str, str, int | None, str | None, str]]:
+    rules = ("exact-at-offsets", "text-at-offsets", "prefix-at-offsets", "suffix-at-offsets")
+    return sorted((p.where, p.rule, p.row, p.field, p.message) for p in problems if p.rule in rules)
+
+
+def test_words_off_the_memo_are_reported_on_their_field_saying_what_they_must_be() -> None:
+    i = _quote_with_context()
+
+    def damage(tables: Tables) -> None:
+        row = tables["evidence"][i]
+        row.update(
+            exact=row["exact"] + "!",
+            prefix="x" + row["prefix"][1:],
+            suffix=row["suffix"][:-1] + "x",
+        )
+        tables["passages"][0]["text"] = tables["passages"][0]["text"].upper()
+
+    before = f"prefix must be the {CONTEXT_CHARS} code points before start"
+    after = f"suffix must be the {CONTEXT_CHARS} code points after end"
+    assert _memo_words(judge(damage)) == [
+        ("evidence", "exact-at-offsets", i + 2, "exact", "memo[start:end] must equal exact"),
+        ("evidence", "prefix-at-offsets", i + 2, "start", before),
+        ("evidence", "suffix-at-offsets", i + 2, "end", after),
+        ("passages", "text-at-offsets", 2, "text", "memo[start:end] must equal text"),
+    ]
+
+
+def test_a_context_at_the_memos_first_code_point_is_empty_before_and_the_memo_after() -> None:
+    """Offset 0 is inside the memo: a span there has no words before it (start and end both 0
+    here), and the context rules judge it right; only the empty quote is wrong."""
+    memo = _memo()
+
+    def at_start(tables: Tables) -> None:
+        row = tables["evidence"][0]
+        row.update(start="0", end="0", exact="", prefix="", suffix=memo[:CONTEXT_CHARS])
+
+    assert [w[:4] for w in _memo_words(judge(at_start))] == [
+        ("evidence", "exact-at-offsets", 2, "exact")
+    ]
+
+    def wrong(tables: Tables) -> None:
+        at_start(tables)
+        tables["evidence"][0].update(prefix="x", suffix=memo[1 : CONTEXT_CHARS + 1])
+
+    assert [w[:4] for w in _memo_words(judge(wrong))] == [
+        ("evidence", "exact-at-offsets", 2, "exact"),
+        ("evidence", "prefix-at-offsets", 2, "start"),
+        ("evidence", "suffix-at-offsets", 2, "end"),
+    ]
+
+
+def _into_passage(passage: str) -> Callable[[Tables], None]:
+    """Evidence row 0's span moved into `passage`, at that passage's own offsets."""
+
+    def move(tables: Tables) -> None:
+        at = next(r for r in tables["passages"] if r["passage_id"] == passage)
+        start = int(at["start"])
+        tables["evidence"][0].update(passage_id=passage, start=str(start), end=str(start + 5))
+
+    return move
+
+
+def test_a_span_may_start_where_a_passage_starting_at_the_memos_first_code_point_does() -> None:
+    def first_at_zero(tables: Tables) -> None:
+        tables["passages"][0]["start"] = "0"  # text-at-offsets reports its text, not the span
+        _into_passage(tables["passages"][0]["passage_id"])(tables)
+
+    assert where(judge(first_at_zero), "span-in-passage") == []
+
+
+def test_a_span_is_placed_by_passages_holding_only_their_key_and_offsets() -> None:
+    keep = ("passage_id", "start", "end")
+
+    def bare_schema(schemas: dict[str, Any]) -> None:
+        passages = schemas["passages"]
+        passages["fields"] = [f for f in passages["fields"] if f["name"] in keep]
+        passages.pop("foreignKeys", None)
+
+    def bare_rows(tables: Tables) -> None:
+        tables["passages"] = [{k: r[k] for k in keep} for r in tables["passages"]]
+        row = tables["evidence"][0]
+        other = next(r for r in tables["passages"] if r["passage_id"] != row["passage_id"])
+        row["passage_id"] = other["passage_id"]  # its span lies in another passage
+
+    found = where(judge(bare_rows, bare_schema), "span-in-passage")
+    assert found == [("evidence", 2, "passage_id")]
+
+
+def test_a_span_into_no_passage_is_left_to_the_key_when_one_passage_is_left() -> None:
+    """Only the first passage is left: every other evidence row points at no passage (its
+    foreign key's to report); the one moved into it is placed, and nothing else breaks."""
+
+    def one_passage(tables: Tables) -> None:
+        del tables["passages"][1:]
+        _into_passage(tables["passages"][0]["passage_id"])(tables)
+
+    problems = judge(one_passage)
+    assert where(problems, "span-in-passage") == []
+    assert ("evidence", 3, "passage_id") in where(problems, "foreignKey")
+
+
+def test_an_evidence_row_naming_no_record_is_its_foreign_keys_to_report_not_its_ids() -> None:
+    """The id names the record its row pointed to; the row now points at a record that does
+    not exist: the foreign key reports that, once, and id-names-record stays silent."""
+    problems = judge(set_cell("evidence", 0, actor_id="no-such-actor"))
+    assert ("evidence", 2, "actor_id") in where(problems, "foreignKey")
+    assert where(problems, "id-names-record") == []
+    # The same row pointing at another actor that exists is the id's to report.
+    named = _tables()["evidence"][0]["actor_id"]
+    other = next(r["actor_id"] for r in _tables()["actors"] if r["actor_id"] != named)
+    problems = judge(set_cell("evidence", 0, actor_id=other))
+    assert where(problems, "id-names-record") == [("evidence", 2, "evidence_id")]
+
+
+def test_an_evidence_frame_of_ones_own_without_subject_columns_has_no_ids_to_judge() -> None:
+    """Each missing column is reported on its own; id-names-record has no record to hold the
+    ids to, and passes every row."""
+    contract, frames = _typed_frames()
+    subjects = list(contract.evidence_subjects.values())
+    frames["evidence"] = frames["evidence"].drop(columns=subjects)
+    problems = schema_problems(contract, frames, _memo())
+    assert where(problems, "id-names-record") == []
+    assert {f for _, _, f in where(problems, "missing-column")} == set(subjects)
+
+
+def test_an_empty_passage_at_its_offsets_is_the_memos_words_there() -> None:
+    """Only an evidence span must not be empty: a passage with start equal to end and no text
+    is the memo's (empty) words there, for text-at-offsets."""
+
+    def empty(tables: Tables) -> None:
+        row = tables["passages"][0]
+        row.update(end=row["start"], text="")
+
+    assert where(judge(empty), "text-at-offsets") == []
+
+
+def test_without_the_memo_a_document_frame_of_ones_own_has_no_hash_to_match() -> None:
+    """memo-hash needs the memo's hash: without the memo it is not built (an object column,
+    as a user's own frame may hold, would fail every cell against a missing hash)."""
+    contract, frames = _typed_frames()
+    documents = frames["documents"]
+    frames["documents"] = documents.assign(sha256=documents["sha256"].astype(object))
+    assert where(schema_problems(contract, frames, None), "memo-hash") == []
+
+
+def test_span_in_passage_judges_only_tables_that_quote_a_span() -> None:
+    """The evidence without its span field (exact) quotes nothing: its offsets are not placed
+    in passages, though it keeps its key into them and its prefix and suffix."""
+
+    def no_span_field(schemas: dict[str, Any]) -> None:
+        evidence = schemas["evidence"]
+        evidence["fields"] = [f for f in evidence["fields"] if f["name"] != "exact"]
+
+    def moved(tables: Tables) -> None:
+        for r in tables["evidence"]:
+            del r["exact"]
+        row = tables["evidence"][0]
+        other = next(r for r in tables["passages"] if r["passage_id"] != row["passage_id"])
+        row["passage_id"] = other["passage_id"]  # its offsets lie in another passage
+
+    assert where(judge(moved, no_span_field), "span-in-passage") == []
+
+
+def test_a_span_is_placed_only_by_keys_into_the_passages() -> None:
+    """Actors given offsets of their own are not passages: evidence's key into them places no
+    span, and nothing is reported on actor_id."""
+
+    def offsets(schemas: dict[str, Any]) -> None:
+        schemas["actors"]["fields"] += [
+            {"name": "start", "type": "integer"},
+            {"name": "end", "type": "integer"},
+        ]
+
+    def at_zero(tables: Tables) -> None:
+        for r in tables["actors"]:
+            r.update(start="0", end="0")
+
+    assert where(judge(at_zero, offsets), "span-in-passage") == []
+
+
+def test_a_repeated_passage_places_spans_by_its_first_row() -> None:
+    def repeated(tables: Tables) -> None:
+        passage = tables["evidence"][0]["passage_id"]
+        first = next(r for r in tables["passages"] if r["passage_id"] == passage)
+        tables["passages"].append(dict(first, start="0", end="1", ordinal="999"))
+
+    assert where(judge(repeated), "span-in-passage") == []
+
+
+def test_a_span_at_the_memos_first_code_point_outside_its_passage_is_reported() -> None:
+    """Offsets 0 are known offsets: a span there, in a passage that starts later, lies outside
+    it (empty, start and end both 0, or not)."""
+    assert int(_tables()["passages"][0]["start"]) > 0  # no passage starts at 0 here
+    for end in ("0", "5"):
+        problems = judge(set_cell("evidence", 0, start="0", end=end))
+        assert where(problems, "span-in-passage") == [("evidence", 2, "passage_id")], end
+
+
+def test_an_id_naming_a_record_its_row_no_longer_points_to_is_reported() -> None:
+    """The row's actor column is emptied and an event named instead: the id still names the
+    actor, whose cell is now missing, so it names no record of this row."""
+    event = _tables()["events"][0]["event_id"]
+    assert _tables()["evidence"][0]["evidence_id"].startswith("actor.")
+    problems = judge(set_cell("evidence", 0, actor_id="", event_id=event))
+    assert where(problems, "id-names-record") == [("evidence", 2, "evidence_id")]

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pytest
+from test_mutants_builders import _typed_frames
 from test_public_schema import wrongly_typed
 
 import memo724
@@ -140,3 +141,18 @@ def test_a_column_of_another_type_is_reported_never_converted() -> None:
     frame = memo724.load("event_participants")
     numbered = frame.assign(event_id=range(len(frame)))
     assert wrongly_typed(schema, numbered) == {"event_id"}
+
+
+def test_an_object_column_of_a_text_field_is_judged_cell_by_cell() -> None:
+    """A user's frame may hold a text field in an object column: its strings and missing cells
+    pass as text, whole numbers are refused (Text.check's own path; the typed frames the fast
+    tests read hold Arrow strings, judged by their dtype alone)."""
+    contract, frames = _typed_frames()
+    actors = frames["actors"]
+    schema = derive(contract, "actors")
+    assert wrongly_typed(schema, actors) == set()
+    text = actors.astype({"actor_id": object, "role_title": object})
+    text.loc[0, "role_title"] = None
+    assert wrongly_typed(schema, text) == set()
+    numbered = actors.assign(actor_id=pd.Series(range(len(actors)), dtype=object))
+    assert wrongly_typed(schema, numbered) == {"actor_id"}

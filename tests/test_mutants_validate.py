@@ -10,9 +10,11 @@ import copy
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import frictionless
 import pandas as pd
+import pandera.pandas as pa
 import pyarrow
 import pytest
 from test_mutants_builders import _contract, _memo, _tables, judge, set_cell
@@ -24,7 +26,8 @@ from memo724.contract.rules import effective_schema
 from memo724.contract.schema import TABLES
 from memo724.publication.package import csv_text
 from memo724.validation import validate
-from memo724.validation.checks import bound
+from memo724.validation.catalogue import rule
+from memo724.validation.checks import BOUND, Bound, bound, column_check, row_rule
 from memo724.validation.schemas import derive
 from memo724.validation.validate import load_typed, validate_tables
 
@@ -342,6 +345,49 @@ def test_pandera_failures_name_the_field_only_where_pandera_names_a_column(
         assert problem.field is None
     (problem,) = validate._pandera_failures("actors", schema, _case())
     assert (problem.field, problem.row) == ("actor_id", 2)
+
+
+def test_a_row_rule_that_raises_is_reported_on_its_field_not_passed() -> None:
+    """Pandera reports a check that raised on no row (naming the table as its column, or none);
+    dropping it as another column's cell (as for a failing row's other cells) would pass a
+    table the rule never judged."""
+
+    def crash(frame: pd.DataFrame) -> Any:
+        raise AttributeError("Bounds has no attribute 'finish'")
+
+    check = row_rule(crash, rule("edtf-bounds"), "date_end", "must be the end", ["date_end"])
+    frame = pd.DataFrame({"date_end": ["2021-10-31"]})
+    for name in (None, "events"):
+        schema = pa.DataFrameSchema(checks=[check], name=name)
+        (problem,) = validate._failures("events", schema, frame)
+        assert (problem.where, problem.rule, problem.field, problem.row) == (
+            "events",
+            "edtf-bounds",
+            "date_end",
+            None,
+        )
+        assert problem.value is not None and "finish" in problem.value
+
+
+def test_a_pandera_check_of_its_own_and_a_stray_attribute_are_bound_to_no_rule() -> None:
+    """bound() names the rule of the checks memo724 builds; Pandera's own checks carry no
+    rule, and whatever else sits where the rule would be is not one."""
+    assert bound(pa.Check.greater_than(0)) is None
+    stray = pa.Check.greater_than(0)
+    setattr(stray, BOUND, "minimum")
+    assert bound(stray) is None
+    check = column_check(lambda s: s > 0, rule("minimum"), "must be at least 1")
+    assert bound(check) == Bound(rule("minimum"), "must be at least 1")
+
+
+def test_a_column_check_with_a_missing_cell_keeps_the_frames_own_index() -> None:
+    """A user's frame may be indexed from anywhere: with a missing cell in the column (which
+    passes), the failing cell is still reported at its own row."""
+    check = column_check(lambda s: s > 0, rule("minimum"), "must be at least 1")
+    schema = pa.DataFrameSchema({"n": pa.Column("Int64", checks=[check], nullable=True)})
+    frame = pd.DataFrame({"n": pd.array([1, None, -1], dtype="Int64")}, index=[10, 11, 12])
+    (problem,) = validate._failures("events", schema, frame)
+    assert (problem.rule, problem.field, problem.row) == ("minimum", "n", 14)
 
 
 def test_a_pandera_dtype_failure_is_the_type_rule_naming_the_dtype(contract: Contract) -> None:

@@ -392,7 +392,12 @@ def _pandera_failures(table: str, schema: pa.DataFrameSchema, cases: pd.DataFram
         if check is not None:
             rule, message = check.rule, check.message
             if check.on_field is not None and field != check.on_field:
-                continue  # Pandera lists every cell of a failing row; keep the rule's own field
+                at = case.get("index")
+                if at is not None and not pd.isna(at):
+                    continue  # Pandera lists every cell of a failing row; keep the rule's own
+                # No row: the check raised instead of answering (Pandera names the table or no
+                # column). Report it on its field, or a crashing rule would pass every table.
+                field = check.on_field
         else:
             name = str(case["check"])
             if name.startswith("dtype("):  # Pandera's dtype check names the dtype it wanted
