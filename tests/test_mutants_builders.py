@@ -17,9 +17,6 @@ from typing import Any
 
 import pandas as pd
 
-# validate first: it imports the modules that register rules in the catalogue's own order
-# (the order the codebook lists them in), which importing table_schema alone would change.
-import memo724.validation.validate  # noqa: F401
 from memo724.contract import CONTEXT_CHARS, Contract
 from memo724.contract.errors import Problem
 from memo724.contract.memo import read_memo
