@@ -157,3 +157,21 @@ def test_a_trailing_empty_line_is_removed_and_reported() -> None:
 )
 def test_the_quick_test_reads_across_its_blocks(data: bytes, outside: bool) -> None:
     assert _any_outside_quotes(data) is outside
+
+
+def test_a_field_the_schema_states_as_memo_text_keeps_its_bidi_zero_width_and_nfc() -> None:
+    # `memoText` in the schema marks a field of any table as the memo's words (checked at their
+    # offsets instead); the field is found in the schema by its name. The other field, not memo
+    # text, still breaks the bidi rule; both still break the control-character rule.
+    schema = {"fields": [{"name": "note"}, {"name": "words", "memoText": "span"}]}
+    cells = {"note": ["x\u202ey", "ok"], "words": ["x\u202ey\u200b e\u0301", "a\x07"]}
+    found = text_problems("sample", schema, pa.table(cells))
+    assert [(p.rule, p.row, p.field) for p in found] == [
+        ("bidi-control", 2, "note"),
+        ("control-character", 3, "words"),
+    ]
+
+
+def test_a_schema_without_fields_checks_every_column_as_plain_text() -> None:
+    found = text_problems("sample", {}, pa.table({"note": ["x\u202ey"]}))
+    assert [(p.rule, p.row, p.field) for p in found] == [("bidi-control", 2, "note")]
