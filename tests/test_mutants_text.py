@@ -161,14 +161,14 @@ def test_the_quick_test_reads_across_its_blocks(data: bytes, outside: bool) -> N
 
 def test_a_field_the_schema_states_as_memo_text_keeps_its_bidi_zero_width_and_nfc() -> None:
     # `memoText` in the schema marks a field of any table as the memo's words (checked at their
-    # offsets instead); the field is found in the schema by its name. The other field, not memo
-    # text, still breaks the bidi rule; both still break the control-character rule.
+    # offsets instead); the field is found in the schema by its name. Memo text still breaks
+    # the control-character rule, and the column after it, not memo text, the bidi rule.
     schema = {"fields": [{"name": "note"}, {"name": "words", "memoText": "span"}]}
-    cells = {"note": ["x\u202ey", "ok"], "words": ["x\u202ey\u200b e\u0301", "a\x07"]}
+    cells = {"words": ["x\u202ey\u200b e\u0301", "a\x07"], "note": ["x\u202ey", "ok"]}
     found = text_problems("sample", schema, pa.table(cells))
     assert [(p.rule, p.row, p.field) for p in found] == [
-        ("bidi-control", 2, "note"),
         ("control-character", 3, "words"),
+        ("bidi-control", 2, "note"),
     ]
 
 
