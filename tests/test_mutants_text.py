@@ -175,3 +175,10 @@ def test_a_field_the_schema_states_as_memo_text_keeps_its_bidi_zero_width_and_nf
 def test_a_schema_without_fields_checks_every_column_as_plain_text() -> None:
     found = text_problems("sample", {}, pa.table({"note": ["x\u202ey"]}))
     assert [(p.rule, p.row, p.field) for p in found] == [("bidi-control", 2, "note")]
+
+
+def test_a_column_of_clean_non_ascii_text_does_not_stop_the_rules_at_the_next() -> None:
+    # "café" is a suspect (not ASCII) that breaks no rule and is in NFC.
+    cells = {"name": ["caf\u00e9"], "note": ["x\u202ey"]}
+    found = text_problems("sample", {"fields": []}, pa.table(cells))
+    assert [(p.rule, p.row, p.field) for p in found] == [("bidi-control", 2, "note")]
