@@ -111,3 +111,14 @@ def test_many_quotes_of_each_record_keep_the_evidences_order() -> None:
         expected.setdefault(record, []).append(quote)
     assert keys.tolist() == list(expected)
     assert joined.to_pylist() == [NAME_SEPARATOR.join(q) for q in expected.values()]
+
+
+@pytest.mark.parametrize("memo", ["abc", "a\u00e9c"])  # ASCII (a byte a character) or not
+def test_a_slice_past_the_memos_end_or_ending_before_its_start_is_empty(memo: str) -> None:
+    # As Python slices: memo[5:7] and memo[2:1] are '' (offsets a broken row may hold).
+    slices = MemoSlices(memo)
+    start, end = np.array([5, 2, 1], dtype=np.int64), np.array([7, 1, 3], dtype=np.int64)
+    column = pd.Series(["", "", memo[1:3]], dtype="string[pyarrow]")
+    assert slices.equal(start, end, column).tolist() == [True, True, True]
+    other = pd.Series(["c", "b", "x"], dtype="string[pyarrow]")
+    assert slices.equal(start, end, other).tolist() == [False, False, False]
