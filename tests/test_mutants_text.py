@@ -182,3 +182,21 @@ def test_a_column_of_clean_non_ascii_text_does_not_stop_the_rules_at_the_next() 
     cells = {"name": ["caf\u00e9"], "note": ["x\u202ey"]}
     found = text_problems("sample", {"fields": []}, pa.table(cells))
     assert [(p.rule, p.row, p.field) for p in found] == [("bidi-control", 2, "note")]
+
+
+def test_an_nfc_cell_the_kernel_flags_is_spared_and_the_cells_after_it_still_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pyarrow 15 (the lowest supported) flags some NFC cells as changed by NFC: Python's own
+    # Unicode tables decide, cell by cell. Such a kernel is made here by changing one NFC cell.
+    import pyarrow.compute as pc
+
+    real = pc.utf8_normalize
+
+    def flags_cafe(values: pa.ChunkedArray, form: str) -> pa.ChunkedArray:
+        normal = real(values, form=form).to_pylist()
+        return pa.chunked_array([["cafe" if v == "caf\u00e9" else v for v in normal]])
+
+    monkeypatch.setattr(pc, "utf8_normalize", flags_cafe)
+    found = text_problems("sample", {}, pa.table({"name": ["caf\u00e9", "e\u0301"]}))
+    assert [(p.rule, p.row, p.field) for p in found] == [("nfc", 3, "name")]
