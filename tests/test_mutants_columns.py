@@ -122,3 +122,12 @@ def test_a_slice_past_the_memos_end_or_ending_before_its_start_is_empty(memo: st
     assert slices.equal(start, end, column).tolist() == [True, True, True]
     other = pd.Series(["c", "b", "x"], dtype="string[pyarrow]")
     assert slices.equal(start, end, other).tolist() == [False, False, False]
+
+
+def test_a_coded_columns_matches_are_a_bool_array_a_check_can_invert() -> None:
+    # A mask of numpy bools, as for a text column: in an object array of Python bools, ~True
+    # is -2 and a check's mask would no longer be a mask.
+    coded = pd.Series(["ab", None, "cd"], dtype="category")
+    found = matches(coded, "^a")
+    assert found.dtype == np.bool_
+    assert (~found).tolist() == [False, True, True]
