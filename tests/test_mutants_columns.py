@@ -131,3 +131,11 @@ def test_a_coded_columns_matches_are_a_bool_array_a_check_can_invert() -> None:
     found = matches(coded, "^a")
     assert found.dtype == np.bool_
     assert (~found).tolist() == [False, True, True]
+
+
+def test_values_of_another_type_are_compared_as_the_cells_type() -> None:
+    # A text column keyed into a column of whole numbers: the numbers are cast to text first
+    # (Arrow's is_in refuses a value set of int64 for string cells).
+    cells = pd.Series(["1", "x", None, "2"], dtype="string[pyarrow]")
+    assert isin(cells, pd.Series([1, 2], dtype="Int64")).tolist() == [True, False, False, True]
+    assert isin(cells, [2]).tolist() == [False, False, False, True]
