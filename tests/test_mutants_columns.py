@@ -139,3 +139,21 @@ def test_values_of_another_type_are_compared_as_the_cells_type() -> None:
     cells = pd.Series(["1", "x", None, "2"], dtype="string[pyarrow]")
     assert isin(cells, pd.Series([1, 2], dtype="Int64")).tolist() == [True, False, False, True]
     assert isin(cells, [2]).tolist() == [False, False, False, True]
+
+
+def test_text_cells_among_keys_of_numbers_are_looked_up_as_pandas_does() -> None:
+    # Only text among text takes the Arrow lookup; otherwise no cast: the text '1' is not the
+    # number 1, as in pd.Index(keys).get_indexer(cells).
+    text = pd.Series(["1", "x", None], dtype="string[pyarrow]")
+    assert positions(text, pd.Series([1, 2])).tolist() == [-1, -1, -1]
+    numbers = pd.Series([1, 5])
+    assert positions(numbers, pd.Series(["1", "5"], dtype="string[pyarrow]")).tolist() == [-1, -1]
+
+
+def test_a_missing_cell_matches_no_pattern() -> None:
+    for dtype in ("string[pyarrow]", object):
+        assert matches(pd.Series(["a", None, "b"], dtype=dtype), "^a|^$").tolist() == [
+            True,
+            False,
+            False,
+        ]
