@@ -6,6 +6,7 @@ memo in the tests held a character of exactly U+10000, the first one four bytes 
 from __future__ import annotations
 
 import random
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -157,3 +158,41 @@ def test_a_missing_cell_matches_no_pattern() -> None:
             False,
             False,
         ]
+
+
+def _small(values: list[str | None]) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowExtensionArray(pyarrow.array(values, pyarrow.string())))
+
+
+def test_positions_of_string_cells_among_large_string_keys_and_back() -> None:
+    # pandas 3 holds string[pyarrow] as large_string, so the mix of the two Arrow text types
+    # is built here from Arrow arrays of each: the keys are cast to the cells' type.
+    cells, keys = ["c", "x", None, "a"], ["a", "b", "c"]
+    assert positions(_small(cells), _large(keys)).tolist() == [2, -1, -1, 0]
+    assert positions(_large(cells), _small(keys)).tolist() == [2, -1, -1, 0]
+
+
+def test_slices_over_more_than_a_block_of_text_are_each_compared_with_their_own_cell() -> None:
+    # The rows are compared in blocks of about 1 MiB of gathered text (to bound memory): each
+    # block's slices against the same block of the column.
+    size = 1 << 20
+    memo = "a" * size + "b" * 10
+    slices = MemoSlices(memo)
+    # blocks of rows [0], [1] and [2, 3, 4]: the text passes 1 MiB in row 1, 2 MiB in row 2
+    start = np.array([0, size - 3, 0, 2, size + 5], dtype=np.int64)
+    end = np.array([size - 3, size + 3, size, 5, size + 10], dtype=np.int64)
+    column = pd.Series(
+        [memo[s:e] for s, e in zip(start, end, strict=True)], dtype="string[pyarrow]"
+    )
+    assert slices.equal(start, end, column).tolist() == [True] * 5
+    shifted = pd.Series([*column.iloc[1:], column.iloc[0]], dtype="string[pyarrow]")
+    assert slices.equal(start, end, shifted).tolist() == [False] * 5
+
+
+def test_comparing_slices_warns_of_nothing() -> None:
+    slices = MemoSlices("abc")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        column = pd.Series(["ab", "c"], dtype="string[pyarrow]")
+        found = slices.equal(np.array([0, 2]), np.array([2, 3]), column)
+    assert found.tolist() == [True, True]
