@@ -14,7 +14,7 @@ import pyarrow
 import pytest
 
 from memo724.contract import NAME_SEPARATOR
-from memo724.validation.columns import MemoSlices, arrow, isin, matches, positions
+from memo724.validation.columns import MemoSlices, arrow, isin, matches, per_distinct, positions
 from memo724.validation.records import _joined_by_record
 
 
@@ -196,3 +196,12 @@ def test_comparing_slices_warns_of_nothing() -> None:
         column = pd.Series(["ab", "c"], dtype="string[pyarrow]")
         found = slices.equal(np.array([0, 2]), np.array([2, 3]), column)
     assert found.tolist() == [True, True]
+
+
+def test_a_frame_of_no_rows_gets_an_empty_bool_answer_without_a_test_run() -> None:
+    def never(*values: object) -> bool:
+        raise AssertionError("no row to test")
+
+    found = per_distinct(pd.DataFrame({"a": pd.Series([], dtype=object)}), ["a"], never)
+    assert found.shape == (0,)
+    assert found.dtype == np.bool_
