@@ -14,7 +14,15 @@ import pyarrow
 import pytest
 
 from memo724.contract import NAME_SEPARATOR
-from memo724.validation.columns import MemoSlices, arrow, isin, matches, per_distinct, positions
+from memo724.validation.columns import (
+    MemoSlices,
+    arrow,
+    ints,
+    isin,
+    matches,
+    per_distinct,
+    positions,
+)
 from memo724.validation.records import _joined_by_record
 
 
@@ -205,3 +213,28 @@ def test_a_frame_of_no_rows_gets_an_empty_bool_answer_without_a_test_run() -> No
     found = per_distinct(pd.DataFrame({"a": pd.Series([], dtype=object)}), ["a"], never)
     assert found.shape == (0,)
     assert found.dtype == np.bool_
+
+
+def test_an_integer_column_keeps_integers_past_a_floats_precision() -> None:
+    big = 2**53 + 1  # the first integer a float64 cannot hold
+    assert ints(pd.Series([big, None, 3], dtype="Int64")).tolist() == [big, -1, 3]
+
+
+def test_per_distinct_answers_each_row_as_the_test_does_on_that_row() -> None:
+    # Combinations of three columns (missing cells among them) are told apart exactly: the
+    # test runs once per distinct combination, and each row gets its own combination's answer.
+    rng = random.Random(11)
+    a = [rng.choice(["p", "q", "r", "s", "t", None]) for _ in range(300)]
+    b = [rng.choice(["x", "y", None]) for _ in range(300)]
+    c = [rng.choice([1, 2]) for _ in range(300)]
+    frame = pd.DataFrame({"a": a, "b": b, "c": c})
+    seen: list[tuple[object, ...]] = []
+
+    def test(*values: object) -> bool:
+        seen.append(values)
+        return sum(map(ord, repr(values))) % 3 == 0
+
+    found = per_distinct(frame, ["a", "b", "c"], test)
+    rows = list(zip(a, b, c, strict=True))
+    assert sorted(seen, key=repr) == sorted(set(rows), key=repr)
+    assert found.tolist() == [sum(map(ord, repr(row))) % 3 == 0 for row in rows]
