@@ -22,6 +22,7 @@ from memo724.validation.columns import (
     matches,
     per_distinct,
     positions,
+    texts,
 )
 from memo724.validation.records import _joined_by_record
 
@@ -238,3 +239,12 @@ def test_per_distinct_answers_each_row_as_the_test_does_on_that_row() -> None:
     rows = list(zip(a, b, c, strict=True))
     assert sorted(seen, key=repr) == sorted(set(rows), key=repr)
     assert found.tolist() == [sum(map(ord, repr(row))) % 3 == 0 for row in rows]
+
+
+def test_a_missing_cell_of_an_object_column_is_null_in_arrow_and_empty_as_text() -> None:
+    # pandas marks a missing object cell with NaN or None: both are Arrow's null, and ''
+    # among the Python strings of texts().
+    cells = pd.Series(["a", float("nan"), None], dtype=object)
+    assert arrow(cells).to_pylist() == ["a", None, None]
+    assert texts(cells) == ["a", "", ""]
+    assert texts(pd.Series(["b", None], dtype="string[pyarrow]")) == ["b", ""]
