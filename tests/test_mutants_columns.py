@@ -19,6 +19,7 @@ from memo724.validation.columns import (
     arrow,
     ints,
     isin,
+    isin_test,
     matches,
     per_distinct,
     positions,
@@ -248,3 +249,14 @@ def test_a_missing_cell_of_an_object_column_is_null_in_arrow_and_empty_as_text()
     assert arrow(cells).to_pylist() == ["a", None, None]
     assert texts(cells) == ["a", "", ""]
     assert texts(pd.Series(["b", None], dtype="string[pyarrow]")) == ["b", ""]
+
+
+def test_a_column_of_numbers_is_matched_as_its_text() -> None:
+    assert matches(pd.Series([12, 3, None], dtype="Int64"), "^1").tolist() == [True, False, False]
+
+
+def test_an_isin_check_keeps_the_columns_index() -> None:
+    check = isin_test(pd.Series(["a"], dtype="string[pyarrow]"))
+    found = check(pd.Series(["a", "b"], index=[10, 11], dtype="string[pyarrow]"))
+    assert found.index.tolist() == [10, 11]
+    assert found.tolist() == [True, False]
