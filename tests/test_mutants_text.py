@@ -157,3 +157,46 @@ def test_a_trailing_empty_line_is_removed_and_reported() -> None:
 )
 def test_the_quick_test_reads_across_its_blocks(data: bytes, outside: bool) -> None:
     assert _any_outside_quotes(data) is outside
+
+
+def test_a_field_the_schema_states_as_memo_text_keeps_its_bidi_zero_width_and_nfc() -> None:
+    # `memoText` in the schema marks a field of any table as the memo's words (checked at their
+    # offsets instead); the field is found in the schema by its name. Memo text still breaks
+    # the control-character rule, and the column after it, not memo text, the bidi rule.
+    schema = {"fields": [{"name": "note"}, {"name": "words", "memoText": "span"}]}
+    cells = {"words": ["x\u202ey\u200b e\u0301", "a\x07"], "note": ["x\u202ey", "ok"]}
+    found = text_problems("sample", schema, pa.table(cells))
+    assert [(p.rule, p.row, p.field) for p in found] == [
+        ("control-character", 3, "words"),
+        ("bidi-control", 2, "note"),
+    ]
+
+
+def test_a_schema_without_fields_checks_every_column_as_plain_text() -> None:
+    found = text_problems("sample", {}, pa.table({"note": ["x\u202ey"]}))
+    assert [(p.rule, p.row, p.field) for p in found] == [("bidi-control", 2, "note")]
+
+
+def test_a_column_of_clean_non_ascii_text_does_not_stop_the_rules_at_the_next() -> None:
+    # "café" is a suspect (not ASCII) that breaks no rule and is in NFC.
+    cells = {"name": ["caf\u00e9"], "note": ["x\u202ey"]}
+    found = text_problems("sample", {"fields": []}, pa.table(cells))
+    assert [(p.rule, p.row, p.field) for p in found] == [("bidi-control", 2, "note")]
+
+
+def test_an_nfc_cell_the_kernel_flags_is_spared_and_the_cells_after_it_still_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pyarrow 15 (the lowest supported) flags some NFC cells as changed by NFC: Python's own
+    # Unicode tables decide, cell by cell. Such a kernel is made here by changing one NFC cell.
+    import pyarrow.compute as pc
+
+    real = pc.utf8_normalize
+
+    def flags_cafe(values: pa.ChunkedArray, form: str) -> pa.ChunkedArray:
+        normal = real(values, form=form).to_pylist()
+        return pa.chunked_array([["cafe" if v == "caf\u00e9" else v for v in normal]])
+
+    monkeypatch.setattr(pc, "utf8_normalize", flags_cafe)
+    found = text_problems("sample", {}, pa.table({"name": ["caf\u00e9", "e\u0301"]}))
+    assert [(p.rule, p.row, p.field) for p in found] == [("nfc", 3, "name")]
